@@ -1,0 +1,79 @@
+/**
+ * Typed domain errors. Domain code throws these; the HTTP layer turns them into
+ * `application/problem+json` and the CLI into a message and a non-zero exit code.
+ * Callers switch on `type`, never on message text.
+ */
+
+/** One problem with an input, located by a path such as `tools[0]` or `models[3].pricing.inputPerMTok`. */
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+export abstract class DomainError extends Error {
+  abstract readonly type: string;
+  abstract readonly statusCode: number;
+  abstract readonly title: string;
+
+  constructor(
+    message: string,
+    /** Every problem found, when there is more than one thing wrong. */
+    readonly errors: FieldProblem[] = [],
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+
+  toJSON() {
+    return {
+      type: this.type,
+      title: this.title,
+      status: this.statusCode,
+      detail: this.message,
+      ...(this.errors.length > 0 ? { errors: this.errors } : {}),
+    };
+  }
+}
+
+export class ValidationError extends DomainError {
+  readonly type = 'validation-error';
+  readonly statusCode = 400;
+  readonly title = 'The request is not valid';
+}
+
+export class NotFoundError extends DomainError {
+  readonly type = 'not-found';
+  readonly statusCode = 404;
+  readonly title = 'Not found';
+}
+
+export class ConflictError extends DomainError {
+  readonly type = 'conflict';
+  readonly statusCode = 409;
+  readonly title = 'Conflict';
+}
+
+export class ForbiddenError extends DomainError {
+  readonly type = 'forbidden';
+  readonly statusCode = 403;
+  readonly title = 'Forbidden';
+}
+
+export class RateLimitedError extends DomainError {
+  readonly type = 'rate-limited';
+  readonly statusCode = 429;
+  readonly title = 'Too many requests';
+
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
+export class UpstreamError extends DomainError {
+  readonly type = 'upstream-error';
+  readonly statusCode = 502;
+  readonly title = 'An upstream service failed';
+}

@@ -1,0 +1,66 @@
+/**
+ * Exact money arithmetic. Prices are stored in registry files as decimal USD numbers (e.g. 0.035 per
+ * million tokens); every computation happens in integers (BigInt) so totals equal the sum of their
+ * parts, with no float drift. One rounding step, half away from zero, happens at micro-dollar level.
+ */
+
+/** Integer micro-dollars (1 USD = 1,000,000). */
+export type MicroUsd = bigint;
+
+const MICRO = 1_000_000n;
+const PICO_PER_MICRO = 1_000_000n;
+
+/** Parses a non-negative decimal number into an integer scaled by 10^decimals, exactly. */
+export function toScaledInteger(value: number, decimals: number): bigint {
+  if (!Number.isFinite(value) || value < 0)
+    throw new RangeError(`not a non-negative finite number: ${value}`);
+  const text = value.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 20 });
+  const [whole = '0', fraction = ''] = text.split('.');
+  if (fraction.length > decimals) {
+    throw new RangeError(`${value} has more than ${decimals} decimal digits`);
+  }
+  return BigInt(whole) * 10n ** BigInt(decimals) + BigInt(fraction.padEnd(decimals, '0') || '0');
+}
+
+/** Number of decimal digits a number is written with. */
+export function decimalDigits(value: number): number {
+  const text = value.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 20 });
+  return text.split('.')[1]?.length ?? 0;
+}
+
+function divideRounded(numerator: bigint, denominator: bigint): bigint {
+  const quotient = numerator / denominator;
+  const remainder = numerator % denominator;
+  return remainder * 2n >= denominator ? quotient + 1n : quotient;
+}
+
+/**
+ * Cost of `tokens` at `usdPerMillion` (USD per 1M tokens), in micro-dollars.
+ * USD per million tokens is numerically micro-dollars per token.
+ */
+export function tokenCost(tokens: bigint | number, usdPerMillion: number): MicroUsd {
+  const picoPerToken = toScaledInteger(usdPerMillion, 6); // micro-USD per token, scaled by 1e6
+  return divideRounded(BigInt(tokens) * picoPerToken, PICO_PER_MICRO);
+}
+
+/** Cost of `quantity` units (integer or decimal) at `usdPerUnit`, in micro-dollars. */
+export function unitCost(quantity: number | bigint, usdPerUnit: number): MicroUsd {
+  const pricePico = toScaledInteger(usdPerUnit, 12); // pico-USD per unit
+  if (typeof quantity === 'bigint') return divideRounded(quantity * pricePico, 1_000_000n);
+  const qtyMicro = toScaledInteger(quantity, 6); // quantity × 1e6
+  return divideRounded(qtyMicro * pricePico, 1_000_000_000_000n);
+}
+
+/** Micro-dollars as a USD number (for JSON output), exact to 6 decimals. */
+export function toUsd(amount: MicroUsd): number {
+  const sign = amount < 0n ? -1 : 1;
+  const abs = amount < 0n ? -amount : amount;
+  return sign * (Number(abs / MICRO) + Number(abs % MICRO) / 1e6);
+}
+
+/** Micro-dollars as `$1,234.57` (or more digits for amounts under a cent). */
+export function formatUsd(amount: MicroUsd): string {
+  const usd = toUsd(amount);
+  const digits = usd !== 0 && Math.abs(usd) < 0.01 ? 6 : 2;
+  return `$${usd.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })}`;
+}

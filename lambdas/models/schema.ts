@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import { decimalDigits } from '../core/money.ts';
+
+/** Where a model is served from. Bedrock is the platform's default and recommended provider. */
+export const Provider = z.enum(['bedrock', 'ollama', 'openai', 'anthropic']);
+export type Provider = z.infer<typeof Provider>;
+
+export const Capability = z.enum([
+  'tool-use',
+  'streaming',
+  'vision',
+  'reasoning',
+  'prompt-caching',
+  'batch',
+  'structured-output',
+]);
+export type Capability = z.infer<typeof Capability>;
+
+/** What a model is good at; used to match a described use case. Editorial, kept coarse. */
+export const Strength = z.enum([
+  'agents',
+  'coding',
+  'reasoning',
+  'chat',
+  'summarization',
+  'extraction',
+  'classification',
+  'rag',
+  'long-context',
+  'multilingual',
+  'vision',
+  'writing',
+  'low-latency',
+  'low-cost',
+]);
+export type Strength = z.infer<typeof Strength>;
+
+/** Relative capability class within the registry, smallest to most capable. */
+export const Tier = z.enum(['small', 'medium', 'large', 'frontier']);
+export type Tier = z.infer<typeof Tier>;
+
+const IsoDate = z.iso.date({ message: 'expected a date as YYYY-MM-DD' });
+
+/** USD per 1M tokens, at most 6 decimals so costs compute exactly in micro-dollars. */
+const UsdPerMTok = z
+  .number()
+  .nonnegative()
+  .refine((n) => decimalDigits(n) <= 6, { message: 'a price per 1M tokens has at most 6 decimal digits' });
+
+export const ModelPricing = z
+  .object({
+    inputPerMTok: UsdPerMTok,
+    outputPerMTok: UsdPerMTok,
+    /** Writing to the prompt cache (5-minute cache where there are several). */
+    cacheWritePerMTok: UsdPerMTok.optional(),
+    cacheReadPerMTok: UsdPerMTok.optional(),
+    batchInputPerMTok: UsdPerMTok.optional(),
+    batchOutputPerMTok: UsdPerMTok.optional(),
+    /** Which price list these figures are, e.g. "us-east-1 on-demand" or "local (no charge)". */
+    basis: z.string().min(1),
+  })
+  .strict();
+export type ModelPricing = z.infer<typeof ModelPricing>;
+
+export const ModelInfo = z
+  .object({
+    /** Exactly what the provider's API expects as the model id. */
+    id: z.string().min(1),
+    provider: Provider,
+    /** Who trained the model (Anthropic, Amazon, Meta, ...). */
+    vendor: z.string().min(1),
+    family: z.string().min(1),
+    name: z.string().min(1),
+    description: z.string().min(1),
+    pricing: ModelPricing,
+    contextWindow: z.number().int().positive(),
+    maxOutputTokens: z.number().int().positive(),
+    capabilities: z.array(Capability).min(1),
+    strengths: z.array(Strength),
+    tier: Tier,
+    /** AWS Regions with in-Region on-demand inference, where known; empty when not region-bound or unknown. */
+    regions: z.array(
+      z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'expected an AWS Region like us-east-1'),
+    ),
+    /**
+     * Bedrock cross-Region inference profile geographies (`us` gives `us.<id>`). `required` means the
+     * model cannot be invoked on demand by its bare id and a profile id must be used.
+     */
+    inferenceProfile: z
+      .object({ geographies: z.array(z.enum(['us', 'eu', 'apac', 'global'])).min(1), required: z.boolean() })
+      .strict()
+      .optional(),
+    recommended: z.boolean(),
+    /** Where the facts of this entry come from, and the date they were published or checked. */
+    source: z.url(),
+    asOf: IsoDate,
+  })
+  .strict()
+  .superRefine((model, ctx) => {
+    const { pricing, capabilities } = model;
+    if (model.maxOutputTokens > model.contextWindow) {
+      ctx.addIssue({ code: 'custom', path: ['maxOutputTokens'], message: 'cannot exceed contextWindow' });
+    }
+    const hasBatchPrice = pricing.batchInputPerMTok !== undefined || pricing.batchOutputPerMTok !== undefined;
+    if (hasBatchPrice !== capabilities.includes('batch')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['capabilities'],
+        message: 'list "batch" exactly when batch prices are given',
+      });
+    }
+    if (pricing.cacheReadPerMTok !== undefined && !capabilities.includes('prompt-caching')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['capabilities'],
+        message: 'a model with a cache read price must list "prompt-caching"',
+      });
+    }
+    if (model.provider !== 'bedrock' && (model.regions.length > 0 || model.inferenceProfile)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['regions'],
+        message: 'regions and inference profiles apply to Bedrock models only',
+      });
+    }
+    if (model.recommended && model.provider !== 'bedrock') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['recommended'],
+        message: 'only Bedrock models are marked recommended',
+      });
+    }
+  });
+export type ModelInfo = z.infer<typeof ModelInfo>;
