@@ -95,8 +95,7 @@ const HINTS: Hint[] = [
     strengths: ['writing'],
   },
   {
-    pattern:
-      /\b(agents?|agentic|tools?|apis?|automat\w*|workflows?|orchestrat\w*|actions?|book(ing)?|tickets?)\b/i,
+    pattern: /\b(agents?|agentic|tools?|apis?|automat\w*|workflows?|orchestrat\w*|actions?|book(ing)?)\b/i,
     strengths: ['agents'],
     requires: ['tool-use'],
   },
@@ -223,10 +222,15 @@ export function recommendModels(registry: ModelRegistry, input: ModelNeed): Reco
 
 /** 0–25 points, cheapest gets 25, on a log scale so a 10× price difference matters more than 10%. */
 function relativeCostScores(costs: MicroUsd[]): number[] {
-  const logs = costs.map((c) => Math.log10(Number(c) + 1));
-  const min = Math.min(...logs);
-  const max = Math.max(...logs);
-  return logs.map((l) => (max === min ? 25 : Math.round(25 * (1 - (l - min) / (max - min)))));
+  // Free (local) models would pin the scale at zero; they get full points and the rest spread between
+  // the cheapest and the dearest paid model.
+  const paid = costs.filter((c) => c > 0n).map((c) => Math.log10(Number(c)));
+  const min = Math.min(...paid);
+  const max = Math.max(...paid);
+  return costs.map((c) => {
+    if (c === 0n || max === min) return 25;
+    return Math.round(25 * (1 - (Math.log10(Number(c)) - min) / (max - min)));
+  });
 }
 
 function reasonsFor(

@@ -1,0 +1,179 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Runs the CLI as a separate process, exactly as `npm run cli -- …` does. */
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'bin/cli.ts', ...args], {
+      cwd: root,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('agent-builder CLI (as a process)', () => {
+  it('prints an overview with no command', async () => {
+    const { code, stdout } = await cli();
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/\d+ models: \d+ bedrock/);
+    expect(stdout).toMatch(/\d+ tools in \d+ categories/);
+  });
+
+  it('lists models as a table, and as JSON that matches the filters', async () => {
+    const table = await cli(
+      'models',
+      '--provider',
+      'bedrock',
+      '--capability',
+      'vision',
+      '--max-input-price',
+      '1',
+    );
+    expect(table.code).toBe(0);
+    expect(table.stdout).toContain('amazon.nova-lite-v1:0');
+    expect(table.stdout).not.toContain('gpt-4o');
+    const { stdout } = await cli(
+      'models',
+      '--provider',
+      'bedrock',
+      '--capability',
+      'vision',
+      '--max-input-price',
+      '1',
+      '--json',
+    );
+    const models = JSON.parse(stdout) as {
+      provider: string;
+      capabilities: string[];
+      pricing: { inputPerMTok: number };
+    }[];
+    expect(models.length).toBeGreaterThan(0);
+    for (const m of models) {
+      expect(m.provider).toBe('bedrock');
+      expect(m.capabilities).toContain('vision');
+      expect(m.pricing.inputPerMTok).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('rejects an unknown provider, saying which are valid', async () => {
+    const { code, stderr } = await cli('models', '--provider', 'acme');
+    expect(code).not.toBe(0);
+    expect(stderr).toMatch(/Allowed choices are bedrock, ollama, openai, anthropic/);
+  });
+
+  it('rejects a bad number and an unknown option', async () => {
+    const price = await cli('models', '--max-input-price', 'cheap');
+    expect(price.code).not.toBe(0);
+    expect(price.stderr).toMatch(/expected a number/);
+    const unknown = await cli('models', '--provder', 'bedrock');
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toMatch(/unknown option '--provder'[\s\S]*--provider/);
+  });
+
+  it('recommends models with scores and reasons, Bedrock first', async () => {
+    const { code, stdout } = await cli(
+      'models',
+      'recommend',
+      '--use-case',
+      'summarise long contracts',
+      '--budget',
+      '50',
+      '--json',
+    );
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout) as {
+      recommendations: { score: number; reasons: string[]; model: { provider: string } }[];
+    };
+    expect(result.recommendations.length).toBeGreaterThan(0);
+    expect(result.recommendations[0]?.model.provider).toBe('bedrock');
+    expect(result.recommendations[0]?.reasons.join(' ')).toMatch(/budget/);
+  });
+
+  it('requires all three workload options together', async () => {
+    const { code, stderr } = await cli('models', 'recommend', '--use-case', 'chat', '--requests', '100');
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--requests, --input-tokens and --output-tokens together/);
+  });
+
+  it('compares models, and names an unknown id with suggestions', async () => {
+    const ok = await cli(
+      'models',
+      'compare',
+      'amazon.nova-pro-v1:0',
+      'anthropic.claude-haiku-4-5-20251001-v1:0',
+    );
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/Cheapest for this workload: Amazon Nova Pro/);
+    const bad = await cli('models', 'compare', 'amazon.nova-pro-v1:0', 'nova-lite');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/unknown model id "nova-lite"; did you mean "amazon.nova-lite-v1:0"/);
+    const one = await cli('models', 'compare', 'amazon.nova-pro-v1:0');
+    expect(one.code).toBe(2);
+    expect(one.stderr).toMatch(/ids: compare at least 2 models/);
+  });
+
+  it('lists tools for a platform and language', async () => {
+    const { code, stdout } = await cli('tools', '--platform', 'lambda', '--language', 'typescript', '--json');
+    expect(code).toBe(0);
+    const tools = JSON.parse(stdout) as { id: string; platforms: { lambda: { status: string } } }[];
+    expect(tools.map((t) => t.id)).not.toContain('shell');
+    expect(tools.every((t) => t.platforms.lambda.status !== 'unsupported')).toBe(true);
+  });
+
+  it('resolves a tool selection into requirement lines and exits 0 when it is clean', async () => {
+    const { code, stdout } = await cli(
+      'tools',
+      'resolve',
+      'knowledge_base_retrieve',
+      'mem0_memory',
+      '--language',
+      'python',
+      '--platform',
+      'agentcore',
+    );
+    expect(code).toBe(0);
+    expect(stdout).toContain('strands-agents-tools[mem0_memory]>=0.2.0,<1.0.0');
+    expect(stdout).toContain('boto3>=1.35.0,<2.0.0');
+    expect(stdout).toMatch(/resolves cleanly/);
+  });
+
+  it('exits 1 with alternatives when a tool cannot run on the target', async () => {
+    const { code, stdout } = await cli(
+      'tools',
+      'resolve',
+      'shell',
+      '--language',
+      'typescript',
+      '--platform',
+      'lambda',
+    );
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/Shell cannot run on lambda[\s\S]*Try instead: code_interpreter/);
+  });
+
+  it('requires --language for resolve and rejects unknown tools', async () => {
+    const missing = await cli('tools', 'resolve', 'shell');
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toMatch(/--language <language>' not specified/);
+    const unknown = await cli('tools', 'resolve', 'hammer', '--language', 'python');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown tool id "hammer"/);
+  });
+
+  it('runs through the agent-builder bin entry', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      ['bin/agent-builder.js', 'tools', 'show', 'code_interpreter'],
+      { cwd: root },
+    );
+    expect(stdout).toContain('bedrock-agentcore:InvokeCodeInterpreter');
+  });
+});

@@ -1,0 +1,63 @@
+import type { ModelInfo } from '../lambdas/models/schema.ts';
+import type { ToolInfo } from '../lambdas/tools/schema.ts';
+
+/** A valid Bedrock model entry; tests override what they are about. */
+export function makeModel(overrides: Partial<ModelInfo> = {}): ModelInfo {
+  return {
+    id: 'vendor.test-model-v1:0',
+    provider: 'bedrock',
+    vendor: 'Test',
+    family: 'test',
+    name: 'Test Model',
+    description: 'A model for tests.',
+    pricing: { inputPerMTok: 1, outputPerMTok: 2, basis: 'test prices' },
+    contextWindow: 100_000,
+    maxOutputTokens: 4096,
+    capabilities: ['tool-use', 'streaming'],
+    strengths: ['chat'],
+    tier: 'medium',
+    regions: ['us-east-1'],
+    recommended: true,
+    source: 'https://example.com/prices',
+    asOf: '2026-01-01',
+    ...overrides,
+  };
+}
+
+/** A valid tool entry implemented in both languages; tests override what they are about. */
+export function makeTool(overrides: Partial<ToolInfo> = {}): ToolInfo {
+  return {
+    id: 'test_tool',
+    name: 'Test tool',
+    category: 'utility',
+    description: 'A tool for tests.',
+    implementations: {
+      typescript: {
+        kind: 'generated',
+        module: './tools/test.js',
+        symbol: 'testTool',
+        dependencies: [{ name: '@strands-agents/sdk', range: '^1.19.0' }],
+      },
+      python: {
+        kind: 'generated',
+        module: 'tools.test',
+        symbol: 'test_tool',
+        dependencies: [{ name: 'strands-agents', range: '>=1.0.0,<2.0.0' }],
+      },
+    },
+    env: [],
+    iam: [],
+    config: [],
+    platforms: {
+      agentcore: { status: 'supported' },
+      'ecs-fargate': { status: 'supported' },
+      lambda: { status: 'supported' },
+    },
+    conflicts: [],
+    alternatives: [],
+    example: 'Use it.',
+    source: 'https://example.com/tool',
+    asOf: '2026-01-01',
+    ...overrides,
+  };
+}
