@@ -119,11 +119,7 @@ export function toolsCommand(io: Output, setExitCode: (code: number) => void): C
         io.out(
           table(
             ['package', 'range', 'needed by'],
-            dependencies.packages.map((p) => [
-              requirementLine(p, dependencies.ecosystem).replace(/^(@?[^@]+)@.*/, '$1'),
-              p.range,
-              p.requiredBy.join(', '),
-            ]),
+            dependencies.packages.map((p) => [p.name, p.range, p.requiredBy.join(', ')]),
           ),
         );
         io.out(`${dependencies.ecosystem === 'npm' ? 'package.json' : 'requirements.txt'}:`);

@@ -10,12 +10,19 @@ export type MicroUsd = bigint;
 const MICRO = 1_000_000n;
 const PICO_PER_MICRO = 1_000_000n;
 
+/**
+ * The shortest decimal text that round-trips to `value` (what JSON holds), without exponent notation.
+ * `String()` is fast and exact for ordinary prices; Intl handles the exponent forms.
+ */
+function decimalText(value: number): string {
+  const text = String(value);
+  return text.includes('e') ? value.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 20 }) : text;
+}
+
 /** Parses a non-negative decimal number into an integer scaled by 10^decimals, exactly. */
 export function toScaledInteger(value: number, decimals: number): bigint {
-  if (!Number.isFinite(value) || value < 0)
-    throw new RangeError(`not a non-negative finite number: ${value}`);
-  const text = value.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 20 });
-  const [whole = '0', fraction = ''] = text.split('.');
+  if (!Number.isFinite(value) || value < 0) throw new RangeError(`not a non-negative finite number: ${value}`);
+  const [whole = '0', fraction = ''] = decimalText(value).split('.');
   if (fraction.length > decimals) {
     throw new RangeError(`${value} has more than ${decimals} decimal digits`);
   }
@@ -24,8 +31,7 @@ export function toScaledInteger(value: number, decimals: number): bigint {
 
 /** Number of decimal digits a number is written with. */
 export function decimalDigits(value: number): number {
-  const text = value.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 20 });
-  return text.split('.')[1]?.length ?? 0;
+  return decimalText(Math.abs(value)).split('.')[1]?.length ?? 0;
 }
 
 function divideRounded(numerator: bigint, denominator: bigint): bigint {

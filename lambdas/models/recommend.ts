@@ -196,13 +196,7 @@ export function recommendModels(registry: ModelRegistry, input: ModelNeed): Reco
         ? 25
         : Math.round((50 * matched.length) / interpreted.strengths.length);
     const score = Math.min(100, fit + TIER_POINTS[model.tier] + (costScores[index] ?? 0));
-    return {
-      model,
-      score,
-      reasons: reasonsFor(model, matched, required, cost, workload, need.budgetUsd),
-      monthlyCostUsd: toUsd(cost),
-      cost,
-    };
+    return { model, score, matched, cost };
   });
   ranked.sort(
     (a, b) =>
@@ -211,7 +205,13 @@ export function recommendModels(registry: ModelRegistry, input: ModelNeed): Reco
       (a.cost < b.cost ? -1 : a.cost > b.cost ? 1 : 0) ||
       a.model.id.localeCompare(b.model.id),
   );
-  const recommendations = ranked.slice(0, need.limit).map(({ cost: _cost, ...rest }) => rest);
+  // Reasons are prose; write them only for the models returned.
+  const recommendations = ranked.slice(0, need.limit).map(({ model, score, matched, cost }) => ({
+    model,
+    score,
+    reasons: reasonsFor(model, matched, required, cost, workload, need.budgetUsd),
+    monthlyCostUsd: toUsd(cost),
+  }));
   return {
     recommendations,
     interpreted: { strengths: interpreted.strengths, requiredCapabilities: required },

@@ -1,0 +1,51 @@
+/**
+ * `npm run bench`: speed figures, printed, never asserted in tests. Each section names its target.
+ */
+import { Bench } from 'tinybench';
+import { compareModels } from '../lambdas/models/compare.ts';
+import { loadModelRegistry } from '../lambdas/models/load.ts';
+import { recommendModels } from '../lambdas/models/recommend.ts';
+import { validateCompatibility } from '../lambdas/tools/compatibility.ts';
+import { resolveDependencies } from '../lambdas/tools/dependencies.ts';
+import { loadToolRegistry } from '../lambdas/tools/load.ts';
+
+interface Row {
+  task: string;
+  'p50 ms': string;
+  'p99 ms': string;
+  'ops/s': string;
+  target: string;
+}
+
+async function measure(title: string, tasks: [string, () => unknown, string][]): Promise<void> {
+  const bench = new Bench({ time: 400, warmupTime: 100 });
+  for (const [name, fn] of tasks) bench.add(name, fn);
+  await bench.run();
+  const rows: Row[] = bench.tasks.map((task, i) => {
+    const result = task.result as { latency?: { p50: number; p99: number }; throughput?: { mean: number } };
+    return {
+      task: task.name,
+      'p50 ms': (result.latency?.p50 ?? Number.NaN).toFixed(4),
+      'p99 ms': (result.latency?.p99 ?? Number.NaN).toFixed(4),
+      'ops/s': Math.round(result.throughput?.mean ?? 0).toLocaleString('en-US'),
+      target: tasks[i]?.[2] ?? '',
+    };
+  });
+  console.log(`\n${title}`);
+  console.table(rows);
+}
+
+const started = performance.now();
+const models = loadModelRegistry();
+const tools = loadToolRegistry();
+console.log(`Registries loaded and validated in ${(performance.now() - started).toFixed(1)} ms (${models.all().length} models, ${tools.all().length} tools).`);
+
+await measure('Registry queries', [
+  ['models: filter (bedrock + tool-use + price + region)', () => models.filter({ provider: 'bedrock', capabilities: ['tool-use'], maxInputPrice: 1, region: 'us-east-1' }), 'p50 ≤ 1 ms'],
+  ['models: search text', () => models.filter({ search: 'claude' }), 'p50 ≤ 1 ms'],
+  ['models: recommend', () => recommendModels(models, { useCase: 'customer support agent that searches our docs and files tickets', budgetUsd: 100 }), 'p50 ≤ 1 ms'],
+  ['models: compare 3', () => compareModels(models, { ids: ['amazon.nova-pro-v1:0', 'anthropic.claude-haiku-4-5-20251001-v1:0', 'meta.llama3-3-70b-instruct-v1:0'] }), 'p50 ≤ 1 ms'],
+  ['tools: filter', () => tools.filter({ language: 'python', platform: 'lambda' }), 'p50 ≤ 1 ms'],
+  ['tools: resolve 6 (python)', () => resolveDependencies(tools, ['mem0_memory', 'code_interpreter', 'file_read', 'tavily_search', 'postgres_query', 'mcp_fetch'], 'python'), 'p50 ≤ 1 ms'],
+  ['tools: compatibility 6 on lambda', () => validateCompatibility(tools, ['shell', 'http_request', 'calculator', 'knowledge_base_retrieve', 'sqs_send_message', 'current_time'], 'lambda', 'typescript'), 'p50 ≤ 1 ms'],
+]);
