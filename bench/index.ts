@@ -38,14 +38,71 @@ async function measure(title: string, tasks: [string, () => unknown, string][]):
 const started = performance.now();
 const models = loadModelRegistry();
 const tools = loadToolRegistry();
-console.log(`Registries loaded and validated in ${(performance.now() - started).toFixed(1)} ms (${models.all().length} models, ${tools.all().length} tools).`);
+console.log(
+  `Registries loaded and validated in ${(performance.now() - started).toFixed(1)} ms (${models.all().length} models, ${tools.all().length} tools).`,
+);
 
 await measure('Registry queries', [
-  ['models: filter (bedrock + tool-use + price + region)', () => models.filter({ provider: 'bedrock', capabilities: ['tool-use'], maxInputPrice: 1, region: 'us-east-1' }), 'p50 ≤ 1 ms'],
+  [
+    'models: filter (bedrock + tool-use + price + region)',
+    () =>
+      models.filter({
+        provider: 'bedrock',
+        capabilities: ['tool-use'],
+        maxInputPrice: 1,
+        region: 'us-east-1',
+      }),
+    'p50 ≤ 1 ms',
+  ],
   ['models: search text', () => models.filter({ search: 'claude' }), 'p50 ≤ 1 ms'],
-  ['models: recommend', () => recommendModels(models, { useCase: 'customer support agent that searches our docs and files tickets', budgetUsd: 100 }), 'p50 ≤ 1 ms'],
-  ['models: compare 3', () => compareModels(models, { ids: ['amazon.nova-pro-v1:0', 'anthropic.claude-haiku-4-5-20251001-v1:0', 'meta.llama3-3-70b-instruct-v1:0'] }), 'p50 ≤ 1 ms'],
+  [
+    'models: recommend',
+    () =>
+      recommendModels(models, {
+        useCase: 'customer support agent that searches our docs and files tickets',
+        budgetUsd: 100,
+      }),
+    'p50 ≤ 1 ms',
+  ],
+  [
+    'models: compare 3',
+    () =>
+      compareModels(models, {
+        ids: [
+          'amazon.nova-pro-v1:0',
+          'anthropic.claude-haiku-4-5-20251001-v1:0',
+          'meta.llama3-3-70b-instruct-v1:0',
+        ],
+      }),
+    'p50 ≤ 1 ms',
+  ],
   ['tools: filter', () => tools.filter({ language: 'python', platform: 'lambda' }), 'p50 ≤ 1 ms'],
-  ['tools: resolve 6 (python)', () => resolveDependencies(tools, ['mem0_memory', 'code_interpreter', 'file_read', 'tavily_search', 'postgres_query', 'mcp_fetch'], 'python'), 'p50 ≤ 1 ms'],
-  ['tools: compatibility 6 on lambda', () => validateCompatibility(tools, ['shell', 'http_request', 'calculator', 'knowledge_base_retrieve', 'sqs_send_message', 'current_time'], 'lambda', 'typescript'), 'p50 ≤ 1 ms'],
+  [
+    'tools: resolve 6 (python)',
+    () =>
+      resolveDependencies(
+        tools,
+        ['mem0_memory', 'code_interpreter', 'file_read', 'tavily_search', 'postgres_query', 'mcp_fetch'],
+        'python',
+      ),
+    'p50 ≤ 1 ms',
+  ],
+  [
+    'tools: compatibility 6 on lambda',
+    () =>
+      validateCompatibility(
+        tools,
+        [
+          'shell',
+          'http_request',
+          'calculator',
+          'knowledge_base_retrieve',
+          'sqs_send_message',
+          'current_time',
+        ],
+        'lambda',
+        'typescript',
+      ),
+    'p50 ≤ 1 ms',
+  ],
 ]);

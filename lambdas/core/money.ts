@@ -16,12 +16,15 @@ const PICO_PER_MICRO = 1_000_000n;
  */
 function decimalText(value: number): string {
   const text = String(value);
-  return text.includes('e') ? value.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 20 }) : text;
+  return text.includes('e')
+    ? value.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 20 })
+    : text;
 }
 
 /** Parses a non-negative decimal number into an integer scaled by 10^decimals, exactly. */
 export function toScaledInteger(value: number, decimals: number): bigint {
-  if (!Number.isFinite(value) || value < 0) throw new RangeError(`not a non-negative finite number: ${value}`);
+  if (!Number.isFinite(value) || value < 0)
+    throw new RangeError(`not a non-negative finite number: ${value}`);
   const [whole = '0', fraction = ''] = decimalText(value).split('.');
   if (fraction.length > decimals) {
     throw new RangeError(`${value} has more than ${decimals} decimal digits`);
