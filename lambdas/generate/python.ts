@@ -1,0 +1,6 @@
+import type { ProjectContext } from './generate.ts';
+import type { ProjectPlan } from './typescript.ts';
+
+export function pythonProject(_context: ProjectContext): ProjectPlan {
+  throw new Error('python: in progress');
+}
