@@ -1,6 +1,89 @@
+import { requirementLine } from '../tools/dependencies.ts';
+import { parsePipName, pipRanges } from '../tools/versions.ts';
 import type { ProjectContext } from './generate.ts';
-import type { ProjectPlan } from './typescript.ts';
+import { envExample, type PlannedFile, type ProjectPlan } from './typescript.ts';
 
-export function pythonProject(_context: ProjectContext): ProjectPlan {
-  throw new Error('python: in progress');
+/** Packages every generated Python agent uses, beyond its tools' own. */
+const BASE_REQUIREMENTS: Record<string, string> = {
+  'strands-agents': '>=1.0.0,<2.0.0',
+  fastapi: '>=0.110.0,<1.0.0',
+  'uvicorn[standard]': '>=0.29.0,<1.0.0',
+  boto3: '>=1.35.0,<2.0.0',
+  pydantic: '>=2.7.0,<3.0.0',
+};
+
+/** strands-agents extras the chosen model needs. */
+const PROVIDER_EXTRAS: Record<string, string[]> = {
+  bedrock: [],
+  ollama: ['openai'],
+  openai: ['openai'],
+  anthropic: ['anthropic'],
+};
+
+const DEV_REQUIREMENTS: Record<string, string> = { pytest: '>=8.0.0,<9.0.0', httpx: '>=0.27.0,<1.0.0' };
+
+/** The files of a Python agent project, and its requirements. */
+export function pythonProject(context: ProjectContext): ProjectPlan {
+  const requirements = new Map<string, { extras: Set<string>; range: string }>();
+  const add = (spec: string, range: string) => {
+    const { name, extras } = parsePipName(spec);
+    const entry = requirements.get(name) ?? { extras: new Set<string>(), range };
+    for (const extra of extras) entry.extras.add(extra);
+    requirements.set(name, entry);
+  };
+  for (const [name, range] of Object.entries(BASE_REQUIREMENTS)) add(name, range);
+  for (const extra of PROVIDER_EXTRAS[context.model.provider] ?? [])
+    add(`strands-agents[${extra}]`, BASE_REQUIREMENTS['strands-agents'] ?? '');
+  for (const pkg of context.dependencies.packages) {
+    add(`${pkg.name}${pkg.extras.length > 0 ? `[${pkg.extras.join(',')}]` : ''}`, pkg.range);
+    const entry = requirements.get(pkg.name);
+    if (entry) entry.range = pipRanges.combine([entry.range, pkg.range]) ?? pkg.range;
+  }
+  const lines = [...requirements.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, { extras, range }]) =>
+      requirementLine({ name, range, extras: [...extras].sort(), requiredBy: [] }, 'pip'),
+    );
+  const dependencies = [...requirements.entries()].map(([name, { range }]) => ({ name, range }));
+  const t = (path: string, template = `agent/python/${path}`): PlannedFile => ({ path, template });
+  const files: PlannedFile[] = [
+    {
+      path: 'requirements.txt',
+      content: `# Runtime dependencies of this agent (pinned ranges).\n${lines.join('\n')}\n`,
+    },
+    {
+      path: 'requirements-dev.txt',
+      content: `-r requirements.txt\n${Object.entries(DEV_REQUIREMENTS)
+        .map(([name, range]) => `${name}${range}`)
+        .join('\n')}\n`,
+    },
+    { path: '.env.example', content: envExample(context) },
+    t('.gitignore', 'agent/python/gitignore'),
+    t('pytest.ini'),
+    t('README.md'),
+    t('app/__init__.py'),
+    t('app/prompt.py'),
+    t('app/config.py'),
+    t('app/secrets.py'),
+    t('app/logging_config.py'),
+    t('app/model.py'),
+    t('app/agent.py'),
+    t('app/main.py'),
+    t('app/tools/__init__.py'),
+    t('app/tools/settings.py'),
+    ...context.tools.map((tool) => ({
+      path: `app/tools/${tool.pyFile}.py`,
+      template: tool.template,
+      context: { ...context, ...tool },
+    })),
+    t('tests/__init__.py'),
+    t('tests/conftest.py'),
+    t('tests/test_agent.py'),
+    t('tests/test_server.py'),
+  ];
+  return {
+    files,
+    dependencies,
+    devDependencies: Object.entries(DEV_REQUIREMENTS).map(([name, range]) => ({ name, range })),
+  };
 }

@@ -57,6 +57,10 @@ function createEnvironment(): typeof Handlebars {
   hb.registerHelper('pascal', str(pascalCase));
   hb.registerHelper('kebab', str(kebabCase));
   hb.registerHelper('upper', str(upperSnakeCase));
+  hb.registerHelper(
+    'lower',
+    str((s) => s.toLowerCase()),
+  );
   hb.registerHelper('md', str(markdownInline));
   hb.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map(String).join(''));
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);

@@ -1,0 +1,3 @@
+class StrandsTelemetry:
+    def setup_otlp_exporter(self) -> "StrandsTelemetry":
+        return self
