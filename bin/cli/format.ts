@@ -5,6 +5,8 @@ import { DomainError } from '../../lambdas/core/errors.ts';
 export interface Output {
   out(text: string): void;
   err(text: string): void;
+  /** Raw bytes to standard output (a zip with `--out -`). */
+  binary(data: Uint8Array): void;
 }
 
 export function table(head: string[], rows: (string | number)[][]): string {

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { describeError, type Output } from './format.ts';
+import { generateCommand, specSchemaCommand } from './generate.ts';
 import { modelSummary, modelsCommand } from './models.ts';
 import { toolSummary, toolsCommand } from './tools.ts';
 
@@ -13,6 +14,8 @@ export async function runCli(argv: readonly string[], io: Output): Promise<numbe
     .exitOverride()
     .showHelpAfterError('(add --help for usage)');
   program.addCommand(modelsCommand(io));
+  program.addCommand(generateCommand(io));
+  program.addCommand(specSchemaCommand(io));
   program.addCommand(
     toolsCommand(io, (code) => {
       exitCode = Math.max(exitCode, code);
@@ -34,6 +37,7 @@ export async function runCli(argv: readonly string[], io: Output): Promise<numbe
       io.out(
         '  npm run cli -- tools resolve http_request knowledge_base_retrieve --language python --platform agentcore',
       );
+      io.out('  npm run cli -- generate --spec examples/support-triage.yaml --out ./support-triage');
       io.out('  npm run cli -- --help');
     });
   for (const command of program.commands) {

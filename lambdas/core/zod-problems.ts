@@ -13,7 +13,14 @@ export function formatPath(path: ReadonlyArray<PropertyKey>, root = ''): string 
 
 /** Every zod issue as a located problem, so callers can list all of them at once. */
 export function zodProblems(error: z.ZodError, root = ''): FieldProblem[] {
-  return error.issues.map((issue) => ({ path: formatPath(issue.path, root), message: issue.message }));
+  return error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({
+          path: formatPath([...issue.path, key], root),
+          message: 'unknown field; check its spelling',
+        }))
+      : [{ path: formatPath(issue.path, root), message: issue.message }],
+  );
 }
 
 /** Parses `input` with `schema`, or throws a ValidationError listing every problem by path. */

@@ -25,7 +25,11 @@ export type SpecValidation =
 export function validateSpec(input: unknown, registries: Registries): SpecValidation {
   const parsed = AgentSpec.safeParse(input);
   if (!parsed.success) {
-    return { ok: false, errors: zodProblems(parsed.error), warnings: [] };
+    return {
+      ok: false,
+      errors: [...zodProblems(parsed.error), ...referenceProblems(input, registries)],
+      warnings: [],
+    };
   }
   const spec = parsed.data;
   const errors: FieldProblem[] = [];
@@ -138,6 +142,27 @@ export function assertValidSpec(
   if (!result.ok)
     throw new ValidationError(`the AgentSpec has ${result.errors.length} problem(s)`, result.errors);
   return { spec: result.spec, warnings: result.warnings };
+}
+
+/** When the shape is wrong, still report unknown model and tool ids, so one run lists every problem. */
+function referenceProblems(input: unknown, registries: Registries): FieldProblem[] {
+  if (typeof input !== 'object' || input === null) return [];
+  const { model, tools } = input as { model?: unknown; tools?: unknown };
+  const problems: FieldProblem[] = [];
+  if (typeof model === 'string' && model !== '' && !registries.models.find(model)) {
+    problems.push({ path: 'model', message: `unknown model id "${model}"; list ids with: models --json` });
+  }
+  if (Array.isArray(tools)) {
+    tools.forEach((id, index) => {
+      if (typeof id === 'string' && id !== '' && !registries.tools.find(id)) {
+        problems.push({
+          path: `tools[${index}]`,
+          message: `unknown tool id "${id}"; list ids with: tools --json`,
+        });
+      }
+    });
+  }
+  return problems;
 }
 
 function alternativesText(alternatives: string[]): string {

@@ -1,0 +1,99 @@
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { GeneratedProject } from '../../lambdas/generate/generate.ts';
+import { matrix, specWithTools } from './specs.ts';
+import { generate, linkNodeModules, run, scratchDir, sharedNodeModules, writeProject } from './workspace.ts';
+
+// Generates the whole TypeScript matrix, installs the union of its dependencies once, then
+// type-checks every project in one compiler run and builds and tests one project end to end.
+const entries = matrix('typescript');
+const workspace = scratchDir('ts-matrix');
+const projects: { label: string; dir: string; project: GeneratedProject }[] = [];
+let nodeModules = '';
+
+beforeAll(async () => {
+  for (const [index, entry] of entries.entries()) {
+    const project = await generate(entry.spec);
+    const dir = join(workspace, `p${index}`);
+    writeProject(dir, project);
+    projects.push({ label: entry.label, dir, project });
+  }
+  nodeModules = await sharedNodeModules(projects.map((p) => p.project));
+  symlinkSync(nodeModules, join(workspace, 'node_modules'), 'dir');
+}, 600_000);
+
+describe('generated TypeScript projects', () => {
+  it('cover every TypeScript tool, every model provider and every deployment target', () => {
+    expect(entries.length).toBeGreaterThan(30);
+    expect(entries.map((e) => e.label)).toEqual(
+      expect.arrayContaining([
+        'provider bedrock',
+        'provider ollama',
+        'provider openai',
+        'provider anthropic',
+        'target lambda',
+        'hostile text',
+      ]),
+    );
+  });
+
+  it('all type-check against the real SDKs (one compiler run over the matrix)', async () => {
+    const tsconfig = {
+      compilerOptions: {
+        target: 'ES2023',
+        lib: ['ES2023'],
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        strict: true,
+        noUncheckedIndexedAccess: true,
+        esModuleInterop: true,
+        skipLibCheck: true,
+        types: ['node'],
+        noEmit: true,
+      },
+      include: projects.flatMap((p) => [`${p.dir}/src/**/*.ts`, `${p.dir}/test/**/*.ts`]),
+    };
+    writeFileSync(join(workspace, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2));
+    const result = await run(join(nodeModules, '.bin', 'tsc'), ['-p', 'tsconfig.json'], {
+      cwd: workspace,
+      maxBuffer: 64 * 1024 * 1024,
+    }).then(
+      () => '',
+      (error: { stdout?: string }) => error.stdout ?? String(error),
+    );
+    const byProject = projects
+      .map((p) => ({
+        label: p.label,
+        errors: result.split('\n').filter((line) => line.includes(`${p.dir.slice(workspace.length + 1)}/`)),
+      }))
+      .filter((p) => p.errors.length > 0);
+    expect(byProject, result.slice(0, 4000)).toEqual([]);
+    expect(result).toBe('');
+  }, 600_000);
+
+  it('build with their own tsconfig and pass their own tests (npm run build && npm test)', async () => {
+    const project = await generate(
+      specWithTools('typescript', ['calculator', 'current_time', 'http_request', 'knowledge_base_retrieve'], {
+        toolConfig: {
+          http_request: { allowedDomains: ['api.example.com'] },
+          knowledge_base_retrieve: { knowledgeBaseId: 'KB123' },
+        },
+      }),
+    );
+    const dir = join(scratchDir('ts-run'), 'agent');
+    mkdirSync(dir, { recursive: true });
+    writeProject(dir, project);
+    linkNodeModules(dir, nodeModules);
+    const env = {
+      ...process.env,
+      NO_COLOR: '1',
+      FORCE_COLOR: '0',
+      PATH: `${join(nodeModules, '.bin')}:${process.env.PATH ?? ''}`,
+    };
+    await run('npm', ['run', 'build'], { cwd: dir, env });
+    const { stdout } = await run('npm', ['test'], { cwd: dir, env });
+    expect(stdout).toMatch(/Tests\s+\S*\s*\d+ passed/);
+    expect(stdout).not.toMatch(/failed/);
+  }, 300_000);
+});
