@@ -1,13 +1,36 @@
-// Runs before `npm start` and `npm test`: installs the locked dependencies on a fresh clone, or when
-// package-lock.json changed since the last install, so those two commands set everything up.
+// Runs before `npm start` and `npm test`: installs what a fresh machine lacks, so those two commands
+// set everything up. npm: the locked dependencies (`npm ci`) when missing or older than
+// package-lock.json. Debian: the packages in scripts/debian-packages.txt, when running as root.
 // Plain JavaScript for any Node ≥ 18: it runs before the project's own Node 22 is installed.
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 
 const marker = 'node_modules/.package-lock.json';
-const stale = !existsSync(marker) || statSync('package-lock.json').mtimeMs > statSync(marker).mtimeMs;
-if (stale) {
-  console.log('Installing dependencies (npm ci)…');
+if (!existsSync(marker) || statSync('package-lock.json').mtimeMs > statSync(marker).mtimeMs) {
+  console.log('Installing npm dependencies (npm ci)…');
   const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { stdio: 'inherit' });
-  process.exit(result.status ?? 1);
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+const packages = readFileSync('scripts/debian-packages.txt', 'utf8')
+  .split('\n')
+  .map((line) => line.trim())
+  .filter((line) => line !== '' && !line.startsWith('#'));
+const missing = packages.filter(
+  (name) =>
+    spawnSync('dpkg-query', ['-W', '-f=${Status}', name], { encoding: 'utf8' }).stdout !==
+    'install ok installed',
+);
+if (missing.length > 0) {
+  if (process.getuid?.() !== 0) {
+    console.error(
+      `Missing Debian packages: ${missing.join(' ')}\nInstall them with: sudo apt-get install -y ${missing.join(' ')}`,
+    );
+    process.exit(1);
+  }
+  console.log(`Installing Debian packages: ${missing.join(' ')}…`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  const result = spawnSync('apt-get', ['install', '-y', '-qq', ...missing], { stdio: 'inherit', env });
+  if (result.status !== 0) process.exit(result.status ?? 1);
 }

@@ -80,6 +80,7 @@ export function shellQuote(text: string): string {
  * cannot span lines, so line breaks and control characters are refused.
  */
 export function dockerfileString(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
   if (/[\0-\x1f\x7f]/.test(text)) {
     throw new ValidationError('a Dockerfile value cannot contain line breaks or control characters');
   }

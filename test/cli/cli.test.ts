@@ -1,6 +1,10 @@
 import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
@@ -175,5 +179,91 @@ describe('agent-builder CLI (as a process)', () => {
       { cwd: root },
     );
     expect(stdout).toContain('bedrock-agentcore:InvokeCodeInterpreter');
+  });
+
+  describe('generate', () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'agent-builder-cli-'));
+
+    it('writes the project, prints its tree and next steps, and refuses a non-empty directory without --force', async () => {
+      const out = join(scratch, 'triage');
+      const first = await cli('generate', '--spec', 'examples/support-triage.yaml', '--out', out);
+      expect(first.code).toBe(0);
+      expect(first.stdout).toMatch(/Generated typescript project "support-triage"/);
+      expect(first.stdout).toMatch(/src\/\n\s+agent\.ts/);
+      expect(first.stdout).toMatch(/npm install && npm run build && npm test/);
+      expect(readFileSync(join(out, 'src', 'prompt.ts'), 'utf8')).toContain(
+        'You are the support triage agent for Example Corp.',
+      );
+      const again = await cli('generate', '--spec', 'examples/support-triage.yaml', '--out', out);
+      expect(again.code).toBe(2);
+      expect(again.stderr).toMatch(/not empty; .* --force/);
+      expect(
+        (await cli('generate', '--spec', 'examples/support-triage.yaml', '--out', out, '--force')).code,
+      ).toBe(0);
+    });
+
+    it('overrides the language and the target from the command line', async () => {
+      const out = join(scratch, 'py');
+      const { code, stdout } = await cli(
+        'generate',
+        '--spec',
+        'examples/support-triage.yaml',
+        '--out',
+        out,
+        '--language',
+        'python',
+        '--target',
+        'ecs-fargate',
+        '--json',
+      );
+      expect(code).toBe(0);
+      const summary = JSON.parse(stdout) as { language: string; files: string[] };
+      expect(summary.language).toBe('python');
+      expect(existsSync(join(out, 'app', 'main.py'))).toBe(true);
+      expect(statSync(join(out, 'requirements.txt')).size).toBeGreaterThan(0);
+    });
+
+    it('writes a zip to stdout with --out -', async () => {
+      const { stdout } = await run(
+        process.execPath,
+        ['--import', 'tsx', 'bin/cli.ts', 'generate', '--spec', 'examples/support-triage.yaml', '--out', '-'],
+        {
+          cwd: root,
+          encoding: 'buffer',
+          maxBuffer: 32 * 1024 * 1024,
+        },
+      );
+      const files = unzipSync(new Uint8Array(stdout));
+      expect(Object.keys(files)).toContain('support-triage/src/agent.ts');
+    });
+
+    it('rejects an invalid spec, listing every problem by path, and writes nothing', async () => {
+      const spec = join(scratch, 'bad.yaml');
+      writeFileSync(
+        spec,
+        'name: Bad\nmodel: nope\nsystemPrompt: hi\ntools: [shell, zzz]\ndeployment: { target: lambda }\ncolour: red\n',
+      );
+      const out = join(scratch, 'bad');
+      const { code, stderr } = await cli('generate', '--spec', spec, '--out', out);
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/- colour: unknown field/);
+      expect(stderr).toMatch(/- model: unknown model id "nope"/);
+      expect(stderr).toMatch(/- tools\[1\]: unknown tool id "zzz"/);
+      expect(existsSync(out)).toBe(false);
+    });
+
+    it('names a missing spec file', async () => {
+      const { code, stderr } = await cli('generate', '--spec', 'no/such.yaml', '--out', join(scratch, 'x'));
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/spec file not found: no\/such.yaml/);
+    });
+  });
+
+  it('prints the AgentSpec JSON Schema', async () => {
+    const { code, stdout } = await cli('spec-schema');
+    expect(code).toBe(0);
+    expect((JSON.parse(stdout) as { properties: Record<string, unknown> }).properties).toHaveProperty(
+      'systemPrompt',
+    );
   });
 });

@@ -1,0 +1,66 @@
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { matrix, specWithTools } from './specs.ts';
+import { generate, ROOT, run, scratchDir, writeProject } from './workspace.ts';
+
+// Debian's Python with python3-fastapi, -pytest, -httpx, -boto3 and -simpleeval (installed by
+// .ci/run and scripts/ensure-deps.mjs). `strands` itself cannot be installed offline, so the generated
+// test suites run against the test double in test/generated/python-stubs: platform tests only.
+const PYTHON = '/usr/bin/python3';
+const STUBS = join(ROOT, 'test', 'generated', 'python-stubs');
+const entries = matrix('python');
+const workspace = scratchDir('py-matrix');
+
+beforeAll(async () => {
+  for (const [index, entry] of entries.entries())
+    writeProject(join(workspace, `p${index}`), await generate(entry.spec));
+}, 120_000);
+
+describe('generated Python projects', () => {
+  it('cover every Python tool, every model provider and every deployment target', () => {
+    expect(entries.length).toBeGreaterThan(30);
+    expect(entries.map((e) => e.label)).toEqual(
+      expect.arrayContaining([
+        'tool mcp_fetch',
+        'tool code_interpreter',
+        'provider ollama',
+        'target lambda',
+        'hostile text',
+      ]),
+    );
+  });
+
+  it('all compile: every .py file of the matrix (py_compile)', async () => {
+    const script = [
+      'import pathlib, py_compile, sys',
+      'failures = []',
+      'for path in sorted(pathlib.Path(sys.argv[1]).rglob("*.py")):',
+      '    try:',
+      '        py_compile.compile(str(path), doraise=True)',
+      '    except py_compile.PyCompileError as error:',
+      '        failures.append(str(error))',
+      'print("\\n".join(failures))',
+      'sys.exit(1 if failures else 0)',
+    ].join('\n');
+    const { stdout } = await run(PYTHON, ['-c', script, workspace]).catch((error: { stdout: string }) => ({
+      stdout: error.stdout,
+    }));
+    expect(stdout.trim()).toBe('');
+  }, 120_000);
+
+  it('pass their own pytest suite (runtime contract, exact prompt, model and tools)', async () => {
+    const project = await generate(
+      specWithTools('python', ['calculator', 'current_time', 'translate_text'], {
+        systemPrompt: 'Answer with """triple quotes""", {braces}, `backticks` and \\ backslashes.\nשלום',
+      }),
+    );
+    const dir = join(scratchDir('py-run'), 'agent');
+    writeProject(dir, project);
+    const { stdout } = await run(PYTHON, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], {
+      cwd: dir,
+      env: { ...process.env, PYTHONPATH: `${STUBS}:${dir}`, PYTHONDONTWRITEBYTECODE: '1' },
+    }).catch((error: { stdout: string }) => ({ stdout: error.stdout }));
+    expect(stdout).toMatch(/\b\d+ passed\b/);
+    expect(stdout).not.toMatch(/failed|error/i);
+  }, 120_000);
+});
