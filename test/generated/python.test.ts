@@ -50,7 +50,8 @@ describe('generated Python projects', () => {
 
   it('pass their own pytest suite (runtime contract, exact prompt, model and tools)', async () => {
     const project = await generate(
-      specWithTools('python', ['calculator', 'current_time', 'translate_text'], {
+      specWithTools('python', ['calculator', 'current_time', 'translate_text', 'http_request'], {
+        toolConfig: { http_request: { allowedDomains: ['api.example.com'] } },
         systemPrompt: 'Answer with """triple quotes""", {braces}, `backticks` and \\ backslashes.\nשלום',
       }),
     );

@@ -97,7 +97,10 @@ describe('registry-data/models.json', () => {
         message: expect.stringMatching(/duplicate/),
       }),
     );
-    expect(problems).toContainEqual({ path: 'models[1].price', message: 'unknown field; check its spelling' });
+    expect(problems).toContainEqual({
+      path: 'models[1].price',
+      message: 'unknown field; check its spelling',
+    });
     expect(problems).toContainEqual(expect.objectContaining({ path: 'models[2].pricing.outputPerMTok' }));
   });
 
