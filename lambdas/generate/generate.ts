@@ -6,6 +6,7 @@ import type { AgentSpec } from '../spec/schema.ts';
 import { assertValidSpec, type Registries } from '../spec/validate.ts';
 import { type DependencySet, mergeDependencies } from '../tools/dependencies.ts';
 import type { EnvVar, ToolImplementation, ToolInfo } from '../tools/schema.ts';
+import { fargateSize } from './deployment.ts';
 import { kebabCase, pascalCase, projectName, pythonPackageName, tsString } from './escape.ts';
 import { pythonProject } from './python.ts';
 import { sanitizeSystemPrompt } from './sanitize.ts';
@@ -21,6 +22,8 @@ export interface GeneratedProject {
     files: string[];
     dependencies: { name: string; range: string }[];
     devDependencies: { name: string; range: string }[];
+    /** npm packages of the infra/ CDK app. */
+    infraDependencies: { name: string; range: string }[];
     warnings: FieldProblem[];
     /** sha256 of the canonical spec; with the templates' version it is the cache key. */
     specHash: string;
@@ -38,7 +41,11 @@ export interface ProjectContext {
   env: EnvVar[];
   requiredEnv: EnvVar[];
   secretNames: string[];
-  deployment: AgentSpec['deployment'];
+  deployment: AgentSpec['deployment'] & { platform: 'linux/arm64' | 'linux/amd64'; runtimeName: string };
+  /** CDK stack id of the infra/ app. */
+  stackId: string;
+  fargate: { cpu: number; memory: number };
+  lambdaMemory: number;
   limits: { maxInputChars: number };
   dependencies: DependencySet;
 }
@@ -63,9 +70,15 @@ export interface ToolContext {
   mcpPyArgs: string[];
   /** Template used for this tool's module. */
   template: string;
+  /** IAM statements the tool needs, from the tool registry. */
+  iam: ToolInfo['iam'];
 }
 
 const LIMITS = { maxInputChars: 100_000 };
+const INFRA_DEPENDENCIES = [
+  { name: 'aws-cdk-lib', range: '^2.276.0' },
+  { name: 'constructs', range: '^10.4.0' },
+];
 const CACHE_SIZE = 64;
 const cache = new Map<string, GeneratedProject>();
 
@@ -112,6 +125,7 @@ export async function generateAgentProject(
       files: Object.keys(files),
       dependencies: plan.dependencies,
       devDependencies: plan.devDependencies,
+      infraDependencies: INFRA_DEPENDENCIES,
       warnings: [...warnings, ...promptFindings],
       specHash,
       templatesVersion: templates.version,
@@ -186,10 +200,25 @@ export function buildContext(
     env: envList,
     requiredEnv: envList.filter((e) => e.required),
     secretNames: envList.filter((e) => e.secret).map((e) => e.name),
-    deployment: spec.deployment,
+    deployment: {
+      ...spec.deployment,
+      platform: spec.deployment.architecture === 'arm64' ? 'linux/arm64' : 'linux/amd64',
+      runtimeName: runtimeName(spec.name),
+    },
+    stackId:
+      `${pascalCase(spec.name) || 'Agent'}AgentStack`.replace(/^[^A-Za-z]+/, '').slice(0, 120) ||
+      'AgentStack',
+    fargate: fargateSize(spec.deployment.memoryMb),
+    lambdaMemory: Math.min(spec.deployment.memoryMb, 10_240),
     limits: LIMITS,
     dependencies: mergeDependencies(tools, spec.language),
   };
+}
+
+/** An AgentCore runtime name: a letter, then letters, digits and underscores, at most 48. */
+export function runtimeName(name: string): string {
+  const base = pythonPackageName(name).replace(/^_+/, '');
+  return (/^[a-z]/.test(base) ? base : `agent_${base}`).slice(0, 48);
 }
 
 function toolContext(tool: ToolInfo, spec: AgentSpec, templates: TemplateSet): ToolContext {
@@ -221,6 +250,7 @@ function toolContext(tool: ToolInfo, spec: AgentSpec, templates: TemplateSet): T
     mcpArgs: mcpArgs.map(tsString),
     mcpPyArgs: mcpArgs,
     // A tool's own template when it has one, else the template of its kind.
+    iam: tool.iam,
     template: templates.has(`agent/${language}/tools/${tool.id}${ext}`)
       ? `agent/${language}/tools/${tool.id}${ext}`
       : `agent/${language}/tools/_${impl.kind}${ext}`,

@@ -1,5 +1,6 @@
 import { requirementLine } from '../tools/dependencies.ts';
 import { parsePipName, pipRanges } from '../tools/versions.ts';
+import { deploymentFiles } from './deployment.ts';
 import type { ProjectContext } from './generate.ts';
 import { envExample, type PlannedFile, type ProjectPlan } from './typescript.ts';
 
@@ -80,6 +81,8 @@ export function pythonProject(context: ProjectContext): ProjectPlan {
     t('tests/conftest.py'),
     t('tests/test_agent.py'),
     t('tests/test_server.py'),
+    ...(context.deployment.target === 'lambda' ? [t('app/lambda_handler.py')] : []),
+    ...deploymentFiles(context),
   ];
   return {
     files,

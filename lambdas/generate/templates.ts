@@ -64,6 +64,7 @@ function createEnvironment(): typeof Handlebars {
   hb.registerHelper('md', str(markdownInline));
   hb.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map(String).join(''));
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  hb.registerHelper('inc', (n: unknown) => Number(n) + 1);
   hb.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
   hb.registerHelper('and', (...args: unknown[]) => args.slice(0, -1).every(Boolean));
   hb.registerHelper('not', (a: unknown) => !a);
@@ -121,6 +122,9 @@ export function loadTemplates(root = TEMPLATE_ROOT): TemplateSet {
     const source = readFileSync(file, 'utf8');
     hash.update(name).update('\0').update(source).update('\0');
     compiled.set(name, hb.compile(source, { noEscape: true, strict: true }));
+    // Files under partials/ are also usable inside other templates: {{> deploy-readme}}.
+    if (name.startsWith('partials/'))
+      hb.registerPartial(name.slice('partials/'.length).replace(/\..*$/, ''), source);
   }
   const set: TemplateSet = {
     version: hash.digest('hex').slice(0, 16),

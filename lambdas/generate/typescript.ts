@@ -1,3 +1,4 @@
+import { deploymentFiles } from './deployment.ts';
 import type { ProjectContext } from './generate.ts';
 
 /** A file to write: rendered from a template (with the project context, or a narrower one), or given. */
@@ -124,6 +125,8 @@ export function typescriptProject(context: ProjectContext): ProjectPlan {
     t('test/helpers/env.ts'),
     t('test/agent.test.ts'),
     t('test/server.test.ts'),
+    ...(context.deployment.target === 'lambda' ? [t('src/lambda.ts')] : []),
+    ...deploymentFiles(context),
   ];
   return {
     files,

@@ -52,7 +52,11 @@ describe('generated TypeScript projects', () => {
         types: ['node'],
         noEmit: true,
       },
-      include: projects.flatMap((p) => [`${p.dir}/src/**/*.ts`, `${p.dir}/test/**/*.ts`]),
+      include: projects.flatMap((p) => [
+        `${p.dir}/src/**/*.ts`,
+        `${p.dir}/test/**/*.ts`,
+        `${p.dir}/infra/**/*.ts`,
+      ]),
     };
     writeFileSync(join(workspace, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2));
     const result = await run(join(nodeModules, '.bin', 'tsc'), ['-p', 'tsconfig.json'], {

@@ -39,6 +39,8 @@ export async function sharedNodeModules(projects: GeneratedProject[]): Promise<s
   const dependencies: Record<string, string> = {};
   const devDependencies: Record<string, string> = {};
   for (const p of projects) {
+    for (const d of p.metadata.infraDependencies) dependencies[d.name] = d.range;
+    if (p.metadata.language !== 'typescript') continue; // pip packages are not npm's
     for (const d of p.metadata.dependencies) dependencies[d.name] = d.range;
     for (const d of p.metadata.devDependencies) devDependencies[d.name] = d.range;
   }
