@@ -287,6 +287,7 @@ function ecsTemplate(context: ProjectContext): object {
       },
       LoadBalancerSecurityGroup: {
         Type: 'AWS::EC2::SecurityGroup',
+        Condition: 'WithLoadBalancer',
         Properties: {
           GroupDescription: 'Load balancer of the agent',
           VpcId: ref('VpcId'),
@@ -310,6 +311,7 @@ function ecsTemplate(context: ProjectContext): object {
       },
       LoadBalancer: {
         Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer',
+        Condition: 'WithLoadBalancer',
         Properties: {
           Scheme: ref('LoadBalancerScheme'),
           Subnets: ref('SubnetIds'),
@@ -319,6 +321,7 @@ function ecsTemplate(context: ProjectContext): object {
       },
       TargetGroup: {
         Type: 'AWS::ElasticLoadBalancingV2::TargetGroup',
+        Condition: 'WithLoadBalancer',
         Properties: {
           TargetType: 'ip',
           Port: 8080,
@@ -330,6 +333,7 @@ function ecsTemplate(context: ProjectContext): object {
       },
       Listener: {
         Type: 'AWS::ElasticLoadBalancingV2::Listener',
+        Condition: 'WithLoadBalancer',
         Properties: {
           LoadBalancerArn: ref('LoadBalancer'),
           Port: 80,
@@ -337,15 +341,21 @@ function ecsTemplate(context: ProjectContext): object {
           DefaultActions: [{ Type: 'forward', TargetGroupArn: ref('TargetGroup') }],
         },
       },
+      // The service must wait for the listener when there is one; a handle that names it (or nothing)
+      // keeps that dependency without breaking the stack when the load balancer is off.
+      ListenerReady: {
+        Type: 'AWS::CloudFormation::WaitConditionHandle',
+        Metadata: { Listener: { 'Fn::If': ['WithLoadBalancer', ref('Listener'), ''] } },
+      },
       Service: {
         Type: 'AWS::ECS::Service',
-        DependsOn: ['Listener'],
+        DependsOn: ['ListenerReady'],
         Properties: {
           Cluster: ref('Cluster'),
           LaunchType: 'FARGATE',
           DesiredCount: ref('DesiredCount'),
           TaskDefinition: ref('TaskDefinition'),
-          HealthCheckGracePeriodSeconds: 60,
+          HealthCheckGracePeriodSeconds: { 'Fn::If': ['WithLoadBalancer', 60, ref('AWS::NoValue')] },
           NetworkConfiguration: {
             AwsvpcConfiguration: {
               AssignPublicIp: ref('AssignPublicIp'),
@@ -360,7 +370,8 @@ function ecsTemplate(context: ProjectContext): object {
       },
     },
     Outputs: {
-      ServiceUrl: { Value: sub('http://${LoadBalancer.DNSName}') },
+      ServiceUrl: { Condition: 'WithLoadBalancer', Value: sub('http://${LoadBalancer.DNSName}') },
+      ClusterName: { Value: ref('Cluster') },
       LogGroupName: { Value: ref('LogGroup') },
     },
   };
