@@ -12,7 +12,8 @@ import { DeploymentTarget } from '../../lambdas/tools/schema.ts';
 import { json, type Output } from './format.ts';
 import { languageOption } from './options.ts';
 
-function readSpec(file: string): Record<string, unknown> {
+/** Reads an AgentSpec file (YAML or JSON) as a plain object; the callers validate it. */
+export function readSpec(file: string): Record<string, unknown> {
   if (!existsSync(file)) throw new ValidationError(`spec file not found: ${file}`);
   const parsed = parseSpecText(readFileSync(file, 'utf8'), file);
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { costCommand } from './cost.ts';
 import { describeError, type Output } from './format.ts';
 import { generateCommand, specSchemaCommand } from './generate.ts';
 import { modelSummary, modelsCommand } from './models.ts';
@@ -16,6 +17,7 @@ export async function runCli(argv: readonly string[], io: Output): Promise<numbe
   program.addCommand(modelsCommand(io));
   program.addCommand(generateCommand(io));
   program.addCommand(specSchemaCommand(io));
+  program.addCommand(costCommand(io));
   program.addCommand(
     toolsCommand(io, (code) => {
       exitCode = Math.max(exitCode, code);
@@ -38,6 +40,7 @@ export async function runCli(argv: readonly string[], io: Output): Promise<numbe
         '  npm run cli -- tools resolve http_request knowledge_base_retrieve --language python --platform agentcore',
       );
       io.out('  npm run cli -- generate --spec examples/support-triage.yaml --out ./support-triage');
+      io.out('  npm run cli -- cost --spec examples/support-triage.yaml');
       io.out('  npm run cli -- --help');
     });
   for (const command of program.commands) {

@@ -60,11 +60,11 @@ export function unitCost(quantity: number | bigint, usdPerUnit: number): MicroUs
   return divideRounded(qtyMicro * pricePico, 1_000_000_000_000n);
 }
 
-/** Micro-dollars as a USD number (for JSON output), exact to 6 decimals. */
+/** Micro-dollars as a USD number (for JSON output): the nearest double to the exact decimal. */
 export function toUsd(amount: MicroUsd): number {
-  const sign = amount < 0n ? -1 : 1;
+  const sign = amount < 0n ? '-' : '';
   const abs = amount < 0n ? -amount : amount;
-  return sign * (Number(abs / MICRO) + Number(abs % MICRO) / 1e6);
+  return Number(`${sign}${abs / MICRO}.${(abs % MICRO).toString().padStart(6, '0')}`);
 }
 
 /** Micro-dollars as `$1,234.57` (or more digits for amounts under a cent). */
@@ -72,4 +72,11 @@ export function formatUsd(amount: MicroUsd): string {
   const usd = toUsd(amount);
   const digits = usd !== 0 && Math.abs(usd) < 0.01 ? 6 : 2;
   return `$${usd.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })}`;
+}
+
+/** Cost of `quantity` units at `usd` per `per` units (e.g. $0.20 per 1,000,000 requests), in micro-dollars. */
+export function priceCost(quantity: number, usd: number, per: number): MicroUsd {
+  const qtyMicro = toScaledInteger(quantity, 6); // quantity × 1e6
+  const pricePico = toScaledInteger(usd, 12); // USD × 1e12 per `per` units
+  return divideRounded(qtyMicro * pricePico, 1_000_000_000_000n * BigInt(per));
 }

@@ -1,3 +1,4 @@
+import { defaultFargateSize } from '../cost/schema.ts';
 import { toCfnYaml } from './cfn-yaml.ts';
 import type { ProjectContext } from './generate.ts';
 import {
@@ -16,20 +17,10 @@ const ref = (name: string) => ({ Ref: name });
 const getAtt = (resource: string, attribute: string) => ({ 'Fn::GetAtt': [resource, attribute] });
 const policyDocument = (statements: Statement[]) => ({ Version: '2012-10-17', Statement: statements });
 
-/** Fargate CPU units for a memory size, and the memory rounded up to a size Fargate offers with it. */
+/** Fargate CPU units and memory (MiB) for the spec's memory, from the sizes Fargate offers. */
 export function fargateSize(memoryMb: number): { cpu: number; memory: number } {
-  const options: [number, number[]][] = [
-    [256, [512, 1024, 2048]],
-    [512, [1024, 2048, 3072, 4096]],
-    [1024, [2048, 3072, 4096, 5120, 6144, 7168, 8192]],
-    [2048, Array.from({ length: 13 }, (_, i) => 4096 + i * 1024)],
-    [4096, Array.from({ length: 23 }, (_, i) => 8192 + i * 1024)],
-  ];
-  for (const [cpu, memories] of options) {
-    const memory = memories.find((m) => m >= memoryMb);
-    if (memory !== undefined) return { cpu, memory };
-  }
-  return { cpu: 4096, memory: 30720 };
+  const { vcpu, memoryGb } = defaultFargateSize(memoryMb);
+  return { cpu: vcpu * 1024, memory: memoryGb * 1024 };
 }
 
 /** Environment variables the deployed agent runs with (never secret values: only secret ids). */

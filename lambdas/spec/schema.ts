@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Infrastructure } from '../cost/schema.ts';
 import { DeploymentTarget, Language } from '../tools/schema.ts';
 
 const AwsRegion = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'expected an AWS Region like us-east-1');
@@ -13,6 +14,13 @@ export const Deployment = z
     memoryMb: z.number().int().min(128).max(30_720).default(1024),
     /** Lambda timeout; the others use it as the per-request limit. */
     timeoutSeconds: z.number().int().min(1).max(900).default(120),
+    // Cost-estimate inputs (optional): ECS Fargate sizing and hours, AgentCore session profile.
+    tasks: z.number().int().min(0).max(10_000).optional(),
+    vcpu: z.number().positive().optional(),
+    memoryGb: z.number().positive().optional(),
+    hoursPerMonth: z.number().min(0).max(744).optional(),
+    sessionSecondsPerRequest: z.number().nonnegative().max(28_800).optional(),
+    activeCpuSecondsPerRequest: z.number().nonnegative().max(28_800).optional(),
   })
   .strict();
 export type Deployment = z.infer<typeof Deployment>;
@@ -54,6 +62,11 @@ export const AgentSpec = z
     deployment: Deployment.default(Deployment.parse({})),
     usage: Usage.optional(),
     budget: z.object({ monthlyUsd: z.number().positive() }).strict().optional(),
+    /** Infrastructure around the agent, for the cost estimate. */
+    infrastructure: Infrastructure.optional(),
+    /** Apply the always-free allowances (default true), and also the first-12-months ones (default false). */
+    freeTier: z.boolean().optional(),
+    freeTierNewAccount: z.boolean().optional(),
   })
   .strict();
 export type AgentSpec = z.infer<typeof AgentSpec>;

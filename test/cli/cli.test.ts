@@ -266,4 +266,37 @@ describe('agent-builder CLI (as a process)', () => {
       'systemPrompt',
     );
   });
+
+  describe('cost', () => {
+    it('prints line items, totals, advice and assumptions', async () => {
+      const { code, stdout } = await cli('cost', '--spec', 'examples/support-triage.yaml');
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/Claude Haiku 4\.5 input tokens[\s\S]*\$24\.00/);
+      expect(stdout).toMatch(/total\s+│\s+\$\d/);
+      expect(stdout).toMatch(/How to spend less:\n1\. /);
+      expect(stdout).toMatch(/Assumptions:/);
+    });
+
+    it('prints the estimate as JSON, totals equal to the sum of line items', async () => {
+      const { stdout } = await cli('cost', '--spec', 'examples/support-triage.yaml', '--json');
+      const estimate = JSON.parse(stdout) as { monthly: { total: number }; lineItems: { costUsd: number }[] };
+      const sum = estimate.lineItems.reduce((s, i) => s + Math.round(i.costUsd * 1e6), 0);
+      expect(Math.round(estimate.monthly.total * 1e6)).toBe(sum);
+    });
+
+    it('names the bad field of an invalid spec', async () => {
+      const scratch = mkdtempSync(join(tmpdir(), 'agent-builder-cost-'));
+      const spec = join(scratch, 'bad.json');
+      writeFileSync(
+        spec,
+        JSON.stringify({
+          model: 'amazon.nova-pro-v1:0',
+          usage: { requestsPerMonth: -5, avgInputTokens: 1, avgOutputTokens: 1 },
+        }),
+      );
+      const { code, stderr } = await cli('cost', '--spec', spec);
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/usage\.requestsPerMonth: /);
+    });
+  });
 });
