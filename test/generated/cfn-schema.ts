@@ -72,7 +72,7 @@ export async function validateTemplate(template: Record<string, unknown>): Promi
       checkProperties(value as Record<string, unknown>, definition.properties, path);
     } else if (type.type === 'array' && type.element) {
       if (!Array.isArray(value)) return void problems.push(`${path}: expected a list`);
-      value.forEach((item, index) => checkValue(item, type.element as PropertyType, `${path}[${index}]`));
+      for (const [index, item] of value.entries()) checkValue(item, type.element, `${path}[${index}]`);
     } else if (type.type === 'map' && type.element) {
       if (typeof value !== 'object' || Array.isArray(value))
         return void problems.push(`${path}: expected a map`);
@@ -126,7 +126,10 @@ export async function validateTemplate(template: Record<string, unknown>): Promi
 
   // References: Ref and GetAtt targets, and every ${Name} or ${Resource.Attribute} in Fn::Sub.
   const visit = (node: unknown, path: string): void => {
-    if (Array.isArray(node)) return node.forEach((item, index) => visit(item, `${path}[${index}]`));
+    if (Array.isArray(node)) {
+      for (const [index, item] of node.entries()) visit(item, `${path}[${index}]`);
+      return;
+    }
     if (typeof node !== 'object' || node === null) return;
     for (const [key, value] of Object.entries(node)) {
       if (key === 'Ref' && typeof value === 'string' && !names.has(value))
