@@ -3,6 +3,7 @@ import { costCommand } from './cost.ts';
 import { describeError, type Output } from './format.ts';
 import { generateCommand, specSchemaCommand } from './generate.ts';
 import { modelSummary, modelsCommand } from './models.ts';
+import { startCommand } from './start.ts';
 import { toolSummary, toolsCommand } from './tools.ts';
 
 /** Exit codes: 0 ok, 1 a check found problems, 2 bad input (unknown id, invalid option). */
@@ -18,6 +19,7 @@ export async function runCli(argv: readonly string[], io: Output): Promise<numbe
   program.addCommand(generateCommand(io));
   program.addCommand(specSchemaCommand(io));
   program.addCommand(costCommand(io));
+  program.addCommand(startCommand(io));
   program.addCommand(
     toolsCommand(io, (code) => {
       exitCode = Math.max(exitCode, code);

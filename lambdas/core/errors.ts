@@ -53,6 +53,12 @@ export class ConflictError extends DomainError {
   readonly title = 'Conflict';
 }
 
+export class UnauthorizedError extends DomainError {
+  readonly type = 'unauthorized';
+  readonly statusCode = 401;
+  readonly title = 'Sign in first';
+}
+
 export class ForbiddenError extends DomainError {
   readonly type = 'forbidden';
   readonly statusCode = 403;

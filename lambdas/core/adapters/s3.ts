@@ -1,0 +1,39 @@
+import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { ArtifactStore } from '../../sessions/ports.ts';
+
+/** Generated projects in S3 (s3rver locally). */
+export class S3ArtifactStore implements ArtifactStore {
+  constructor(
+    private readonly client: S3Client,
+    private readonly bucket: string,
+  ) {}
+
+  static create(options: { bucket: string; region: string; endpoint?: string }): S3ArtifactStore {
+    return new S3ArtifactStore(
+      new S3Client({
+        region: options.region,
+        // s3rver corrupts streamed bodies unless checksums are only sent when required (DESIGN.md).
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+        ...(options.endpoint ? { endpoint: options.endpoint, forcePathStyle: true } : {}),
+      }),
+      options.bucket,
+    );
+  }
+
+  async put(key: string, body: Uint8Array | string, contentType: string): Promise<void> {
+    await this.client.send(
+      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }),
+    );
+  }
+
+  async get(key: string): Promise<Uint8Array | undefined> {
+    try {
+      const result = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      return result.Body ? await result.Body.transformToByteArray() : undefined;
+    } catch (error) {
+      if (error instanceof NoSuchKey || (error as Error).name === 'NoSuchKey') return undefined;
+      throw error;
+    }
+  }
+}

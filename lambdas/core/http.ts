@@ -1,0 +1,213 @@
+import { randomUUID } from 'node:crypto';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy, { type MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { jwtVerify } from 'jose';
+import { platformConfig } from './config.ts';
+import { DomainError, RateLimitedError, UnauthorizedError, ValidationError } from './errors.ts';
+import { type Route, type RouteId, routeKey, routes } from './routes.ts';
+import { zodProblems } from './zod-problems.ts';
+
+/** One place sets up logging and tracing for every Lambda (Powertools). */
+export const logger = new Logger({ serviceName: 'agent-builder' });
+export const tracer = new Tracer({ serviceName: 'agent-builder' });
+
+export interface User {
+  sub: string;
+}
+
+export interface Request {
+  params: Record<string, string>;
+  query: Record<string, unknown>;
+  body: unknown;
+  user: User;
+  path: string;
+  headers: Record<string, string | undefined>;
+}
+
+/** A handler's answer: a JSON body, or a full reply (status, headers, binary). */
+export interface Reply {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+  /** The body is bytes, sent base64 as API Gateway expects. */
+  binary?: boolean;
+}
+
+export const reply = (status: number, body: unknown, headers?: Record<string, string>): Reply => ({
+  status,
+  body,
+  headers,
+});
+
+export type RouteHandler<D> = (request: Request, deps: D) => Promise<unknown> | unknown;
+
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
+
+/** problem+json for a typed error; anything else is a 500 whose body says nothing about internals. */
+export function problem(
+  error: unknown,
+  instance: string,
+  traceId: string,
+): APIGatewayProxyStructuredResultV2 {
+  if (error instanceof DomainError) {
+    const headers: Record<string, string> = { 'content-type': 'application/problem+json' };
+    if (error instanceof RateLimitedError) headers['retry-after'] = String(error.retryAfterSeconds);
+    return {
+      statusCode: error.statusCode,
+      headers,
+      body: JSON.stringify({ ...error.toJSON(), instance, traceId }),
+    };
+  }
+  logger.error('unhandled error', {
+    error:
+      error instanceof Error
+        ? { name: error.name, message: error.message, stack: error.stack }
+        : String(error),
+    traceId,
+  });
+  return {
+    statusCode: 500,
+    headers: { 'content-type': 'application/problem+json' },
+    body: JSON.stringify({
+      type: 'internal-error',
+      title: 'Something went wrong on our side',
+      status: 500,
+      detail: 'The request failed; try again. If it keeps failing, quote the traceId.',
+      instance,
+      traceId,
+    }),
+  };
+}
+
+/** The problem+json middleware: registered first, so it sees every error the others throw. */
+function problemJson(): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> {
+  return {
+    onError: (request) => {
+      const event = request.event;
+      const traceId = event.requestContext?.requestId ?? randomUUID();
+      request.response = problem(request.error, event.rawPath ?? '', traceId);
+    },
+  };
+}
+
+async function authenticate(event: APIGatewayProxyEventV2): Promise<User> {
+  const config = platformConfig();
+  if (config.AUTH_MODE === 'dev') return { sub: 'local-developer' };
+  if (config.AUTH_MODE === 'jwt') {
+    const header = event.headers?.authorization ?? '';
+    const token = header.startsWith('Bearer ') ? header.slice(7) : '';
+    if (!token || !config.JWT_SECRET)
+      throw new UnauthorizedError('send a bearer token in the Authorization header');
+    try {
+      const { payload } = await jwtVerify(token, new TextEncoder().encode(config.JWT_SECRET));
+      if (typeof payload.sub !== 'string' || payload.sub === '') throw new Error('no subject');
+      return { sub: payload.sub };
+    } catch {
+      throw new UnauthorizedError('the bearer token is not valid; sign in again');
+    }
+  }
+  const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } })
+    .authorizer?.jwt?.claims;
+  const sub = claims?.sub;
+  if (typeof sub !== 'string' || sub === '') throw new UnauthorizedError('sign in first');
+  return { sub };
+}
+
+function parsePart(
+  schema: Route['params'] | Route['query'] | Route['body'] | undefined,
+  value: unknown,
+  where: string,
+): unknown {
+  if (!schema) return value;
+  const result = schema.safeParse(value);
+  if (!result.success)
+    throw new ValidationError(`the ${where} is not valid`, zodProblems(result.error, where));
+  return result.data;
+}
+
+function parseBody(event: APIGatewayProxyEventV2): unknown {
+  if (!event.body) return undefined;
+  const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (text.length > 1_048_576) throw new ValidationError('the request body is larger than 1 MB');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new ValidationError('the request body is not valid JSON', [
+      { path: 'body', message: 'send a JSON document' },
+    ]);
+  }
+}
+
+function toResult(result: unknown): APIGatewayProxyStructuredResultV2 {
+  const r: Reply =
+    result && typeof result === 'object' && 'status' in result && 'body' in result
+      ? (result as Reply)
+      : { status: 200, body: result };
+  if (r.binary) {
+    return {
+      statusCode: r.status,
+      headers: r.headers,
+      isBase64Encoded: true,
+      body: Buffer.from(r.body as Uint8Array).toString('base64'),
+    };
+  }
+  if (
+    typeof r.body === 'string' &&
+    r.headers?.['content-type'] &&
+    !r.headers['content-type'].includes('json')
+  ) {
+    return { statusCode: r.status, headers: r.headers, body: r.body };
+  }
+  return {
+    statusCode: r.status,
+    headers: { ...JSON_HEADERS, ...r.headers },
+    body: r.body === undefined ? '' : JSON.stringify(r.body),
+  };
+}
+
+/**
+ * The Lambda of one feature: middy with Powertools logging and tracing, problem+json errors, auth,
+ * and zod parsing of each route's path parameters, query and body; then the route's handler. Deps are
+ * built on the first call and reused; importing a handler has no side effects.
+ */
+export function featureHandler<D>(
+  handlers: Partial<Record<RouteId, RouteHandler<D>>>,
+  deps: () => D | Promise<D>,
+) {
+  const byKey = new Map(
+    Object.entries(handlers).map(([id, fn]) => [
+      routeKey(routes[id as RouteId]),
+      { route: routes[id as RouteId] as Route, fn: fn as RouteHandler<D> },
+    ]),
+  );
+  let built: Promise<D> | undefined;
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
+    .use(problemJson())
+    .use(injectLambdaContext(logger))
+    .use(captureLambdaHandler(tracer))
+    .handler(async (event) => {
+      const entry = byKey.get(event.routeKey);
+      if (!entry) throw new ValidationError(`no route ${event.routeKey}`);
+      const { route, fn } = entry;
+      const user = route.auth ? await authenticate(event) : { sub: 'anonymous' };
+      const request: Request = {
+        params: parsePart(route.params, event.pathParameters ?? {}, 'params') as Record<string, string>,
+        query: parsePart(route.query, event.queryStringParameters ?? {}, 'query') as Record<string, unknown>,
+        body: parsePart(route.body, parseBody(event), 'body'),
+        user,
+        path: event.rawPath,
+        headers: event.headers ?? {},
+      };
+      built ??= Promise.resolve()
+        .then(deps)
+        .catch((error: unknown) => {
+          built = undefined; // try again on the next request
+          throw error;
+        });
+      return toResult(await fn(request, await built));
+    });
+}

@@ -1,0 +1,11 @@
+import { featureHandler } from '../core/http.ts';
+import { loadModelRegistry } from '../models/load.ts';
+import { estimateCost } from './advise.ts';
+import { loadPriceList } from './pricing.ts';
+
+export const handler = featureHandler(
+  {
+    estimateCost: ({ body }, deps) => estimateCost(body, deps),
+  },
+  () => ({ models: loadModelRegistry(), prices: loadPriceList() }),
+);

@@ -1,0 +1,36 @@
+import { featureHandler, reply } from '../core/http.ts';
+import { platformDeps } from './deps.ts';
+import { downloadGeneration, getGeneratedFile, getGeneration, startGeneration } from './service.ts';
+import { runTask } from './tasks.ts';
+
+export const handler = featureHandler(
+  {
+    generate: async ({ user, body }, deps) => reply(201, await startGeneration(deps, user.sub, body)),
+    getGeneration: ({ user, params }, deps) => getGeneration(deps, user.sub, params.id ?? ''),
+    getGeneratedFile: async ({ user, params }, deps) =>
+      reply(200, await getGeneratedFile(deps, user.sub, params.id ?? '', params.path ?? ''), {
+        'content-type': 'text/plain; charset=utf-8',
+      }),
+    downloadGeneration: async ({ user, params }, deps) => {
+      const { name, zip } = await downloadGeneration(deps, user.sub, params.id ?? '');
+      return {
+        status: 200,
+        body: zip,
+        binary: true,
+        headers: {
+          'content-type': 'application/zip',
+          'content-disposition': `attachment; filename="${name}.zip"`,
+        },
+      };
+    },
+  },
+  platformDeps,
+);
+
+let taskDeps: ReturnType<typeof platformDeps> | undefined;
+
+/** The task states of the generation workflow (invoked by Step Functions with `{task, input}`). */
+export async function taskHandler(event: { task: string; input: unknown }): Promise<unknown> {
+  taskDeps ??= platformDeps();
+  return runTask(event.task, event.input, taskDeps);
+}

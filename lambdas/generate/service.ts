@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { NotFoundError, ValidationError } from '../core/errors.ts';
+import { parseOrThrow } from '../core/zod-problems.ts';
+import { extractContext } from '../sessions/extract.ts';
+import type {
+  ArtifactStore,
+  GenerationRecord,
+  GenerationRepository,
+  RateLimiter,
+  SessionRepository,
+} from '../sessions/ports.ts';
+import { attachGeneration, getSession } from '../sessions/workflow.ts';
+import { assertValidSpec, type Registries } from '../spec/validate.ts';
+import type { GenerationRunner } from './runner.ts';
+
+export interface GenerationDeps {
+  registries: Registries;
+  sessions: SessionRepository;
+  generations: GenerationRepository;
+  store: ArtifactStore;
+  limiter: RateLimiter;
+  runner: GenerationRunner;
+  generateLimitPerHour: number;
+}
+
+export const GenerateBody = z
+  .object({ sessionId: z.string().min(1).optional(), spec: z.unknown().optional() })
+  .strict()
+  .refine((b) => (b.sessionId === undefined) !== (b.spec === undefined), {
+    message: 'give either sessionId or spec',
+  });
+
+/** Generates from a session (its extracted spec) or from a spec; a bad spec is refused before anything runs. */
+export async function startGeneration(
+  deps: GenerationDeps,
+  owner: string,
+  body: unknown,
+): Promise<GenerationRecord> {
+  const input = parseOrThrow(GenerateBody, body, 'the generation request');
+  let spec: unknown = input.spec;
+  if (input.sessionId) {
+    const session = await getSession(deps, owner, input.sessionId);
+    const context = extractContext(session, deps.registries);
+    if (!context.ready) {
+      throw new ValidationError('the session does not describe a complete agent yet', [
+        ...context.missing.map((m) => ({ path: m.field, message: m.question })),
+        ...context.problems,
+      ]);
+    }
+    spec = context.spec;
+  }
+  const { spec: valid } = assertValidSpec(spec, deps.registries);
+  await deps.limiter.hit(owner, 'generate', deps.generateLimitPerHour);
+  const record = await deps.runner.run({
+    generationId: randomUUID(),
+    owner,
+    ...(input.sessionId ? { sessionId: input.sessionId } : {}),
+    spec: valid,
+  });
+  if (input.sessionId && record.status === 'SUCCEEDED')
+    await attachGeneration(deps, owner, input.sessionId, record.id);
+  return record;
+}
+
+export async function getGeneration(
+  deps: Pick<GenerationDeps, 'generations'>,
+  owner: string,
+  id: string,
+): Promise<GenerationRecord> {
+  const record = await deps.generations.getGeneration(id);
+  if (!record || record.owner !== owner) throw new NotFoundError(`no generation ${id}`);
+  return record;
+}
+
+export async function getGeneratedFile(
+  deps: Pick<GenerationDeps, 'generations' | 'store'>,
+  owner: string,
+  id: string,
+  path: string,
+) {
+  const record = await getGeneration(deps, owner, id);
+  if (!record.files?.includes(path)) throw new NotFoundError(`generation ${id} has no file ${path}`);
+  const body = await deps.store.get(`${record.artifactPrefix}/files/${path}`);
+  if (!body) throw new NotFoundError(`file ${path} of generation ${id} is no longer stored`);
+  return Buffer.from(body).toString('utf8');
+}
+
+export async function downloadGeneration(
+  deps: Pick<GenerationDeps, 'generations' | 'store'>,
+  owner: string,
+  id: string,
+) {
+  const record = await getGeneration(deps, owner, id);
+  if (record.status !== 'SUCCEEDED')
+    throw new NotFoundError(`generation ${id} failed: ${record.reason ?? 'no project'}`);
+  const zip = await deps.store.get(`${record.artifactPrefix}/project.zip`);
+  if (!zip) throw new NotFoundError(`the zip of generation ${id} is no longer stored`);
+  return { name: record.name ?? 'agent', zip };
+}

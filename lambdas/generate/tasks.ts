@@ -1,0 +1,176 @@
+import { estimateCost } from '../cost/advise.ts';
+import type { PriceList } from '../cost/pricing.ts';
+import type { ArtifactStore, GenerationRecord, GenerationRepository } from '../sessions/ports.ts';
+import type { AgentSpecInput } from '../spec/schema.ts';
+import { assertValidSpec, type Registries } from '../spec/validate.ts';
+import { generateAgentProject, hashSpec } from './generate.ts';
+import { loadTemplates } from './templates.ts';
+import { zipProject } from './zip.ts';
+
+/**
+ * The task states of the generation workflow (lib/workflows/generation.asl.json). Each takes the
+ * execution state and returns its part; Step Functions invokes them through one task Lambda in AWS,
+ * and the local executor calls them in-process. Payloads stay small: files go to the artifact store.
+ */
+export interface TaskDeps {
+  registries: Registries;
+  prices: PriceList;
+  store: ArtifactStore;
+  generations: GenerationRepository;
+  now?: () => Date;
+}
+
+export interface GenerationInput {
+  generationId: string;
+  owner: string;
+  sessionId?: string;
+  spec: AgentSpecInput;
+}
+
+export interface ValidatedState extends GenerationInput {
+  specHash: string;
+  cacheKey: string;
+  cachedGenerationId?: string;
+}
+
+interface RenderedState extends ValidatedState {
+  rendered?: {
+    project: {
+      name: string;
+      language: string;
+      files: string[];
+      warnings: { path: string; message: string }[];
+    };
+    cost: { monthlyUsd: number; annualUsd: number };
+  };
+  package?: { zipKey: string; zipBytes: number };
+  error?: { Error: string; Cause: string };
+}
+
+const prefix = (id: string) => `generations/${id}`;
+
+export const tasks = {
+  async validateSpec(input: GenerationInput, deps: TaskDeps): Promise<ValidatedState> {
+    const { spec } = assertValidSpec(input.spec, deps.registries);
+    const specHash = hashSpec(spec);
+    const cacheKey = `${specHash}:${loadTemplates().version}`;
+    const cached = await deps.generations.getCached(cacheKey);
+    const cachedRecord = cached ? await deps.generations.getGeneration(cached) : undefined;
+    return {
+      ...input,
+      spec: spec as AgentSpecInput,
+      specHash,
+      cacheKey,
+      ...(cachedRecord?.status === 'SUCCEEDED' ? { cachedGenerationId: cachedRecord.id } : {}),
+    };
+  },
+
+  async renderProject(input: ValidatedState, deps: TaskDeps) {
+    const project = await generateAgentProject(input.spec, deps.registries);
+    await Promise.all(
+      Object.entries(project.files).map(([path, content]) =>
+        deps.store.put(`${prefix(input.generationId)}/files/${path}`, content, 'text/plain; charset=utf-8'),
+      ),
+    );
+    return {
+      name: project.metadata.name,
+      language: project.metadata.language,
+      files: project.metadata.files,
+      warnings: project.metadata.warnings,
+    };
+  },
+
+  async estimateCost(input: ValidatedState, deps: TaskDeps) {
+    const estimate = estimateCost(input.spec, { models: deps.registries.models, prices: deps.prices });
+    await deps.store.put(
+      `${prefix(input.generationId)}/cost.json`,
+      JSON.stringify(estimate, null, 2),
+      'application/json',
+    );
+    return { monthlyUsd: estimate.monthly.total, annualUsd: estimate.annual };
+  },
+
+  async package(input: RenderedState, deps: TaskDeps) {
+    const files: Record<string, string> = {};
+    for (const path of input.rendered?.project.files ?? []) {
+      const body = await deps.store.get(`${prefix(input.generationId)}/files/${path}`);
+      if (!body) throw new Error(`rendered file ${path} is missing from the artifact store`);
+      files[path] = Buffer.from(body).toString('utf8');
+    }
+    const zip = zipProject(input.rendered?.project.name ?? 'agent', files);
+    const zipKey = `${prefix(input.generationId)}/project.zip`;
+    await deps.store.put(zipKey, zip, 'application/zip');
+    return { zipKey, zipBytes: zip.byteLength };
+  },
+
+  async record(input: RenderedState, deps: TaskDeps): Promise<GenerationRecord> {
+    const createdAt = (deps.now?.() ?? new Date()).toISOString();
+    let record: GenerationRecord;
+    if (input.cachedGenerationId) {
+      const source = await deps.generations.getGeneration(input.cachedGenerationId);
+      if (!source) throw new Error(`cached generation ${input.cachedGenerationId} is gone`);
+      record = {
+        ...source,
+        id: input.generationId,
+        owner: input.owner,
+        sessionId: input.sessionId,
+        cached: true,
+        createdAt,
+      };
+    } else {
+      const project = input.rendered?.project;
+      record = {
+        id: input.generationId,
+        owner: input.owner,
+        sessionId: input.sessionId,
+        status: 'SUCCEEDED',
+        specHash: input.specHash,
+        name: project?.name,
+        language: project?.language,
+        files: project?.files,
+        warnings: project?.warnings,
+        artifactPrefix: prefix(input.generationId),
+        zipBytes: input.package?.zipBytes,
+        cost: input.rendered?.cost,
+        cached: false,
+        createdAt,
+      };
+      await deps.generations.putCached(input.cacheKey, input.generationId);
+    }
+    await deps.generations.putGeneration(record);
+    return record;
+  },
+
+  async recordFailure(input: RenderedState, deps: TaskDeps): Promise<GenerationRecord> {
+    const record: GenerationRecord = {
+      id: input.generationId,
+      owner: input.owner,
+      sessionId: input.sessionId,
+      status: 'FAILED',
+      reason: failureReason(input.error),
+      createdAt: (deps.now?.() ?? new Date()).toISOString(),
+    };
+    await deps.generations.putGeneration(record);
+    return record;
+  },
+};
+
+export type TaskName = keyof typeof tasks;
+
+/** A task error as a sentence a builder can act on (Step Functions passes Error and Cause). */
+function failureReason(error: RenderedState['error']): string {
+  if (!error) return 'the generation failed';
+  try {
+    const cause = JSON.parse(error.Cause) as { errorMessage?: string; message?: string };
+    return cause.errorMessage ?? cause.message ?? error.Cause;
+  } catch {
+    return error.Cause || error.Error;
+  }
+}
+
+/** Dispatches one task: the entry of the task Lambda, and what the local executor binds states to. */
+export function runTask(name: string, input: unknown, deps: TaskDeps): Promise<unknown> {
+  const task = tasks[name as TaskName] as ((input: never, deps: TaskDeps) => Promise<unknown>) | undefined;
+  if (!task) throw new Error(`unknown generation task ${name}`);
+  return task(input as never, deps);
+}

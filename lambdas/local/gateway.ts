@@ -1,0 +1,184 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { extname, join, normalize } from 'node:path';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { NotFoundError, ValidationError } from '../core/errors.ts';
+import { problem } from '../core/http.ts';
+import { type Feature, type Route, routeKey, routeList } from '../core/routes.ts';
+
+export type LambdaHandler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+interface CompiledRoute {
+  route: Route;
+  pattern: RegExp;
+  names: string[];
+  literals: number;
+}
+
+function compile(route: Route): CompiledRoute {
+  const names: string[] = [];
+  const source = route.path
+    .split('/')
+    .map((segment) => {
+      const greedy = /^\{(\w+)\+\}$/.exec(segment);
+      if (greedy) {
+        names.push(greedy[1] ?? '');
+        return '(.+)';
+      }
+      const param = /^\{(\w+)\}$/.exec(segment);
+      if (param) {
+        names.push(param[1] ?? '');
+        return '([^/]+)';
+      }
+      return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    })
+    .join('/');
+  return {
+    route,
+    pattern: new RegExp(`^${source}$`),
+    names,
+    literals: route.path.split('/').filter((s) => !s.startsWith('{')).length,
+  };
+}
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.json': 'application/json',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+};
+
+/**
+ * The local API gateway: serves every route of the route table by turning the HTTP request into an
+ * API Gateway v2 event and calling the same handler a Lambda would run; literal path segments win
+ * over parameters, as in API Gateway. Also serves the built web app when there is one.
+ */
+export function createGateway(
+  handlers: Record<Feature, LambdaHandler>,
+  options: { staticDir?: string } = {},
+): Server {
+  // Most literal segments first, as API Gateway prefers /api/models/recommend over /api/models/{id}.
+  const compiled = routeList.map(compile).sort((a, b) => b.literals - a.literals);
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const method = (req.method ?? 'GET').toUpperCase();
+    const requestId = randomUUID();
+    if (!url.pathname.startsWith('/api/')) return serveStatic(url.pathname, res, options.staticDir);
+    const candidates = compiled
+      .map((c) => ({ c, match: c.pattern.exec(url.pathname) }))
+      .filter((x) => x.match);
+    const hit = candidates.find((x) => x.c.route.method === method);
+    if (!hit?.match) {
+      const error =
+        candidates.length > 0
+          ? new ValidationError(
+              `${method} is not allowed on ${url.pathname}; use ${candidates.map((x) => x.c.route.method).join(' or ')}`,
+            )
+          : new NotFoundError(`no API route ${url.pathname}; see /api/openapi.json`);
+      const result = problem(error, url.pathname, requestId);
+      return send(res, { ...result, statusCode: candidates.length > 0 ? 405 : 404 });
+    }
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks);
+    const contentType = req.headers['content-type'] ?? '';
+    const textual = raw.length === 0 || /json|text|xml|urlencoded/.test(contentType);
+    const headers = Object.fromEntries(
+      Object.entries(req.headers).map(([k, v]) => [
+        k.toLowerCase(),
+        Array.isArray(v) ? v.join(',') : (v ?? ''),
+      ]),
+    );
+    const query: Record<string, string> = {};
+    for (const [key, value] of url.searchParams) query[key] = key in query ? `${query[key]},${value}` : value;
+    const { route, names } = hit.c;
+    const event: APIGatewayProxyEventV2 = {
+      version: '2.0',
+      routeKey: routeKey(route),
+      rawPath: url.pathname,
+      rawQueryString: url.search.slice(1),
+      headers,
+      ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
+      ...(names.length > 0
+        ? {
+            pathParameters: Object.fromEntries(
+              names.map((name, i) => [name, decodeURIComponent(hit.match?.[i + 1] ?? '')]),
+            ),
+          }
+        : {}),
+      ...(raw.length > 0 ? { body: textual ? raw.toString('utf8') : raw.toString('base64') } : {}),
+      isBase64Encoded: !textual,
+      requestContext: {
+        accountId: 'local',
+        apiId: 'local',
+        domainName: headers.host ?? 'localhost',
+        domainPrefix: 'localhost',
+        http: {
+          method,
+          path: url.pathname,
+          protocol: 'HTTP/1.1',
+          sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+          userAgent: headers['user-agent'] ?? '',
+        },
+        requestId,
+        routeKey: routeKey(route),
+        stage: '$default',
+        time: new Date().toISOString(),
+        timeEpoch: Date.now(),
+      },
+    };
+    const context = {
+      callbackWaitsForEmptyEventLoop: false,
+      functionName: `agent-builder-${route.feature}`,
+      functionVersion: '$LATEST',
+      invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:agent-builder-${route.feature}`,
+      memoryLimitInMB: '1024',
+      awsRequestId: requestId,
+      logGroupName: `/aws/lambda/agent-builder-${route.feature}`,
+      logStreamName: 'local',
+      getRemainingTimeInMillis: () => 30_000,
+      done: () => undefined,
+      fail: () => undefined,
+      succeed: () => undefined,
+    } as Context;
+    send(res, await handlers[route.feature](event, context));
+  };
+
+  return createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => send(res, problem(error, req.url ?? '', randomUUID())));
+  });
+}
+
+function send(res: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
+  const body =
+    result.body === undefined
+      ? ''
+      : result.isBase64Encoded
+        ? Buffer.from(result.body, 'base64')
+        : result.body;
+  res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
+  res.end(body);
+}
+
+function serveStatic(pathname: string, res: ServerResponse, dir?: string): void {
+  if (!dir || !existsSync(join(dir, 'index.html'))) {
+    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end(
+      'The web app is not built yet (npm run build -w frontend). The API is under /api; see /api/openapi.json.',
+    );
+    return;
+  }
+  const file = normalize(join(dir, pathname));
+  const target =
+    file.startsWith(dir) && existsSync(file) && statSync(file).isFile() ? file : join(dir, 'index.html');
+  res.writeHead(200, { 'content-type': MIME[extname(target)] ?? 'application/octet-stream' });
+  res.end(readFileSync(target));
+}

@@ -1,0 +1,192 @@
+import { randomUUID } from 'node:crypto';
+import { ConflictError, NotFoundError, ValidationError } from '../core/errors.ts';
+import { parseOrThrow } from '../core/zod-problems.ts';
+import type { Registries } from '../spec/validate.ts';
+import { extractContext } from './extract.ts';
+import {
+  AddMessageBody,
+  AdvanceBody,
+  CreateSessionBody,
+  MAX_MESSAGES,
+  PHASES,
+  type Phase,
+  type Session,
+  UpdateSessionBody,
+} from './model.ts';
+import type { SessionRepository } from './ports.ts';
+
+export interface SessionDeps {
+  sessions: SessionRepository;
+  registries: Registries;
+  now?: () => Date;
+}
+
+const nowIso = (deps: SessionDeps) => (deps.now?.() ?? new Date()).toISOString();
+
+/** A session of `owner`, or NotFound: another user's session is indistinguishable from a missing one. */
+export async function getSession(deps: SessionDeps, owner: string, id: string): Promise<Session> {
+  const session = await deps.sessions.get(id);
+  if (!session || session.owner !== owner) throw new NotFoundError(`no session ${id}`);
+  return session;
+}
+
+export async function createSession(deps: SessionDeps, owner: string, body: unknown): Promise<Session> {
+  const input = parseOrThrow(CreateSessionBody, body ?? {}, 'the new session');
+  const at = nowIso(deps);
+  const session: Session = {
+    id: randomUUID(),
+    owner,
+    title: input.title ?? input.selections?.name ?? 'New agent',
+    phase: 'REQUIREMENTS',
+    answers: input.answers ? { REQUIREMENTS: input.answers } : {},
+    selections: input.selections ?? {},
+    messages: [],
+    generationIds: [],
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+  };
+  await deps.sessions.create(session);
+  return session;
+}
+
+async function write(deps: SessionDeps, session: Session, change: (s: Session) => void): Promise<Session> {
+  const next: Session = structuredClone(session);
+  change(next);
+  next.version = session.version + 1;
+  next.updatedAt = nowIso(deps);
+  await deps.sessions.save(next, session.version);
+  return next;
+}
+
+/** A change based on an older version than the stored one is refused: it would lose someone's update. */
+function checkVersion(session: Session, version: number): void {
+  if (version !== session.version) {
+    throw new ConflictError(
+      `this change is based on version ${version}, but the session is at version ${session.version}; reload it and apply your change again`,
+    );
+  }
+}
+
+export async function updateSession(
+  deps: SessionDeps,
+  owner: string,
+  id: string,
+  body: unknown,
+): Promise<Session> {
+  const input = parseOrThrow(UpdateSessionBody, body, 'the session change');
+  const session = await getSession(deps, owner, id);
+  checkVersion(session, input.version);
+  if (input.phase && PHASES.indexOf(input.phase) > PHASES.indexOf(session.phase)) {
+    throw new ValidationError(
+      `a session moves forward with advance; ${input.phase} is after ${session.phase}`,
+      [{ path: 'phase', message: 'only an earlier phase (or the current one) can be set' }],
+    );
+  }
+  return write(deps, session, (s) => {
+    if (input.title) s.title = input.title;
+    if (input.answers) {
+      const phase = input.answersPhase ?? s.phase;
+      s.answers[phase] = { ...(s.answers[phase] ?? {}), ...input.answers };
+    }
+    if (input.selections)
+      s.selections = {
+        ...s.selections,
+        ...input.selections,
+        deployment: { ...s.selections.deployment, ...input.selections.deployment },
+      };
+    if (input.phase) s.phase = input.phase;
+  });
+}
+
+export async function addMessage(
+  deps: SessionDeps,
+  owner: string,
+  id: string,
+  body: unknown,
+): Promise<Session> {
+  const input = parseOrThrow(AddMessageBody, body, 'the message');
+  const session = await getSession(deps, owner, id);
+  checkVersion(session, input.version);
+  return write(deps, session, (s) => {
+    s.messages = [...s.messages, { role: 'user' as const, text: input.text, at: nowIso(deps) }].slice(
+      -MAX_MESSAGES,
+    );
+  });
+}
+
+/** What a phase needs before the session can leave it. */
+export function exitConditions(session: Session, registries: Registries): string[] {
+  const context = extractContext(session, registries);
+  const missing = (fields: string[]) =>
+    context.missing.filter((m) => fields.includes(m.field)).map((m) => `${m.field}: ${m.question}`);
+  switch (session.phase) {
+    case 'REQUIREMENTS':
+      return missing(['useCase', 'name']);
+    case 'ARCHITECTURE':
+      return missing(['deployment', 'model']);
+    case 'IMPLEMENTATION':
+      return [
+        ...missing(['systemPrompt', 'model', 'deployment', 'name']),
+        ...context.problems.map((p) => `${p.path}: ${p.message}`),
+      ];
+    case 'CODE_GENERATION':
+      return session.generationIds.length > 0
+        ? []
+        : ['generation: generate the project first (POST /api/code-generation/generate)'];
+    case 'TESTING':
+    case 'DEPLOYMENT':
+      return [];
+    case 'COMPLETE':
+      return ['the session is complete'];
+  }
+}
+
+export interface AdvanceResult {
+  session: Session;
+  /** Set when leaving IMPLEMENTATION: generation must start now. */
+  startGeneration: boolean;
+}
+
+export async function advanceSession(
+  deps: SessionDeps,
+  owner: string,
+  id: string,
+  body: unknown,
+): Promise<AdvanceResult> {
+  const input = parseOrThrow(AdvanceBody, body, 'the advance request');
+  const session = await getSession(deps, owner, id);
+  checkVersion(session, input.version);
+  const missing = exitConditions(session, deps.registries);
+  if (missing.length > 0) {
+    throw new ValidationError(
+      `${session.phase} is not finished`,
+      missing.map((m) => ({ path: m.split(':')[0] ?? '', message: m.slice(m.indexOf(':') + 2) })),
+    );
+  }
+  const next = PHASES[PHASES.indexOf(session.phase) + 1] as Phase;
+  const saved = await write(deps, session, (s) => {
+    s.phase = next;
+  });
+  return { session: saved, startGeneration: session.phase === 'IMPLEMENTATION' };
+}
+
+/** Records a finished generation on the session (a conditional write like every other). */
+export async function attachGeneration(
+  deps: SessionDeps,
+  owner: string,
+  id: string,
+  generationId: string,
+): Promise<Session> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const session = await getSession(deps, owner, id);
+    try {
+      return await write(deps, session, (s) => {
+        s.generationIds = [...s.generationIds, generationId].slice(-50);
+      });
+    } catch (error) {
+      if ((error as Error).name !== 'ConflictError' || attempt === 2) throw error;
+    }
+  }
+  throw new Error('unreachable');
+}
