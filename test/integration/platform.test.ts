@@ -40,6 +40,7 @@ async function api(
     : type.includes('zip')
       ? new Uint8Array(await response.arrayBuffer())
       : await response.text();
+  // biome-ignore lint/suspicious/noExplicitAny: response bodies are asserted field by field below
   return { status: response.status, type, body: body as never as Record<string, any> };
 }
 
