@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
@@ -29,7 +29,11 @@ export interface TemplateSet {
   has(name: string): boolean;
 }
 
-const TEMPLATE_ROOT = fileURLToPath(new URL('../../templates/', import.meta.url));
+/** `templates/` beside the bundle (the deployed Lambda) or at the repository root (source). */
+const TEMPLATE_ROOT =
+  [new URL('./templates/', import.meta.url), new URL('../../templates/', import.meta.url)]
+    .map((url) => fileURLToPath(url))
+    .find((dir) => existsSync(dir)) ?? fileURLToPath(new URL('../../templates/', import.meta.url));
 
 function listFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>

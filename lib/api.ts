@@ -1,0 +1,102 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { type Feature, routeList } from '../lambdas/core/routes.ts';
+import { PlatformFunction } from './agent-function.ts';
+
+export interface ApiProps {
+  table: dynamodb.ITableV2;
+  bucket: s3.IBucket;
+  stateMachine: sfn.IStateMachine;
+  userPool: cognito.IUserPool;
+  userPoolClient: cognito.IUserPoolClient;
+}
+
+/** The HTTP API, built from the route table: one Lambda per feature, JWT auth, throttling, access logs. */
+export class Api extends Construct {
+  public readonly httpApi: apigw.HttpApi;
+  public readonly functions: Record<Feature, PlatformFunction>;
+
+  constructor(scope: Construct, id: string, props: ApiProps) {
+    super(scope, id);
+    const data = { TABLE_NAME: props.table.tableName, ARTIFACTS_BUCKET: props.bucket.bucketName };
+    const workflow = { ...data, GENERATION_STATE_MACHINE_ARN: props.stateMachine.stateMachineArn };
+    const environment: Record<Feature, Record<string, string>> = {
+      health: {},
+      models: {},
+      tools: {},
+      cost: {},
+      sessions: workflow,
+      generate: workflow,
+    };
+    this.functions = Object.fromEntries(
+      (Object.keys(environment) as Feature[]).map((feature) => [
+        feature,
+        new PlatformFunction(this, `${feature.charAt(0).toUpperCase()}${feature.slice(1)}Function`, {
+          feature,
+          environment: environment[feature],
+          withTemplates: feature === 'generate' || feature === 'sessions',
+          ...(feature === 'generate' || feature === 'sessions' ? { timeout: Duration.seconds(29) } : {}),
+        }),
+      ]),
+    ) as Record<Feature, PlatformFunction>;
+    for (const feature of ['sessions', 'generate'] as const) {
+      props.table.grantReadWriteData(this.functions[feature]);
+      props.bucket.grantRead(this.functions[feature]);
+      props.stateMachine.grantStartSyncExecution(this.functions[feature]);
+    }
+
+    const authorizer = new HttpJwtAuthorizer(
+      'CognitoJwt',
+      `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${props.userPool.userPoolId}`,
+      {
+        jwtAudience: [props.userPoolClient.userPoolClientId],
+      },
+    );
+    this.httpApi = new apigw.HttpApi(this, 'HttpApi', {
+      description: 'Agent Builder Platform API',
+      createDefaultStage: true,
+    });
+    const integrations = new Map<Feature, HttpLambdaIntegration>();
+    for (const route of routeList) {
+      let integration = integrations.get(route.feature);
+      if (!integration) {
+        integration = new HttpLambdaIntegration(`${route.feature}Integration`, this.functions[route.feature]);
+        integrations.set(route.feature, integration);
+      }
+      this.httpApi.addRoutes({
+        path: route.path,
+        methods: [apigw.HttpMethod[route.method]],
+        integration,
+        ...(route.auth ? { authorizer } : {}),
+      });
+    }
+    const stage = this.httpApi.defaultStage?.node.defaultChild as apigw.CfnStage;
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    stage.defaultRouteSettings = {
+      throttlingRateLimit: 50,
+      throttlingBurstLimit: 100,
+      detailedMetricsEnabled: true,
+    };
+    stage.accessLogSettings = {
+      destinationArn: accessLogs.logGroupArn,
+      format: JSON.stringify({
+        requestId: '$context.requestId',
+        route: '$context.routeKey',
+        status: '$context.status',
+        latency: '$context.responseLatency',
+        sub: '$context.authorizer.claims.sub',
+      }),
+    };
+  }
+}

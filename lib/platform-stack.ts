@@ -1,0 +1,64 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { NagSuppressions } from 'cdk-nag';
+import type { Construct } from 'constructs';
+import { Api } from './api.ts';
+import { Auth } from './auth.ts';
+import { Data } from './data.ts';
+import { GenerationWorkflow } from './generation-workflow.ts';
+import { Monitoring } from './monitoring.ts';
+
+/** The platform: data, auth, the generation workflow, the API and its monitoring. No business logic here. */
+export class PlatformStack extends Stack {
+  constructor(scope: Construct, id: string, props: StackProps = {}) {
+    super(scope, id, props);
+    const data = new Data(this, 'Data');
+    const auth = new Auth(this, 'Auth');
+    const workflow = new GenerationWorkflow(this, 'GenerationWorkflow', {
+      table: data.table,
+      bucket: data.bucket,
+    });
+    const api = new Api(this, 'Api', {
+      table: data.table,
+      bucket: data.bucket,
+      stateMachine: workflow.stateMachine,
+      userPool: auth.userPool,
+      userPoolClient: auth.client,
+    });
+    new Monitoring(this, 'Monitoring', {
+      api: api.httpApi,
+      functions: { ...api.functions, generateTasks: workflow.taskFunction },
+      stateMachine: workflow.stateMachine,
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: api.httpApi.apiEndpoint });
+    new CfnOutput(this, 'UserPoolId', { value: auth.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: auth.client.userPoolClientId });
+
+    NagSuppressions.addStackSuppressions(this, [
+      {
+        id: 'AwsSolutions-IAM4',
+        reason:
+          'Lambda roles use AWSLambdaBasicExecutionRole (CreateLogGroup, CreateLogStream, PutLogEvents) and nothing broader.',
+      },
+      {
+        id: 'AwsSolutions-IAM5',
+        reason:
+          'Wildcards come from CDK grants scoped to one table (and its indexes), one bucket (its objects), one function (its versions) and X-Ray, which has no resource-level permissions.',
+      },
+      {
+        id: 'AwsSolutions-L1',
+        reason: 'Node.js 22 is the platform runtime by design (DESIGN.md, "Node"); upgrades are deliberate.',
+      },
+      {
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'Only GET /api/health and GET /api/openapi.json are public; every other route has the Cognito JWT authorizer.',
+      },
+      {
+        id: 'AwsSolutions-COG4',
+        reason:
+          'The API uses an HTTP API JWT authorizer for Cognito, which cdk-nag checks only for REST APIs; public routes are health and the OpenAPI document.',
+      },
+    ]);
+  }
+}

@@ -1,0 +1,158 @@
+import { App, Aspects, type Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { routeList } from '../../lambdas/core/routes.ts';
+import { PlatformStack } from '../../lib/platform-stack.ts';
+
+let template: Template;
+let stack: Stack;
+
+beforeAll(() => {
+  // Bundling skipped: esbuild output is not what these assertions are about (bin/app.ts bundles for real).
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  stack = new PlatformStack(app, 'TestPlatform');
+  Aspects.of(app).add(new AwsSolutionsChecks());
+  app.synth();
+  template = Template.fromStack(stack);
+}, 120_000);
+
+describe('PlatformStack', () => {
+  it('passes cdk-nag AwsSolutions with every suppression justified', () => {
+    const errors = Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*'));
+    expect(errors.map((e) => e.entry.data)).toEqual([]);
+  });
+
+  it('routes every API route to its feature Lambda, with the JWT authorizer except health and OpenAPI', () => {
+    const routes = template.findResources('AWS::ApiGatewayV2::Route');
+    const keys = Object.values(routes).map(
+      (r) => (r as { Properties: { RouteKey: string } }).Properties.RouteKey,
+    );
+    expect(keys.sort()).toEqual(routeList.map((r) => `${r.method} ${r.path}`).sort());
+    for (const resource of Object.values(routes)) {
+      const { RouteKey, AuthorizationType } = (
+        resource as { Properties: { RouteKey: string; AuthorizationType?: string } }
+      ).Properties;
+      const publicRoute = RouteKey === 'GET /api/health' || RouteKey === 'GET /api/openapi.json';
+      expect(AuthorizationType ?? 'NONE', RouteKey).toBe(publicRoute ? 'NONE' : 'JWT');
+    }
+    template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
+  });
+
+  it('runs one ARM64 Node.js 22 Lambda per feature, plus the workflow tasks, all traced', () => {
+    const functions = template.findResources('AWS::Lambda::Function', {
+      Properties: { Runtime: 'nodejs22.x' },
+    });
+    expect(Object.keys(functions).length).toBe(7);
+    for (const fn of Object.values(functions)) {
+      expect((fn as { Properties: { Architectures: string[] } }).Properties.Architectures).toEqual(['arm64']);
+      expect((fn as { Properties: { TracingConfig: unknown } }).Properties.TracingConfig).toEqual({
+        Mode: 'Active',
+      });
+    }
+  });
+
+  it('keeps data encrypted and private: table with PITR and GSI1, bucket with block public access and TLS only', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      KeySchema: [
+        { AttributeName: 'PK', KeyType: 'HASH' },
+        { AttributeName: 'SK', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'GSI1' })],
+      Replicas: [
+        Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }),
+      ],
+      SSESpecification: { SSEEnabled: true },
+    });
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('throttles the API and logs its access', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
+    });
+  });
+
+  it('runs generation as an Express state machine from the shared ASL file, with logs and tracing', () => {
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'EXPRESS',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: Match.objectLike({ Level: 'ALL' }),
+      DefinitionSubstitutions: { GenerateTaskFunctionArn: Match.anyValue() },
+    });
+  });
+
+  it('grants only what each Lambda needs: models, tools and cost get no data access', () => {
+    const policies = template.findResources('AWS::IAM::Policy');
+    const forFunction = (name: string) =>
+      Object.entries(policies)
+        .filter(([id]) => id.startsWith(`Api${name}FunctionServiceRoleDefaultPolicy`))
+        .flatMap(
+          ([, p]) =>
+            (p as { Properties: { PolicyDocument: { Statement: { Action: string | string[] }[] } } })
+              .Properties.PolicyDocument.Statement,
+        )
+        .flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+    for (const name of ['Models', 'Tools', 'Cost']) {
+      expect(
+        forFunction(name).filter((a) => a.startsWith('dynamodb:') || a.startsWith('s3:')),
+        name,
+      ).toEqual([]);
+    }
+    expect(forFunction('Sessions')).toEqual(
+      expect.arrayContaining(['dynamodb:PutItem', 'states:StartSyncExecution']),
+    );
+    expect(forFunction('Generate')).not.toContain('s3:PutObject');
+  });
+
+  it('has a dashboard and alarms on API errors, generation success rate and Lambda errors', () => {
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmDescription: Match.stringLikeRegexp('Fewer than 90% of generations'),
+    });
+    expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm')).length).toBeGreaterThanOrEqual(9);
+  });
+});
+
+describe('cdk synth', () => {
+  it('synthesises offline with no AWS account, bundling every Lambda with esbuild', async () => {
+    const { execFile } = await import('node:child_process');
+    const { mkdtempSync, readdirSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const out = mkdtempSync(join(tmpdir(), 'cdk-out-'));
+    const env = {
+      ...process.env,
+      AWS_ACCESS_KEY_ID: '',
+      AWS_SECRET_ACCESS_KEY: '',
+      AWS_PROFILE: 'no-such-profile-offline',
+    };
+    await new Promise<void>((resolve, reject) =>
+      execFile(
+        'npx',
+        ['cdk', 'synth', '--quiet', '--output', out],
+        { env, maxBuffer: 64 * 1024 * 1024 },
+        (error, _stdout, stderr) => (error ? reject(new Error(stderr)) : resolve()),
+      ),
+    );
+    expect(readdirSync(out)).toContain('AgentBuilderPlatform.template.json');
+  }, 300_000);
+});
