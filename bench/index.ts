@@ -148,3 +148,69 @@ await measure('Project generation (6 tools)', [
   ],
   ['cached (same spec)', () => generateAgentProject(spec, registries), 'p50 ≤ 1 ms'],
 ]);
+
+// The embedded platform over HTTP on loopback: throughput of two routes (a fixed number of requests,
+// 8 at a time) and end-to-end generation through the local Step Functions executor.
+const { startPlatform } = await import('../lambdas/local/platform.ts');
+const platform = await startPlatform({ port: 0 });
+async function throughput(label: string, request: () => Promise<Response>, total = 2000, concurrency = 8) {
+  let done = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (done < total) {
+        done++;
+        const response = await request();
+        await response.arrayBuffer();
+        if (!response.ok) throw new Error(`${label}: HTTP ${response.status}`);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    route: label,
+    requests: total,
+    'req/s': Math.round(total / seconds).toLocaleString('en-US'),
+    'mean ms': ((seconds * 1000 * concurrency) / total).toFixed(2),
+  };
+}
+const costBody = JSON.stringify({
+  model: 'amazon.nova-pro-v1:0',
+  usage: { requestsPerMonth: 30000, avgInputTokens: 800, avgOutputTokens: 200 },
+  deployment: { target: 'lambda' },
+});
+console.log('\nLocal API throughput (loopback, 8 concurrent)');
+console.table([
+  await throughput('GET /api/models', () => fetch(`${platform.url}/api/models`)),
+  await throughput('POST /api/cost-estimate', () =>
+    fetch(`${platform.url}/api/cost-estimate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: costBody,
+    }),
+  ),
+]);
+const generationTimes: number[] = [];
+for (let i = 0; i < 20; i++) {
+  const started = performance.now();
+  const response = await fetch(`${platform.url}/api/code-generation/generate`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ spec: { ...spec, name: `bench ${i}` } }),
+  });
+  await response.json();
+  generationTimes.push(performance.now() - started);
+}
+generationTimes.sort((a, b) => a - b);
+console.log(
+  '\nEnd-to-end generation through the local Step Functions executor (HTTP → validate → render ∥ cost → package → record)',
+);
+console.table([
+  {
+    runs: 20,
+    'p50 ms': generationTimes[10]?.toFixed(1),
+    'p90 ms': generationTimes[18]?.toFixed(1),
+    'max ms': generationTimes[19]?.toFixed(1),
+  },
+]);
+await platform.close();

@@ -1,0 +1,180 @@
+import { describe, expect, it } from 'vitest';
+import { ConflictError, NotFoundError, ValidationError } from '../../lambdas/core/errors.ts';
+import { loadModelRegistry } from '../../lambdas/models/load.ts';
+import { extractContext } from '../../lambdas/sessions/extract.ts';
+import {
+  addMessage,
+  advanceSession,
+  createSession,
+  getSession,
+  updateSession,
+} from '../../lambdas/sessions/workflow.ts';
+import { loadToolRegistry } from '../../lambdas/tools/load.ts';
+import { MemorySessions } from '../fakes.ts';
+
+const registries = { models: loadModelRegistry(), tools: loadToolRegistry() };
+const deps = () => ({ sessions: new MemorySessions(), registries });
+
+describe('sessions workflow', () => {
+  it('creates a session in REQUIREMENTS, version 1, owned by its creator', async () => {
+    const d = deps();
+    const session = await createSession(d, 'alice', {
+      title: 'Triage',
+      answers: { useCase: 'triage tickets' },
+    });
+    expect(session).toMatchObject({
+      phase: 'REQUIREMENTS',
+      version: 1,
+      owner: 'alice',
+      answers: { REQUIREMENTS: { useCase: 'triage tickets' } },
+    });
+    await expect(getSession(d, 'bob', session.id)).rejects.toThrow(NotFoundError);
+  });
+
+  it('advances only when the phase is finished, saying what is missing', async () => {
+    const d = deps();
+    const session = await createSession(d, 'alice', {});
+    try {
+      await advanceSession(d, 'alice', session.id, { version: 1 });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).errors.map((e) => e.path)).toContain('useCase');
+    }
+  });
+
+  it('moves forward phase by phase and asks to start generation when leaving IMPLEMENTATION', async () => {
+    const d = deps();
+    const session = await createSession(d, 'alice', {
+      title: 'Helper',
+      answers: { useCase: 'Answer questions about invoices. Serverless.', requestsPerMonth: 1000 },
+    });
+    const a = await advanceSession(d, 'alice', session.id, { version: 1 });
+    expect(a).toMatchObject({ session: { phase: 'ARCHITECTURE' }, startGeneration: false });
+    const b = await advanceSession(d, 'alice', session.id, { version: 2 });
+    expect(b.session.phase).toBe('IMPLEMENTATION');
+    const c = await advanceSession(d, 'alice', session.id, { version: 3 });
+    expect(c).toMatchObject({ session: { phase: 'CODE_GENERATION' }, startGeneration: true });
+    await expect(advanceSession(d, 'alice', session.id, { version: 4 })).rejects.toThrow(
+      /CODE_GENERATION is not finished/,
+    );
+  });
+
+  it('refuses stale versions with ConflictError and never loses an update', async () => {
+    const d = deps();
+    const session = await createSession(d, 'alice', {});
+    await updateSession(d, 'alice', session.id, { version: 1, answers: { useCase: 'x' } });
+    await expect(
+      updateSession(d, 'alice', session.id, { version: 1, answers: { name: 'y' } }),
+    ).rejects.toThrow(ConflictError);
+    await expect(addMessage(d, 'alice', session.id, { version: 1, text: 'hi' })).rejects.toThrow(
+      ConflictError,
+    );
+    const stored = await getSession(d, 'alice', session.id);
+    expect(stored).toMatchObject({ version: 2, answers: { REQUIREMENTS: { useCase: 'x' } } });
+  });
+
+  it('goes back to an earlier phase but never forward through update', async () => {
+    const d = deps();
+    const session = await createSession(d, 'alice', { answers: { useCase: 'x' } });
+    await advanceSession(d, 'alice', session.id, { version: 1 });
+    await expect(updateSession(d, 'alice', session.id, { version: 2, phase: 'TESTING' })).rejects.toThrow(
+      ValidationError,
+    );
+    expect((await updateSession(d, 'alice', session.id, { version: 2, phase: 'REQUIREMENTS' })).phase).toBe(
+      'REQUIREMENTS',
+    );
+  });
+
+  it('keeps the conversation, capped', async () => {
+    const d = deps();
+    let session = await createSession(d, 'alice', {});
+    session = await addMessage(d, 'alice', session.id, {
+      version: session.version,
+      text: 'We need to remember past conversations.',
+    });
+    expect(session.messages).toHaveLength(1);
+    expect(session.messages[0]).toMatchObject({
+      role: 'user',
+      text: 'We need to remember past conversations.',
+    });
+  });
+});
+
+describe('extractContext', () => {
+  const session = (answers: Record<string, unknown>, selections = {}, messages: string[] = []) => ({
+    id: 's',
+    owner: 'o',
+    title: 'Support bot',
+    phase: 'REQUIREMENTS' as const,
+    answers: { REQUIREMENTS: answers as never },
+    selections,
+    messages: messages.map((text) => ({ role: 'user' as const, text, at: '' })),
+    generationIds: [],
+    version: 1,
+    createdAt: '',
+    updatedAt: '',
+  });
+
+  it('reads tools, target and budget from free text, and recommends a Bedrock model', () => {
+    const context = extractContext(
+      session(
+        {
+          useCase:
+            'Search the web and run Python for data analysis. It must remember past conversations. Budget $40 per month.',
+        },
+        {},
+        ['It is long-running.'],
+      ),
+      registries,
+    );
+    expect(context.spec.tools).toEqual(
+      expect.arrayContaining(['http_request', 'code_interpreter', 'agent_core_memory']),
+    );
+    expect(context.spec.deployment).toMatchObject({ target: 'ecs-fargate' });
+    expect(context.spec.budget).toEqual({ monthlyUsd: 40 });
+    expect(registries.models.get(context.spec.model ?? '').provider).toBe('bedrock');
+    expect(context.sources.model).toBe('recommendation');
+  });
+
+  it('lets explicit selections win over extraction', () => {
+    const context = extractContext(
+      session(
+        { useCase: 'serverless web search bot' },
+        { model: 'amazon.nova-pro-v1:0', tools: ['calculator'], deployment: { target: 'agentcore' } },
+      ),
+      registries,
+    );
+    expect(context.spec).toMatchObject({
+      model: 'amazon.nova-pro-v1:0',
+      tools: ['calculator'],
+      deployment: { target: 'agentcore' },
+    });
+    expect(context.sources).toMatchObject({
+      model: 'selection',
+      tools: 'selection',
+      deployment: 'selection',
+    });
+  });
+
+  it('scores completeness and asks for what is missing', () => {
+    const empty = extractContext(session({}), registries);
+    expect(empty.completeness).toBeLessThan(30);
+    expect(empty.missing.map((m) => m.field)).toEqual(
+      expect.arrayContaining(['useCase', 'model', 'systemPrompt', 'deployment', 'usage']),
+    );
+    expect(empty.ready).toBe(false);
+    const full = extractContext(
+      session({ useCase: 'Answer questions. Serverless.', requestsPerMonth: 500 }),
+      registries,
+    );
+    expect(full.completeness).toBeGreaterThan(empty.completeness);
+    expect(full.ready).toBe(true);
+  });
+
+  it('leaves out extracted tools the target cannot run', () => {
+    const context = extractContext(session({ useCase: 'run python code, serverless' }), registries);
+    expect(context.spec.deployment).toMatchObject({ target: 'lambda' });
+    expect(context.spec.tools).toContain('code_interpreter');
+  });
+});
