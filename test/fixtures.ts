@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import type { ModelInfo } from '../lambdas/models/schema.ts';
 import type { ToolInfo } from '../lambdas/tools/schema.ts';
 
@@ -61,3 +62,42 @@ export function makeTool(overrides: Partial<ToolInfo> = {}): ToolInfo {
     ...overrides,
   };
 }
+
+/** Pieces of text that break code generators: quotes, template syntax, escapes, controls, unicode. */
+export const NASTY_PIECES = [
+  '"',
+  "'",
+  '`',
+  '"""',
+  '${',
+  '}',
+  '{{',
+  '}}',
+  '\\',
+  '\n',
+  '\r\n',
+  '\t',
+  '\0',
+  '\u2028',
+  '\u202e',
+  '\ud800',
+  '\udc00',
+  '🤖',
+  'ש',
+  '*/',
+  '#{',
+  'a',
+];
+
+/** Any text, weighted towards what breaks generators. */
+export const nastyText = (minLength = 0) =>
+  fc.oneof(
+    { weight: 3, arbitrary: fc.string({ unit: 'binary', minLength }) },
+    { weight: 2, arbitrary: fc.string({ unit: 'grapheme', minLength }) },
+    {
+      weight: 3,
+      arbitrary: fc
+        .array(fc.constantFrom(...NASTY_PIECES), { minLength, maxLength: 30 })
+        .map((parts) => parts.join('')),
+    },
+  );

@@ -184,7 +184,8 @@ function ecsTemplate(context: ProjectContext): object {
       AllowedCidr: {
         Type: 'String',
         Default: '10.0.0.0/8',
-        Description: 'Who may call the load balancer; the agent has no authentication of its own',
+        Description:
+          'Who may call the agent (through the load balancer, or directly without one); it has no authentication of its own',
       },
       DesiredCount: { Type: 'Number', Default: 1, MinValue: 0 },
       ...secretParameters(context),

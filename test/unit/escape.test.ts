@@ -13,44 +13,9 @@ import {
   yamlString,
 } from '../../lambdas/generate/escape.ts';
 import { sanitizeSystemPrompt } from '../../lambdas/generate/sanitize.ts';
+import { nastyText } from '../fixtures.ts';
 
-/** Any text, weighted towards what breaks generators: quotes, template syntax, escapes, controls, unicode. */
-const nasty = fc.oneof(
-  { weight: 3, arbitrary: fc.string({ unit: 'binary' }) },
-  { weight: 2, arbitrary: fc.string({ unit: 'grapheme' }) },
-  {
-    weight: 3,
-    arbitrary: fc
-      .array(
-        fc.constantFrom(
-          '"',
-          "'",
-          '`',
-          '"""',
-          '${',
-          '}',
-          '{{',
-          '}}',
-          '\\',
-          '\n',
-          '\r\n',
-          '\t',
-          '\0',
-          '\u2028',
-          '\u202e',
-          '\ud800',
-          '\udc00',
-          '🤖',
-          'ש',
-          '*/',
-          '#{',
-          'a',
-        ),
-        { maxLength: 30 },
-      )
-      .map((parts) => parts.join('')),
-  },
-);
+const nasty = nastyText();
 
 describe('tsString', () => {
   it('is an exact JavaScript/JSON string literal for any text', () => {

@@ -8,6 +8,7 @@ import { zipProject } from '../../lambdas/generate/zip.ts';
 import { loadModelRegistry } from '../../lambdas/models/load.ts';
 import { AgentSpec } from '../../lambdas/spec/schema.ts';
 import { loadToolRegistry } from '../../lambdas/tools/load.ts';
+import { nastyText } from '../fixtures.ts';
 
 const registries = { models: loadModelRegistry(), tools: loadToolRegistry() };
 const base = {
@@ -27,31 +28,7 @@ function tsPromptValues(source: string): Record<string, string> {
   return module.exports;
 }
 
-const text = fc.oneof(
-  fc.string({ unit: 'binary', minLength: 1 }),
-  fc
-    .array(
-      fc.constantFrom(
-        '"',
-        "'",
-        '`',
-        '"""',
-        '${x}',
-        '{{y}}',
-        '\\',
-        '\n',
-        '\0',
-        '\u202e',
-        '\ud800',
-        '🤖',
-        'ש',
-        '*/',
-        'a',
-      ),
-      { minLength: 1, maxLength: 20 },
-    )
-    .map((p) => p.join('')),
-);
+const text = nastyText(1);
 const nameText = text.filter((s) => s.trim().length > 0 && s.length <= 200);
 
 describe('generateAgentProject', () => {
