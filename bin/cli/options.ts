@@ -1,4 +1,5 @@
 import { InvalidArgumentError, Option } from 'commander';
+import { AWS_REGION_PATTERN } from '../../lambdas/core/aws-region.ts';
 import { ValidationError } from '../../lambdas/core/errors.ts';
 import { Capability, Provider } from '../../lambdas/models/schema.ts';
 import { DeploymentTarget, Language, ToolCategory } from '../../lambdas/tools/schema.ts';
@@ -58,7 +59,7 @@ export const categoryOption = () =>
   new Option('--category <category>', 'tool category').choices(ToolCategory.options);
 export const regionOption = () =>
   new Option('--region <region>', 'AWS Region the model must be callable from').argParser((value: string) => {
-    if (!/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(value))
+    if (!AWS_REGION_PATTERN.test(value))
       throw new InvalidArgumentError(`"${value}" is not an AWS Region like us-east-1.`);
     return value;
   });

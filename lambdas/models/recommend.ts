@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AwsRegion } from '../core/aws-region.ts';
 import { formatUsd, type MicroUsd, toUsd } from '../core/money.ts';
 import { parseOrThrow } from '../core/zod-problems.ts';
 import { availableInRegion, type ModelRegistry } from './registry.ts';
@@ -15,10 +16,7 @@ export const ModelNeed = z
     workload: Workload.optional(),
     /** Only this provider. Without it every provider is ranked, Bedrock first. */
     provider: Provider.optional(),
-    region: z
-      .string()
-      .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'expected an AWS Region like us-east-1')
-      .optional(),
+    region: AwsRegion.optional(),
     limit: z.number().int().min(1).max(50).default(5),
   })
   .strict();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AwsRegion } from '../core/aws-region.ts';
 import { NotFoundError } from '../core/errors.ts';
 import { parseRegistryFile } from '../core/registry-data.ts';
 import { Capability, ModelInfo, Provider } from './schema.ts';
@@ -15,10 +16,7 @@ export const ModelFilter = z
     maxOutputPrice: z.number().nonnegative().optional(),
     minContext: z.number().int().positive().optional(),
     /** AWS Region the model must be callable from; applies to Bedrock models (others are not region-bound). */
-    region: z
-      .string()
-      .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'expected an AWS Region like us-east-1')
-      .optional(),
+    region: AwsRegion.optional(),
     /** Case-insensitive text matched against id, name, vendor, family and description. */
     search: z.string().max(200).optional(),
   })

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AwsRegion } from '../core/aws-region.ts';
 import { decimalDigits } from '../core/money.ts';
 
 /** Where a model is served from. Bedrock is the platform's default and recommended provider. */
@@ -79,9 +80,7 @@ export const ModelInfo = z
     strengths: z.array(Strength),
     tier: Tier,
     /** AWS Regions with in-Region on-demand inference, where known; empty when not region-bound or unknown. */
-    regions: z.array(
-      z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'expected an AWS Region like us-east-1'),
-    ),
+    regions: z.array(AwsRegion),
     /**
      * Bedrock cross-Region inference profile geographies (`us` gives `us.<id>`). `required` means the
      * model cannot be invoked on demand by its bare id and a profile id must be used.

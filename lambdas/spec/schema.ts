@@ -1,8 +1,7 @@
 import { z } from 'zod';
+import { AwsRegion } from '../core/aws-region.ts';
 import { Infrastructure } from '../cost/schema.ts';
 import { DeploymentTarget, Language } from '../tools/schema.ts';
-
-const AwsRegion = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'expected an AWS Region like us-east-1');
 
 export const Deployment = z
   .object({
