@@ -35,6 +35,7 @@ export class Api extends Construct {
       cost: {},
       sessions: workflow,
       generate: workflow,
+      test: data,
     };
     this.functions = Object.fromEntries(
       (Object.keys(environment) as Feature[]).map((feature) => [

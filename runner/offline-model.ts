@@ -1,12 +1,4 @@
-import { createServer as createHttp1Server, type IncomingMessage, type ServerResponse } from 'node:http';
-import {
-  createServer as createHttp2Server,
-  type Http2ServerRequest,
-  type Http2ServerResponse,
-} from 'node:http2';
-import { type AddressInfo, createServer as createNetServer, type Server, type Socket } from 'node:net';
-import { Duplex } from 'node:stream';
-import { EventStreamCodec } from '@smithy/core/event-streams';
+import type { ConverseEvent, ConverseRequest, ModelBackend } from './model-gateway.ts';
 
 /**
  * The offline model: a deterministic stand-in for Amazon Bedrock that speaks the Converse and
@@ -26,15 +18,7 @@ import { EventStreamCodec } from '@smithy/core/event-streams';
  */
 export const OFFLINE_MODEL_LABEL = 'offline model';
 
-interface ContentBlock {
-  text?: string;
-  toolUse?: { toolUseId: string; name: string; input: unknown };
-  toolResult?: { toolUseId: string; content?: unknown[]; status?: string };
-}
-interface Message {
-  role: 'user' | 'assistant';
-  content: ContentBlock[];
-}
+type Message = NonNullable<ConverseRequest['messages']>[number];
 interface ToolSpec {
   name: string;
   description?: string;
@@ -47,11 +31,6 @@ interface JsonSchema {
   enum?: unknown[];
   minimum?: number;
   default?: unknown;
-}
-interface ConverseRequest {
-  messages?: Message[];
-  system?: { text?: string }[];
-  toolConfig?: { tools?: { toolSpec?: ToolSpec }[] };
 }
 
 /** What the model answers: text, or one tool call. */
@@ -66,7 +45,9 @@ const normalise = (s: string) => s.toLowerCase().replace(/[\s_-]+/g, '');
 /** The deterministic policy; exported so tests can state what the agent will see. */
 export function offlineTurn(request: ConverseRequest, modelId: string): OfflineTurn {
   const messages = request.messages ?? [];
-  const tools = (request.toolConfig?.tools ?? []).flatMap((t) => (t.toolSpec ? [t.toolSpec] : []));
+  const tools = (request.toolConfig?.tools ?? []).flatMap((t) =>
+    t.toolSpec?.name ? [t.toolSpec as ToolSpec] : [],
+  );
   const firstUser = textOf(messages.find((m) => m.role === 'user'));
   const last = messages.at(-1);
   const loop = firstUser.includes('[[offline:loop]]');
@@ -134,213 +115,57 @@ export function argumentsFor(tool: ToolSpec, prompt: string): Record<string, unk
   return input;
 }
 
-const estimateTokens = (text: string) => Math.max(1, Math.ceil(text.length / 4));
+export const estimateTokens = (text: string) => Math.max(1, Math.ceil(text.length / 4));
 
 /** Splits text into word-sized deltas, whitespace kept, so streaming is visible. */
 export function chunks(text: string): string[] {
   return text.match(/\S+\s*|\s+/g) ?? [text];
 }
 
-const codec = new EventStreamCodec(
-  (bytes) => new TextDecoder().decode(bytes),
-  (text) => new TextEncoder().encode(text),
-);
-
-/** One event-stream message, as Bedrock frames ConverseStream events. */
-export function eventMessage(eventType: string, payload: unknown): Uint8Array {
-  return codec.encode({
-    headers: {
-      ':event-type': { type: 'string', value: eventType },
-      ':content-type': { type: 'string', value: 'application/json' },
-      ':message-type': { type: 'string', value: 'event' },
-    },
-    body: new TextEncoder().encode(JSON.stringify(payload)),
-  });
-}
-
-type Req = IncomingMessage | Http2ServerRequest;
-type Res = ServerResponse | Http2ServerResponse;
-
-function awsError(res: Res, status: number, type: string, message: string): void {
-  const body = JSON.stringify({ message });
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'x-amzn-errortype': `${type}:http://internal.amazon.com/coral/com.amazon.bedrock/`,
-    'content-length': Buffer.byteLength(body),
-  });
-  res.end(body);
-}
-
-async function readBody(req: Req): Promise<string> {
-  const parts: Buffer[] = [];
-  for await (const part of req) parts.push(part as Buffer);
-  return Buffer.concat(parts).toString('utf8');
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/**
- * One port for both protocols, as the AWS SDK may speak either: the Bedrock Runtime client uses
- * HTTP/2 (cleartext here, prior knowledge), other clients HTTP/1.1. The first bytes of a connection
- * tell which.
- */
-export function createOfflineModelServer(): Server {
-  const onRequest = (req: Req, res: Res) => {
-    handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) awsError(res, 500, 'InternalServerException', String(error));
-      else res.end();
-    });
-  };
-  const http1 = createHttp1Server(onRequest);
-  const http2 = createHttp2Server(onRequest);
-  const sockets = new Set<Socket>();
-  const server = createNetServer((socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-    socket.once('data', (first: Buffer) => {
-      const target = first.subarray(0, 3).toString('latin1') === 'PRI' ? http2 : http1;
-      target.emit('connection', replaying(socket, first));
-    });
-  });
-  server.once('close', () => {
-    for (const socket of sockets) socket.destroy();
-  });
-  return server;
-}
-
-/**
- * The socket as a stream that first replays the bytes already read from it. Both HTTP servers may read
- * a net.Socket's handle directly, which would skip bytes put back with `unshift`, so they get a plain
- * Duplex instead.
- */
-function replaying(socket: Socket, first: Buffer): Duplex {
-  const duplex = new Duplex({
-    read: () => {
-      socket.resume();
-    },
-    write: (chunk, encoding, callback) => {
-      socket.write(chunk, encoding, callback);
-    },
-    final: (callback) => {
-      socket.end(callback);
-    },
-    destroy: (error, callback) => {
-      socket.destroy(error ?? undefined);
-      callback(error);
-    },
-  });
-  duplex.push(first);
-  socket.on('data', (data: Buffer) => {
-    if (!duplex.push(data)) socket.pause();
-  });
-  socket.once('end', () => duplex.push(null));
-  socket.once('close', () => duplex.destroy());
-  socket.once('error', (error) => duplex.destroy(error));
-  return duplex;
-}
-
-async function handle(req: Req, res: Res): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://localhost');
-  const match = /^\/model\/([^/]+)\/(converse|converse-stream)$/.exec(url.pathname);
-  if (req.method === 'GET' && url.pathname === '/ping') {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ status: 'Healthy', model: OFFLINE_MODEL_LABEL }));
-    return;
-  }
-  if (!match || req.method !== 'POST') {
-    awsError(
-      res,
-      404,
-      'UnknownOperationException',
-      `the ${OFFLINE_MODEL_LABEL} serves Converse and ConverseStream only`,
-    );
-    return;
-  }
-  const modelId = decodeURIComponent(match[1] ?? '');
-  let request: ConverseRequest;
-  try {
-    request = JSON.parse(await readBody(req)) as ConverseRequest;
-  } catch {
-    awsError(res, 400, 'ValidationException', 'the request body is not valid JSON');
-    return;
-  }
-  if (!Array.isArray(request.messages) || request.messages.length === 0) {
-    awsError(res, 400, 'ValidationException', 'messages must hold at least one message');
-    return;
-  }
-  const started = Date.now();
-  const turn = offlineTurn(request, modelId);
-  const inputTokens = estimateTokens(JSON.stringify([request.system ?? [], request.messages]));
-  const outputText = turn.kind === 'text' ? turn.text : JSON.stringify(turn.input);
-  const usage = {
-    inputTokens,
-    outputTokens: estimateTokens(outputText),
-    totalTokens: inputTokens + estimateTokens(outputText),
-  };
-  const stopReason = turn.kind === 'tool' ? 'tool_use' : 'end_turn';
-
-  if (match[2] === 'converse') {
-    const content =
-      turn.kind === 'text'
-        ? [{ text: turn.text }]
-        : [{ toolUse: { toolUseId: turn.toolUseId, name: turn.name, input: turn.input } }];
-    const body = JSON.stringify({
-      output: { message: { role: 'assistant', content } },
-      stopReason,
-      usage,
-      metrics: { latencyMs: Date.now() - started },
-    });
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-    res.end(body);
-    return;
-  }
-
-  const slow = textOf(request.messages.find((m) => m.role === 'user')).includes('[[offline:slow]]');
-  res.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream' });
-  let gone = false;
-  res.once('close', () => {
-    gone = true;
-  });
-  const send = async (type: string, payload: unknown) => {
-    if (gone) return;
-    res.write(eventMessage(type, payload));
-    if (slow) await sleep(250);
-  };
-  await send('messageStart', { role: 'assistant' });
-  if (turn.kind === 'text') {
-    for (const text of chunks(turn.text))
-      await send('contentBlockDelta', { contentBlockIndex: 0, delta: { text } });
-    await send('contentBlockStop', { contentBlockIndex: 0 });
-  } else {
-    await send('contentBlockStart', {
-      contentBlockIndex: 0,
-      start: { toolUse: { toolUseId: turn.toolUseId, name: turn.name } },
-    });
-    await send('contentBlockDelta', {
-      contentBlockIndex: 0,
-      delta: { toolUse: { input: JSON.stringify(turn.input) } },
-    });
-    await send('contentBlockStop', { contentBlockIndex: 0 });
-  }
-  await send('messageStop', { stopReason });
-  await send('metadata', { usage, metrics: { latencyMs: Date.now() - started } });
-  res.end();
-}
-
-/** Starts the offline model on a free loopback port (or `port`); its URL is the Bedrock endpoint. */
-export async function startOfflineModel(port = 0): Promise<{ url: string; close(): Promise<void> }> {
-  const server = createOfflineModelServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', resolve);
-  });
-  const address = server.address() as AddressInfo;
+/** The offline model as a gateway backend: deterministic Converse stream events for a request. */
+export function offlineBackend(): ModelBackend {
   return {
-    url: `http://127.0.0.1:${address.port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.emit('close');
-      }),
+    info: { kind: 'offline', label: OFFLINE_MODEL_LABEL },
+    async *stream(modelId: string, request: ConverseRequest): AsyncIterable<ConverseEvent> {
+      const started = Date.now();
+      const turn = offlineTurn(request, modelId);
+      const messages = request.messages ?? [];
+      const slow = textOf(messages.find((m) => m.role === 'user')).includes('[[offline:slow]]');
+      const pace = async () => {
+        if (slow) await sleep(250);
+      };
+      const inputTokens = estimateTokens(JSON.stringify([request.system ?? [], messages]));
+      const outputTokens = estimateTokens(turn.kind === 'text' ? turn.text : JSON.stringify(turn.input));
+      yield { type: 'messageStart', payload: { role: 'assistant' } };
+      if (turn.kind === 'text') {
+        for (const text of chunks(turn.text)) {
+          yield { type: 'contentBlockDelta', payload: { contentBlockIndex: 0, delta: { text } } };
+          await pace();
+        }
+      } else {
+        yield {
+          type: 'contentBlockStart',
+          payload: {
+            contentBlockIndex: 0,
+            start: { toolUse: { toolUseId: turn.toolUseId, name: turn.name } },
+          },
+        };
+        yield {
+          type: 'contentBlockDelta',
+          payload: { contentBlockIndex: 0, delta: { toolUse: { input: JSON.stringify(turn.input) } } },
+        };
+      }
+      yield { type: 'contentBlockStop', payload: { contentBlockIndex: 0 } };
+      yield { type: 'messageStop', payload: { stopReason: turn.kind === 'tool' ? 'tool_use' : 'end_turn' } };
+      yield {
+        type: 'metadata',
+        payload: {
+          usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens },
+          metrics: { latencyMs: Date.now() - started },
+        },
+      };
+    },
   };
 }

@@ -5,7 +5,7 @@ import { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { jwtVerify } from 'jose';
+import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose';
 import { platformConfig } from './config.ts';
 import { DomainError, RateLimitedError, UnauthorizedError, ValidationError } from './errors.ts';
 import { type Route, type RouteId, routeKey, routes } from './routes.ts';
@@ -96,25 +96,48 @@ function problemJson(): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStr
 
 async function authenticate(event: APIGatewayProxyEventV2): Promise<User> {
   const config = platformConfig();
-  if (config.AUTH_MODE === 'dev') return { sub: 'local-developer' };
   if (config.AUTH_MODE === 'jwt') {
     const header = event.headers?.authorization ?? '';
-    const token = header.startsWith('Bearer ') ? header.slice(7) : '';
-    if (!token || !config.JWT_SECRET)
-      throw new UnauthorizedError('send a bearer token in the Authorization header');
-    try {
-      const { payload } = await jwtVerify(token, new TextEncoder().encode(config.JWT_SECRET));
-      if (typeof payload.sub !== 'string' || payload.sub === '') throw new Error('no subject');
-      return { sub: payload.sub };
-    } catch {
-      throw new UnauthorizedError('the bearer token is not valid; sign in again');
-    }
+    return verifyToken(header.startsWith('Bearer ') ? header.slice(7) : '');
   }
+  if (config.AUTH_MODE === 'dev') return { sub: 'local-developer' };
   const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } })
     .authorizer?.jwt?.claims;
   const sub = claims?.sub;
   if (typeof sub !== 'string' || sub === '') throw new UnauthorizedError('sign in first');
   return { sub };
+}
+
+let cognitoKeys: ReturnType<typeof createRemoteJWKSet> | undefined;
+
+/**
+ * The user a bearer token stands for, where no API Gateway authorizer has checked it (the WebSocket
+ * API's `?token=`, the local platform's JWT mode): the local developer in dev mode, an HS256 token in
+ * local JWT mode, a Cognito token (ID or access, for this app client) in AWS.
+ */
+export async function verifyToken(token: string): Promise<User> {
+  const config = platformConfig();
+  if (config.AUTH_MODE === 'dev') return { sub: 'local-developer' };
+  if (!token) throw new UnauthorizedError('send a bearer token');
+  try {
+    let payload: JWTPayload;
+    if (config.AUTH_MODE === 'jwt') {
+      if (!config.JWT_SECRET) throw new Error('no secret');
+      ({ payload } = await jwtVerify(token, new TextEncoder().encode(config.JWT_SECRET)));
+    } else {
+      if (!config.COGNITO_ISSUER) throw new Error('no issuer');
+      cognitoKeys ??= createRemoteJWKSet(new URL(`${config.COGNITO_ISSUER}/.well-known/jwks.json`));
+      ({ payload } = await jwtVerify(token, cognitoKeys, { issuer: config.COGNITO_ISSUER }));
+      const client = payload.aud ?? payload.client_id;
+      const clients = Array.isArray(client) ? client : [client];
+      if (config.COGNITO_CLIENT_ID && !clients.includes(config.COGNITO_CLIENT_ID))
+        throw new Error('other client');
+    }
+    if (typeof payload.sub !== 'string' || payload.sub === '') throw new Error('no subject');
+    return { sub: payload.sub };
+  } catch {
+    throw new UnauthorizedError('the bearer token is not valid; sign in again');
+  }
 }
 
 function parsePart(

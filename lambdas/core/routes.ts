@@ -5,7 +5,7 @@ import { z } from 'zod';
  * required, and the zod schemas of its path parameters, query and body. CDK builds API Gateway from
  * this table, the local gateway serves it, and the OpenAPI document is generated from it.
  */
-export type Feature = 'health' | 'models' | 'tools' | 'cost' | 'sessions' | 'generate';
+export type Feature = 'health' | 'models' | 'tools' | 'cost' | 'sessions' | 'generate' | 'test';
 
 export interface Route {
   id: string;
@@ -250,7 +250,81 @@ export const routes = {
     summary: 'The project as a zip',
     params: id,
   },
+
+  buildTest: {
+    id: 'buildTest',
+    method: 'POST',
+    path: '/api/testing/build',
+    feature: 'test',
+    auth: true,
+    summary: "Install and compile a generation's project for test runs",
+    body: z.unknown(),
+    rateLimited: true,
+  },
+  getBuild: {
+    id: 'getBuild',
+    method: 'GET',
+    path: '/api/testing/builds/{id}',
+    feature: 'test',
+    auth: true,
+    summary: 'A build: status, and the compiler output when it failed',
+    params: id,
+  },
+  runTest: {
+    id: 'runTest',
+    method: 'POST',
+    path: '/api/testing/run',
+    feature: 'test',
+    auth: true,
+    summary: 'Run a built agent on an input; the result with its full output and metrics',
+    body: z.unknown(),
+    rateLimited: true,
+  },
+  getTestRun: {
+    id: 'getTestRun',
+    method: 'GET',
+    path: '/api/testing/runs/{id}',
+    feature: 'test',
+    auth: true,
+    summary: 'One test run',
+    params: id,
+  },
+  rerunTest: {
+    id: 'rerunTest',
+    method: 'POST',
+    path: '/api/testing/runs/{id}/rerun',
+    feature: 'test',
+    auth: true,
+    summary: "Run an earlier run's input again on the same build",
+    params: id,
+    rateLimited: true,
+  },
+  cancelTestRun: {
+    id: 'cancelTestRun',
+    method: 'POST',
+    path: '/api/testing/runs/{id}/cancel',
+    feature: 'test',
+    auth: true,
+    summary: 'Stop a running test run',
+    params: id,
+  },
+  testHistory: {
+    id: 'testHistory',
+    method: 'GET',
+    path: '/api/testing/history',
+    feature: 'test',
+    auth: true,
+    summary: 'Past test runs of a session (or generation), newest first',
+    query: z.object({
+      sessionId: z.string().optional(),
+      generationId: z.string().optional(),
+      limit: z.string().optional(),
+    }),
+  },
 } satisfies Record<string, Route>;
+
+/** The WebSocket API: connect with `?token=` (Cognito JWT in AWS), then send run or cancel messages. */
+export const STREAM_PATH = '/ws/testing/stream';
 
 export type RouteId = keyof typeof routes;
 export const routeList: Route[] = Object.values(routes);

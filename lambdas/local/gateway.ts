@@ -3,9 +3,11 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { WebSocket, WebSocketServer } from 'ws';
 import { NotFoundError, ValidationError } from '../core/errors.ts';
 import { problem } from '../core/http.ts';
-import { type Feature, type Route, routeKey, routeList } from '../core/routes.ts';
+import { type Feature, type Route, routeKey, routeList, STREAM_PATH } from '../core/routes.ts';
+import type { WebSocketEvent } from '../test/handler.ts';
 
 export type LambdaHandler = (
   event: APIGatewayProxyEventV2,
@@ -62,8 +64,9 @@ const MIME: Record<string, string> = {
  */
 export function createGateway(
   handlers: Record<Feature, LambdaHandler>,
-  options: { staticDir?: string } = {},
+  options: { staticDir?: string; wsHandler?: WebSocketLambda } = {},
 ): Server {
+  const sockets = new Map<string, WebSocket>();
   // Most literal segments first, as API Gateway prefers /api/models/recommend over /api/models/{id}.
   const compiled = routeList.map(compile).sort((a, b) => b.literals - a.literals);
 
@@ -71,6 +74,7 @@ export function createGateway(
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = (req.method ?? 'GET').toUpperCase();
     const requestId = randomUUID();
+    if (url.pathname.startsWith('/@connections/')) return connectionsApi(req, res, url, sockets);
     if (!url.pathname.startsWith('/api/')) return serveStatic(url.pathname, res, options.staticDir);
     const candidates = compiled
       .map((c) => ({ c, match: c.pattern.exec(url.pathname) }))
@@ -152,9 +156,113 @@ export function createGateway(
     send(res, await handlers[route.feature](event, context));
   };
 
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => send(res, problem(error, req.url ?? '', randomUUID())));
   });
+  if (options.wsHandler) attachWebSockets(server, options.wsHandler, sockets);
+  return server;
+}
+
+/** A WebSocket route's Lambda, as API Gateway's WebSocket API calls it. */
+export type WebSocketLambda = (
+  event: WebSocketEvent,
+  context: Context,
+) => Promise<{ statusCode: number; body?: string }>;
+
+const wsContext = (id: string) =>
+  ({
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: 'agent-builder-test-ws',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:local:000000000000:function:agent-builder-test-ws',
+    memoryLimitInMB: '1024',
+    awsRequestId: id,
+    logGroupName: '/aws/lambda/agent-builder-test-ws',
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => 30_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  }) as Context;
+
+/**
+ * The WebSocket API at ${STREAM_PATH}, as API Gateway runs it: \`$connect\` (refused unless the
+ * handler answers 200), each message as \`$default\`, \`$disconnect\`; the handler and the runner
+ * answer through the @connections endpoint below.
+ */
+function attachWebSockets(server: Server, handler: WebSocketLambda, sockets: Map<string, WebSocket>): void {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1_048_576 });
+  const call = (routeKey: string, connectionId: string, extra: Partial<WebSocketEvent> = {}) =>
+    handler(
+      {
+        requestContext: {
+          routeKey,
+          connectionId,
+          eventType:
+            routeKey === '$connect' ? 'CONNECT' : routeKey === '$disconnect' ? 'DISCONNECT' : 'MESSAGE',
+          requestId: randomUUID(),
+        },
+        ...extra,
+      },
+      wsContext(connectionId),
+    );
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname !== STREAM_PATH) {
+      socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
+      return;
+    }
+    const connectionId = randomUUID().replaceAll('-', '').slice(0, 16);
+    call('$connect', connectionId, { queryStringParameters: Object.fromEntries(url.searchParams) })
+      .then((result) => {
+        if (result.statusCode !== 200) {
+          socket.end(
+            `HTTP/1.1 ${result.statusCode} Unauthorized\r\ncontent-type: text/plain\r\n\r\n${result.body ?? ''}`,
+          );
+          return;
+        }
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          sockets.set(connectionId, ws);
+          ws.on('message', (data) => {
+            void call('$default', connectionId, { body: data.toString() });
+          });
+          ws.once('close', () => {
+            sockets.delete(connectionId);
+            void call('$disconnect', connectionId);
+          });
+        });
+      })
+      .catch(() => socket.end('HTTP/1.1 500 Internal Server Error\r\n\r\n'));
+  });
+  server.once('close', () => {
+    for (const ws of sockets.values()) ws.terminate();
+    wss.close();
+  });
+}
+
+/** The @connections management API (POST a message, GET, DELETE), as API Gateway serves it. */
+async function connectionsApi(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  sockets: Map<string, WebSocket>,
+): Promise<void> {
+  const id = decodeURIComponent(url.pathname.slice('/@connections/'.length));
+  const ws = sockets.get(id);
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  if (!ws || ws.readyState !== WebSocket.OPEN) {
+    res.writeHead(410, { 'content-type': 'application/json', 'x-amzn-errortype': 'GoneException' });
+    res.end(JSON.stringify({ message: 'GoneException' }));
+    return;
+  }
+  if (req.method === 'POST') {
+    await new Promise<void>((resolve) => ws.send(Buffer.concat(chunks).toString('utf8'), () => resolve()));
+  } else if (req.method === 'DELETE') {
+    ws.close(1000, 'closed by the server');
+  }
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.end(req.method === 'GET' ? JSON.stringify({ connectedAt: new Date().toISOString() }) : '');
 }
 
 function send(res: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {

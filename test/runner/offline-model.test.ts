@@ -6,7 +6,8 @@ import {
   type Tool,
 } from '@aws-sdk/client-bedrock-runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { argumentsFor, offlineTurn, startOfflineModel } from '../../runner/offline-model.ts';
+import { type RunningGateway, startModelGateway } from '../../runner/model-gateway.ts';
+import { argumentsFor, offlineBackend, offlineTurn } from '../../runner/offline-model.ts';
 
 const calculator: Tool = {
   toolSpec: {
@@ -23,10 +24,10 @@ const calculator: Tool = {
 };
 
 describe('offline model (Bedrock Converse APIs)', () => {
-  let model: Awaited<ReturnType<typeof startOfflineModel>>;
+  let model: RunningGateway;
   let client: BedrockRuntimeClient;
   beforeAll(async () => {
-    model = await startOfflineModel();
+    model = await startModelGateway(offlineBackend());
     client = new BedrockRuntimeClient({
       region: 'us-east-1',
       endpoint: model.url,
@@ -132,7 +133,7 @@ describe('offline model (Bedrock Converse APIs)', () => {
       ],
       toolConfig: { tools: [calculator] },
     };
-    expect(offlineTurn(request, 'm')).toMatchObject({ kind: 'tool', name: 'calculator' });
+    expect(offlineTurn(request as never, 'm')).toMatchObject({ kind: 'tool', name: 'calculator' });
     expect(
       argumentsFor(
         {

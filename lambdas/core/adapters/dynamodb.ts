@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -13,15 +14,19 @@ import type {
   RateLimiter,
   SessionRepository,
 } from '../../sessions/ports.ts';
+import type { BuildRecord, TestRunRecord } from '../../test/model.ts';
+import type { TestRepository } from '../../test/ports.ts';
 import { ConflictError, RateLimitedError } from '../errors.ts';
 
 /**
  * The single table (DESIGN.md, "Data"): `SESSION#id / META` holds a session's whole state so one
  * conditional write versions it (dynalite has no transactions); GSI1 `OWNER#sub / UPDATED#ts` lists a
  * user's sessions. Generations are `GENERATION#id / META`, the cache `GENCACHE#key / META`, rate
- * counters `RATE#sub#action / HOUR#n` with a TTL.
+ * counters `RATE#sub#action / HOUR#n` with a TTL. Builds are `BUILD#id / META`; a test run is
+ * `TESTRUN#id / META` plus its history entry `SESSION#id / TEST#ts#id` (or `GENERATION#id / TEST#…`
+ * for a generation made without a session); WebSocket connections `CONNECTION#id / META` with a TTL.
  */
-export class DynamoDbStore implements SessionRepository, GenerationRepository, RateLimiter {
+export class DynamoDbStore implements SessionRepository, GenerationRepository, RateLimiter, TestRepository {
   private readonly doc: DynamoDBDocumentClient;
 
   constructor(
@@ -184,5 +189,96 @@ export class DynamoDbStore implements SessionRepository, GenerationRepository, R
       }
       throw error;
     }
+  }
+
+  async putBuild(record: BuildRecord): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { PK: `BUILD#${record.id}`, SK: 'META', type: 'build', data: record },
+      }),
+    );
+  }
+
+  async getBuild(id: string): Promise<BuildRecord | undefined> {
+    const result = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: { PK: `BUILD#${id}`, SK: 'META' }, ConsistentRead: true }),
+    );
+    return result.Item?.data as BuildRecord | undefined;
+  }
+
+  async putRun(record: TestRunRecord): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { PK: `TESTRUN#${record.id}`, SK: 'META', type: 'test-run', data: record },
+      }),
+    );
+    const scope = record.sessionId ? `SESSION#${record.sessionId}` : `GENERATION#${record.generationId}`;
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          PK: scope,
+          SK: `TEST#${record.createdAt}#${record.id}`,
+          type: 'test-run-entry',
+          data: record,
+        },
+      }),
+    );
+  }
+
+  async getRun(id: string): Promise<TestRunRecord | undefined> {
+    const result = await this.doc.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: { PK: `TESTRUN#${id}`, SK: 'META' },
+        ConsistentRead: true,
+      }),
+    );
+    return result.Item?.data as TestRunRecord | undefined;
+  }
+
+  async listRuns(scope: string, limit: number): Promise<TestRunRecord[]> {
+    const result = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'PK = :scope AND begins_with(SK, :test)',
+        ExpressionAttributeValues: { ':scope': scope, ':test': 'TEST#' },
+        ScanIndexForward: false,
+        Limit: limit,
+        ConsistentRead: true,
+      }),
+    );
+    return (result.Items ?? []).map((item) => item.data as TestRunRecord);
+  }
+
+  async putConnection(connectionId: string, owner: string): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          PK: `CONNECTION#${connectionId}`,
+          SK: 'META',
+          type: 'connection',
+          owner,
+          // API Gateway closes WebSocket connections after 2 hours at most.
+          expiresAt: Math.floor(Date.now() / 1000) + 7_200,
+        },
+      }),
+    );
+  }
+
+  async getConnectionOwner(connectionId: string): Promise<string | undefined> {
+    const result = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: { PK: `CONNECTION#${connectionId}`, SK: 'META' } }),
+    );
+    return result.Item?.owner as string | undefined;
+  }
+
+  async deleteConnection(connectionId: string): Promise<void> {
+    await this.doc.send(
+      new DeleteCommand({ TableName: this.table, Key: { PK: `CONNECTION#${connectionId}`, SK: 'META' } }),
+    );
   }
 }

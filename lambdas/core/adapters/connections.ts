@@ -1,0 +1,44 @@
+import {
+  ApiGatewayManagementApiClient,
+  GoneException,
+  PostToConnectionCommand,
+} from '@aws-sdk/client-apigatewaymanagementapi';
+import type { ConnectionPoster } from '../../test/ports.ts';
+
+/**
+ * Messages to WebSocket clients through the @connections API: API Gateway's in AWS, the local
+ * gateway's identical endpoint locally. Messages to one connection are sent in order.
+ */
+export class ApiGatewayConnectionPoster implements ConnectionPoster {
+  private readonly client: ApiGatewayManagementApiClient;
+  private readonly gone = new Set<string>();
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(endpoint: string, region: string) {
+    this.client = new ApiGatewayManagementApiClient({ endpoint, region });
+  }
+
+  post(connectionId: string, message: unknown): Promise<boolean> {
+    const send = async () => {
+      if (this.gone.has(connectionId)) return false;
+      try {
+        await this.client.send(
+          new PostToConnectionCommand({
+            ConnectionId: connectionId,
+            Data: new TextEncoder().encode(JSON.stringify(message)),
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof GoneException || (error as Error).name === 'GoneException') {
+          this.gone.add(connectionId);
+          return false;
+        }
+        throw error;
+      }
+    };
+    const result = this.queue.then(send, send);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+}

@@ -1,0 +1,64 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { RunnerTask } from '../../test/model.ts';
+import type { RunnerBackend, StartedRunner } from '../../test/ports.ts';
+
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+
+/** What happened to a runner process, for the record of a runner that ended without reporting. */
+export interface RunnerExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stderr: string[];
+}
+
+/**
+ * The embedded platform's test runner: `runner/main.ts` as a child process per build or run (the same
+ * program a Fargate task runs), reading its task from the artifact store. `onExit` sees every exit, so
+ * a runner that dies before reporting is recorded as failed, never silently lost.
+ */
+export class LocalProcessRunner implements RunnerBackend {
+  private readonly running = new Map<string, ChildProcess>();
+
+  constructor(
+    private readonly env: Record<string, string>,
+    private readonly onExit: (task: RunnerTask, exit: RunnerExit) => Promise<void>,
+  ) {}
+
+  async start(task: RunnerTask, taskKey: string): Promise<StartedRunner> {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'runner', 'main.ts')], {
+      cwd: ROOT,
+      env: { ...this.env, RUN_TASK_KEY: taskKey },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    this.running.set(task.record.id, child);
+    const stderr: string[] = [];
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr.push(...chunk.split('\n').filter(Boolean));
+      if (stderr.length > 40) stderr.splice(0, stderr.length - 40);
+    });
+    const done = new Promise<void>((resolve) => {
+      const finish = (code: number | null, signal: NodeJS.Signals | null) => {
+        this.running.delete(task.record.id);
+        this.onExit(task, { code, signal, stderr }).then(resolve, resolve);
+      };
+      child.once('exit', finish);
+      child.once('error', (error) => {
+        stderr.push(error.message);
+        finish(null, null);
+      });
+    });
+    return { done };
+  }
+
+  async cancel(id: string): Promise<void> {
+    // The runner stops its agent, reports the run as cancelled and cleans up.
+    this.running.get(id)?.kill('SIGTERM');
+  }
+
+  /** Stops every runner (the platform is shutting down). */
+  stopAll(): void {
+    for (const child of this.running.values()) child.kill('SIGTERM');
+  }
+}

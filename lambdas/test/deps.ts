@@ -1,0 +1,75 @@
+import { resolve } from 'node:path';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { ApiGatewayConnectionPoster } from '../core/adapters/connections.ts';
+import { DynamoDbStore } from '../core/adapters/dynamodb.ts';
+import { EcsRunner } from '../core/adapters/ecs-runner.ts';
+import { LocalProcessRunner } from '../core/adapters/local-runner.ts';
+import { S3ArtifactStore } from '../core/adapters/s3.ts';
+import { type PlatformConfig, platformConfig } from '../core/config.ts';
+import type { ConnectionPoster } from './ports.ts';
+import { recordRunnerFailure, type TestDeps } from './service.ts';
+
+const noConnections: ConnectionPoster = { post: async () => false };
+
+/** The environment a local runner process gets: the platform's data endpoints and the model choice. */
+function localRunnerEnv(config: PlatformConfig): Record<string, string> {
+  const pass = Object.entries(process.env).filter((e): e is [string, string] => typeof e[1] === 'string');
+  return {
+    ...Object.fromEntries(pass),
+    RUNNER_CACHE_DIR: resolve(config.RUNNER_CACHE_DIR),
+    POWERTOOLS_LOG_LEVEL: 'WARN',
+  };
+}
+
+/**
+ * The adapters behind test runs: DynamoDB and S3 (emulators locally), the runner as a child process
+ * (local) or a Fargate task (AWS), and the @connections API for streaming.
+ */
+export function testDeps(config: PlatformConfig = platformConfig()): TestDeps {
+  const db = DynamoDbStore.create({
+    table: config.TABLE_NAME,
+    region: config.AWS_REGION,
+    endpoint: config.DYNAMODB_ENDPOINT,
+  });
+  const store = S3ArtifactStore.create({
+    bucket: config.ARTIFACTS_BUCKET,
+    region: config.AWS_REGION,
+    endpoint: config.S3_ENDPOINT,
+  });
+  const connections = config.WEBSOCKET_ENDPOINT
+    ? new ApiGatewayConnectionPoster(config.WEBSOCKET_ENDPOINT, config.AWS_REGION)
+    : noConnections;
+  const failureDeps = { tests: db, connections };
+  const backend =
+    config.TEST_BACKEND === 'ecs'
+      ? new EcsRunner(
+          new ECSClient({ region: config.AWS_REGION }),
+          {
+            cluster: config.RUNNER_CLUSTER_ARN ?? '',
+            taskDefinition: config.RUNNER_TASK_DEFINITION_ARN ?? '',
+            containerName: config.RUNNER_CONTAINER_NAME,
+            subnets: (config.RUNNER_SUBNETS ?? '').split(',').filter(Boolean),
+            securityGroups: (config.RUNNER_SECURITY_GROUPS ?? '').split(',').filter(Boolean),
+          },
+          (task, reason) => recordRunnerFailure(failureDeps, task, reason),
+        )
+      : new LocalProcessRunner(localRunnerEnv(config), async (task, exit) => {
+          if (exit.code === 0) return;
+          const how = exit.signal ? `was stopped (${exit.signal})` : `exited with code ${exit.code}`;
+          await recordRunnerFailure(
+            failureDeps,
+            task,
+            `the test runner ${how} before reporting: ${exit.stderr.slice(-5).join(' | ') || 'no output'}`,
+          );
+        });
+  return {
+    tests: db,
+    generations: db,
+    store,
+    backend,
+    connections,
+    limiter: db,
+    limitPerHour: config.TEST_LIMIT_PER_HOUR,
+    waitMs: config.TEST_WAIT_MS,
+  };
+}

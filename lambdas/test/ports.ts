@@ -1,0 +1,37 @@
+import type { RunEvent } from '../../runner/events.ts';
+import type { BuildRecord, RunnerTask, TestRunRecord } from './model.ts';
+
+/** Builds, test runs and WebSocket connections (DynamoDB in AWS, dynalite locally, Maps in tests). */
+export interface TestRepository {
+  putBuild(record: BuildRecord): Promise<void>;
+  getBuild(id: string): Promise<BuildRecord | undefined>;
+  /** Stores the run and its entry in the history of its session (or generation). */
+  putRun(record: TestRunRecord): Promise<void>;
+  getRun(id: string): Promise<TestRunRecord | undefined>;
+  /** Newest first; `scope` is `SESSION#<id>` or `GENERATION#<id>`. */
+  listRuns(scope: string, limit: number): Promise<TestRunRecord[]>;
+  putConnection(connectionId: string, owner: string): Promise<void>;
+  getConnectionOwner(connectionId: string): Promise<string | undefined>;
+  deleteConnection(connectionId: string): Promise<void>;
+}
+
+/** A started runner: how to find it again, and a promise settled when it has ended. */
+export interface StartedRunner {
+  taskArn?: string;
+  done: Promise<void>;
+}
+
+/**
+ * Where the runner program runs: a child process (local) or a Fargate task (AWS). The task itself is
+ * stored at `taskKey` in the artifact store; the runner reads it from there.
+ */
+export interface RunnerBackend {
+  start(task: RunnerTask, taskKey: string): Promise<StartedRunner>;
+  cancel(id: string, taskArn?: string): Promise<void>;
+}
+
+/** Sends events to a WebSocket client (API Gateway's @connections API; the local gateway's twin). */
+export interface ConnectionPoster {
+  /** False when the client has gone. */
+  post(connectionId: string, message: RunEvent | Record<string, unknown>): Promise<boolean>;
+}

@@ -1,0 +1,308 @@
+import { randomUUID } from 'node:crypto';
+import { RunLimits, type RunResult } from '../../runner/events.ts';
+import { ConflictError, NotFoundError } from '../core/errors.ts';
+import { parseOrThrow } from '../core/zod-problems.ts';
+import { getGeneration } from '../generate/service.ts';
+import type { ArtifactStore, GenerationRepository, RateLimiter } from '../sessions/ports.ts';
+import {
+  BuildBody,
+  type BuildRecord,
+  HistoryQuery,
+  RunBody,
+  type RunnerTask,
+  type TestRunRecord,
+} from './model.ts';
+import type { ConnectionPoster, RunnerBackend, TestRepository } from './ports.ts';
+
+export interface TestDeps {
+  tests: TestRepository;
+  generations: GenerationRepository;
+  store: ArtifactStore;
+  backend: RunnerBackend;
+  connections: ConnectionPoster;
+  limiter: RateLimiter;
+  /** Builds and runs a user may start per hour. */
+  limitPerHour: number;
+  /** How long a request waits for its build or run before answering 202 (the result arrives later). */
+  waitMs: number;
+  now?: () => Date;
+}
+
+/** Outputs longer than this are kept in S3, not in the DynamoDB item (400 KB item limit). */
+export const INLINE_OUTPUT_BYTES = 32_768;
+/** Time a runner gets beyond its own limits to report, before its run is reported as lost. */
+const REPORT_GRACE_MS = 120_000;
+
+const now = (deps: Pick<TestDeps, 'now'>) => deps.now?.() ?? new Date();
+const taskKey = (id: string) => `tests/${id}/task.json`;
+
+async function launch(deps: TestDeps, task: RunnerTask): Promise<StartedRunnerInfo> {
+  await deps.store.put(taskKey(task.record.id), JSON.stringify(task), 'application/json');
+  const started = await deps.backend.start(task, taskKey(task.record.id));
+  return started;
+}
+type StartedRunnerInfo = Awaited<ReturnType<RunnerBackend['start']>>;
+
+/** Waits for a runner up to the deps' budget; whichever comes first. */
+async function waitFor(deps: TestDeps, done: Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    done.catch(() => undefined),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, deps.waitMs);
+    }),
+  ]);
+  clearTimeout(timer);
+}
+
+/** Builds a generation's project (install + compile) with the runner; answers READY or FAILED with the compiler's message. */
+export async function startBuild(
+  deps: TestDeps,
+  owner: string,
+  body: unknown,
+): Promise<{ build: BuildRecord; finished: boolean }> {
+  const input = parseOrThrow(BuildBody, body, 'the build request');
+  const generation = await getGeneration(deps, owner, input.generationId);
+  await deps.limiter.hit(owner, 'test', deps.limitPerHour);
+  if (generation.status !== 'SUCCEEDED' || !generation.artifactPrefix) {
+    throw new ConflictError(
+      `generation ${generation.id} failed (${generation.reason ?? 'no project'}); generate again first`,
+    );
+  }
+  const limits = RunLimits.parse({});
+  const created = now(deps);
+  const build: BuildRecord = {
+    id: randomUUID(),
+    owner,
+    generationId: generation.id,
+    ...(generation.sessionId ? { sessionId: generation.sessionId } : {}),
+    ...(generation.name ? { name: generation.name } : {}),
+    ...(generation.language ? { language: generation.language } : {}),
+    status: 'BUILDING',
+    createdAt: created.toISOString(),
+  };
+  await deps.tests.putBuild(build);
+  const started = await launch(deps, {
+    job: {
+      mode: 'build',
+      runId: build.id,
+      buildKey: build.id,
+      project: { artifactKey: `${generation.artifactPrefix}/project.zip` },
+      limits,
+    },
+    record: { kind: 'build', id: build.id },
+  });
+  if (started.taskArn) await deps.tests.putBuild({ ...build, taskArn: started.taskArn });
+  await waitFor(deps, started.done);
+  const current = await getBuild(deps, owner, build.id);
+  return { build: current, finished: current.status !== 'BUILDING' };
+}
+
+export async function getBuild(
+  deps: Pick<TestDeps, 'tests' | 'now'>,
+  owner: string,
+  id: string,
+): Promise<BuildRecord> {
+  const build = await deps.tests.getBuild(id);
+  if (!build || build.owner !== owner) throw new NotFoundError(`no build ${id}`);
+  const deadline = Date.parse(build.createdAt) + RunLimits.parse({}).buildTimeoutMs + REPORT_GRACE_MS;
+  if (build.status === 'BUILDING' && now(deps).getTime() > deadline) {
+    const lost: BuildRecord = {
+      ...build,
+      status: 'FAILED',
+      reason: 'the runner did not report this build in time and is presumed lost; build again',
+      finishedAt: now(deps).toISOString(),
+    };
+    await deps.tests.putBuild(lost);
+    return lost;
+  }
+  return build;
+}
+
+/** Creates a run of a READY build and starts the runner; the caller waits for it or streams it. */
+export async function createRun(
+  deps: TestDeps,
+  owner: string,
+  body: unknown,
+  connectionId?: string,
+): Promise<{ run: TestRunRecord; started: StartedRunnerInfo }> {
+  const input = parseOrThrow(RunBody, body, 'the test run request');
+  const build = await getBuild(deps, owner, input.buildId);
+  if (build.status === 'BUILDING')
+    throw new ConflictError(
+      `build ${build.id} is not finished yet; wait for it (GET /api/testing/builds/${build.id})`,
+    );
+  if (build.status === 'FAILED')
+    throw new ConflictError(
+      `build ${build.id} failed: ${build.reason ?? 'see its logs'}; fix the project and build again`,
+    );
+  await deps.limiter.hit(owner, 'test', deps.limitPerHour);
+  const limits = RunLimits.parse(input.limits ?? {});
+  const created = now(deps);
+  const run: TestRunRecord = {
+    id: randomUUID(),
+    owner,
+    buildId: build.id,
+    generationId: build.generationId,
+    ...(build.sessionId ? { sessionId: build.sessionId } : {}),
+    input: input.input,
+    status: 'RUNNING',
+    expiresAt: new Date(
+      created.getTime() + limits.buildTimeoutMs + limits.timeoutMs + REPORT_GRACE_MS,
+    ).toISOString(),
+    createdAt: created.toISOString(),
+  };
+  await deps.tests.putRun(run);
+  const generation = await getGeneration(deps, owner, build.generationId);
+  const started = await launch(deps, {
+    job: {
+      mode: 'run',
+      runId: run.id,
+      buildKey: build.id,
+      project: { artifactKey: `${generation.artifactPrefix}/project.zip` },
+      input: input.input,
+      ...(input.sessionId ? { sessionId: input.sessionId } : {}),
+      env: input.env ?? {},
+      limits,
+    },
+    record: { kind: 'run', id: run.id },
+    ...(connectionId ? { connectionId } : {}),
+  });
+  if (started.taskArn) {
+    run.taskArn = started.taskArn;
+    await deps.tests.putRun(run);
+  }
+  return { run, started };
+}
+
+/** POST /api/testing/run: runs and answers with the result (or 202 and the RUNNING record past the wait budget). */
+export async function runTest(
+  deps: TestDeps,
+  owner: string,
+  body: unknown,
+): Promise<{ run: TestRunRecord; finished: boolean }> {
+  const { run, started } = await createRun(deps, owner, body);
+  await waitFor(deps, started.done);
+  const current = await getRun(deps, owner, run.id);
+  return { run: current, finished: current.status !== 'RUNNING' };
+}
+
+/** Runs an earlier run's input again on the same build. */
+export async function rerunTest(deps: TestDeps, owner: string, id: string) {
+  const previous = await getRun(deps, owner, id);
+  return runTest(deps, owner, { buildId: previous.buildId, input: previous.input });
+}
+
+export async function cancelRun(deps: TestDeps, owner: string, id: string): Promise<TestRunRecord> {
+  const run = await getRun(deps, owner, id);
+  if (run.status !== 'RUNNING') throw new ConflictError(`run ${id} has already ended (${run.status})`);
+  await deps.backend.cancel(run.id, run.taskArn);
+  return run;
+}
+
+/** One run with its full output; a run that outlived its deadline without a result is reported lost. */
+export async function getRun(
+  deps: Pick<TestDeps, 'tests' | 'store' | 'now'>,
+  owner: string,
+  id: string,
+): Promise<TestRunRecord> {
+  const run = await deps.tests.getRun(id);
+  if (!run || run.owner !== owner) throw new NotFoundError(`no test run ${id}`);
+  return withOutput(deps, await reconcile(deps, run));
+}
+
+async function reconcile(deps: Pick<TestDeps, 'tests' | 'now'>, run: TestRunRecord): Promise<TestRunRecord> {
+  if (run.status !== 'RUNNING' || now(deps).getTime() <= Date.parse(run.expiresAt)) return run;
+  const lost: TestRunRecord = {
+    ...run,
+    status: 'failed',
+    reason: 'the runner did not report a result before the run deadline and is presumed lost; run it again',
+    finishedAt: now(deps).toISOString(),
+  };
+  await deps.tests.putRun(lost);
+  return lost;
+}
+
+async function withOutput(deps: Pick<TestDeps, 'store'>, run: TestRunRecord): Promise<TestRunRecord> {
+  if (run.output !== undefined || !run.outputKey) return run;
+  const body = await deps.store.get(run.outputKey);
+  return { ...run, output: body ? Buffer.from(body).toString('utf8') : '' };
+}
+
+/** Past runs of a session (or of a generation made without one), newest first, with inputs, outputs and metrics. */
+export async function testHistory(
+  deps: Pick<TestDeps, 'tests' | 'store' | 'generations' | 'now'>,
+  owner: string,
+  query: unknown,
+): Promise<{ runs: TestRunRecord[] }> {
+  const q = parseOrThrow(HistoryQuery, query, 'the history query');
+  const scope = q.sessionId ? `SESSION#${q.sessionId}` : `GENERATION#${q.generationId}`;
+  const runs = (await deps.tests.listRuns(scope, q.limit)).filter((r) => r.owner === owner);
+  return { runs: await Promise.all(runs.map(async (r) => withOutput(deps, await reconcile(deps, r)))) };
+}
+
+/** Stores what the runner reported: the build's or run's outcome (large outputs in S3). */
+export async function recordResult(
+  deps: Pick<TestDeps, 'tests' | 'store'>,
+  record: RunnerTask['record'],
+  result: RunResult,
+): Promise<void> {
+  if (record.kind === 'build') {
+    const build = await deps.tests.getBuild(record.id);
+    if (!build) return;
+    await deps.tests.putBuild({
+      ...build,
+      status: result.status === 'succeeded' ? 'READY' : 'FAILED',
+      ...(result.reason ? { reason: result.reason } : {}),
+      ...(result.language ? { language: result.language } : {}),
+      logs: result.logs.slice(-100),
+      installMs: result.metrics.installMs,
+      buildMs: result.metrics.buildMs,
+      finishedAt: result.finishedAt,
+    });
+    return;
+  }
+  const run = await deps.tests.getRun(record.id);
+  if (!run) return;
+  const large = Buffer.byteLength(result.output) > INLINE_OUTPUT_BYTES;
+  const outputKey = `tests/${run.id}/output.txt`;
+  if (large) await deps.store.put(outputKey, result.output, 'text/plain; charset=utf-8');
+  await deps.tests.putRun({
+    ...run,
+    status: result.status,
+    ...(result.reason ? { reason: result.reason } : {}),
+    ...(large ? { outputKey, output: undefined } : { output: result.output }),
+    toolCalls: result.toolCalls,
+    logs: result.logs.slice(-100),
+    metrics: result.metrics,
+    model: result.model,
+    finishedAt: result.finishedAt,
+  });
+}
+
+/**
+ * A runner that ended without reporting (it crashed, its task stopped, it was killed): its build or
+ * run, if still in progress, is recorded as failed with the reason, and a streaming client is told.
+ */
+export async function recordRunnerFailure(
+  deps: Pick<TestDeps, 'tests' | 'connections'>,
+  task: Pick<RunnerTask, 'record' | 'connectionId'>,
+  reason: string,
+): Promise<void> {
+  const finishedAt = new Date().toISOString();
+  if (task.record.kind === 'build') {
+    const build = await deps.tests.getBuild(task.record.id);
+    if (build?.status === 'BUILDING')
+      await deps.tests.putBuild({ ...build, status: 'FAILED', reason, finishedAt });
+    return;
+  }
+  const run = await deps.tests.getRun(task.record.id);
+  if (run?.status !== 'RUNNING') return;
+  const failed: TestRunRecord = { ...run, status: 'failed', reason, finishedAt };
+  await deps.tests.putRun(failed);
+  if (task.connectionId) {
+    await deps.connections
+      .post(task.connectionId, { type: 'run_failed', runId: run.id, reason })
+      .catch(() => undefined);
+  }
+}

@@ -1,0 +1,146 @@
+import { z } from 'zod';
+
+/**
+ * The test-run contract shared by the harness, the platform's `test` feature, the WebSocket stream
+ * and the web app: what a run is asked to do, what it streams, and what it ends with.
+ */
+
+/** Which model answered: every event and result says so, so an offline answer is never mistaken for Bedrock's. */
+export const ModelInfo = z.object({
+  kind: z.enum(['offline', 'bedrock', 'openai-compatible']),
+  /** Human label: "offline model", "Amazon Bedrock", "OpenAI-compatible endpoint (…)". */
+  label: z.string(),
+});
+export type ModelInfo = z.infer<typeof ModelInfo>;
+
+export const RunLimits = z.object({
+  /** Wall time of the agent's part of a run (start, health check, invocation), in ms. */
+  timeoutMs: z.number().int().min(1_000).max(900_000).default(120_000),
+  /** Wall time of installing and building, in ms. */
+  buildTimeoutMs: z.number().int().min(5_000).max(1_800_000).default(600_000),
+  /** Resident memory of the agent process, in MiB. */
+  memoryMb: z.number().int().min(128).max(8_192).default(1_024),
+  /** Bytes of streamed output (text, tool calls, logs) before the run is stopped. */
+  maxOutputBytes: z.number().int().min(1_024).max(16_777_216).default(1_048_576),
+});
+export type RunLimits = z.infer<typeof RunLimits>;
+
+/** Environment variable names a builder may set for the agent (its tools' settings); never the platform's. */
+const AgentEnvName = z
+  .string()
+  .regex(/^[A-Z][A-Z0-9_]{0,127}$/, 'use UPPER_SNAKE_CASE names')
+  .refine(
+    (name) =>
+      !/^(AWS_|AMAZON_|NODE_|NPM_|PYTHON|LD_|OTEL_)/.test(name) &&
+      !['PATH', 'HOME', 'PORT', 'MODEL_ID', 'OLLAMA_HOST', 'SHELL', 'USER'].includes(name),
+    'this name is reserved for the platform',
+  );
+
+export const RunJob = z.object({
+  mode: z.enum(['build', 'run']),
+  runId: z.string().min(1).max(100),
+  /** Where the project zip is: an artifact key in the platform store, or a local file (tests, CLI). */
+  project: z.union([z.object({ artifactKey: z.string().min(1) }), z.object({ zipPath: z.string().min(1) })]),
+  /** Build-output cache key (the build id): a run of the same build reuses the compiled project. */
+  buildKey: z.string().min(1).max(100).optional(),
+  input: z.string().max(100_000).default(''),
+  /** The AgentCore runtime session id (33+ characters) the invocation carries; generated when absent. */
+  sessionId: z.string().min(33).max(256).optional(),
+  env: z.record(AgentEnvName, z.string().max(10_000)).default({}),
+  limits: RunLimits.default(RunLimits.parse({})),
+});
+export type RunJob = z.infer<typeof RunJob>;
+export type RunJobInput = z.input<typeof RunJob>;
+
+export const RunStatus = z.enum([
+  'succeeded',
+  'failed',
+  'build_failed',
+  'timeout',
+  'cancelled',
+  'output_limit',
+  'memory_limit',
+]);
+export type RunStatus = z.infer<typeof RunStatus>;
+
+export const RunMetrics = z.object({
+  /** From the run request to the end of the agent's answer. */
+  totalLatencyMs: z.number(),
+  /** From sending the invocation to the first streamed text or tool call; null when none came. */
+  timeToFirstTokenMs: z.number().nullable(),
+  installMs: z.number(),
+  buildMs: z.number(),
+  inputTokens: z.number(),
+  outputTokens: z.number(),
+  toolCalls: z.number(),
+  /** The agent process's exit code, or null when it was stopped by the harness (or never started). */
+  exitCode: z.number().nullable(),
+  status: RunStatus,
+});
+export type RunMetrics = z.infer<typeof RunMetrics>;
+
+export const ToolCallRecord = z.object({
+  toolUseId: z.string(),
+  name: z.string(),
+  input: z.unknown().optional(),
+  status: z.string().optional(),
+});
+export type ToolCallRecord = z.infer<typeof ToolCallRecord>;
+
+export const RunResult = z.object({
+  runId: z.string(),
+  mode: z.enum(['build', 'run']),
+  status: RunStatus,
+  /** Why a run did not succeed, in words a builder can act on (the compiler's message for a failed build). */
+  reason: z.string().optional(),
+  language: z.enum(['typescript', 'python']).optional(),
+  input: z.string(),
+  sessionId: z.string().optional(),
+  output: z.string(),
+  toolCalls: z.array(ToolCallRecord),
+  /** The last lines of install, build and agent logs. */
+  logs: z.array(z.string()),
+  metrics: RunMetrics,
+  model: ModelInfo,
+  startedAt: z.string(),
+  finishedAt: z.string(),
+});
+export type RunResult = z.infer<typeof RunResult>;
+
+const Base = { runId: z.string(), seq: z.number().int(), atMs: z.number(), model: ModelInfo };
+
+/** One streamed event; `seq` orders them, `atMs` is the time since the run started. */
+export const RunEvent = z.discriminatedUnion('type', [
+  z.object({
+    ...Base,
+    type: z.literal('status'),
+    phase: z.enum(['fetching', 'installing', 'building', 'starting', 'invoking', 'stopping']),
+    message: z.string(),
+  }),
+  z.object({
+    ...Base,
+    type: z.literal('log'),
+    source: z.enum(['install', 'build', 'agent']),
+    stream: z.enum(['stdout', 'stderr']),
+    line: z.string(),
+  }),
+  z.object({ ...Base, type: z.literal('text'), text: z.string() }),
+  z.object({
+    ...Base,
+    type: z.literal('tool_call'),
+    name: z.string(),
+    toolUseId: z.string(),
+    input: z.unknown().optional(),
+  }),
+  z.object({ ...Base, type: z.literal('tool_result'), toolUseId: z.string(), status: z.string() }),
+  z.object({ ...Base, type: z.literal('metrics'), metrics: RunMetrics }),
+  z.object({ ...Base, type: z.literal('result'), result: RunResult }),
+]);
+export type RunEvent = z.infer<typeof RunEvent>;
+
+/** An event before the harness stamps it with run id, sequence, time and model. */
+export type RunEventBody = RunEvent extends infer E
+  ? E extends RunEvent
+    ? Omit<E, 'runId' | 'seq' | 'atMs' | 'model'>
+    : never
+  : never;

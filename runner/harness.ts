@@ -1,0 +1,420 @@
+import { randomUUID } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type {
+  ModelInfo,
+  RunEvent,
+  RunEventBody,
+  RunJob,
+  RunMetrics,
+  RunResult,
+  RunStatus,
+  ToolCallRecord,
+} from './events.ts';
+import { type ModelBackend, type RunningGateway, startModelGateway } from './model-gateway.ts';
+import { Child, killChildrenOnExit } from './process.ts';
+import { sseData } from './sse.ts';
+import {
+  build,
+  detectLanguage,
+  detectProvider,
+  installNpm,
+  installPython,
+  type Language,
+  projectRegion,
+  StepError,
+  unpack,
+} from './workspace.ts';
+
+export interface HarnessDeps {
+  /** The project zip of a job (from S3, or a local file). */
+  fetchProject(project: RunJob['project']): Promise<Uint8Array>;
+  /** Where installed dependencies and finished builds are kept between runs. */
+  cacheDir: string;
+  /** The model behind the gateway the agent talks to. */
+  backend: ModelBackend;
+  emit(event: RunEvent): void | Promise<void>;
+  /** Environment for npm/pip/tsc: the harness's own, already scrubbed of secrets. */
+  toolEnv: Record<string, string>;
+  /** OLLAMA_HOST for Ollama-model agents, when an OpenAI-compatible endpoint is configured. */
+  ollamaHost?: string;
+}
+
+const LOG_TAIL = 200;
+
+/** Environment variables of the harness that never reach npm, pip or the agent. */
+export function scrubbedEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const secret = /^(AWS_|AMAZON_)|SECRET|TOKEN|PASSWORD|CREDENTIAL|API_KEY|PRIVATE|SESSION/i;
+  const platform =
+    /^(TABLE_NAME|ARTIFACTS_BUCKET|DYNAMODB_ENDPOINT|S3_ENDPOINT|JWT_SECRET|RUN_JOB|WEBSOCKET_)/;
+  return Object.fromEntries(
+    Object.entries(env).filter(
+      (entry): entry is [string, string] =>
+        entry[1] !== undefined && !secret.test(entry[0]) && !platform.test(entry[0]),
+    ),
+  );
+}
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs one job. `build`: fetch the project, install its dependencies (cached), compile it. `run`: the
+ * same (reusing a finished build of the same build key), then start the agent server with a scrubbed
+ * environment, wait for `GET /ping`, send `POST /invocations` with the input and a 33+ character
+ * session id, and stream what comes back. Every process and temporary directory is cleaned up, also
+ * when the job fails, times out or is cancelled through `signal`. Never throws: the result says what
+ * happened.
+ */
+export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal): Promise<RunResult> {
+  killChildrenOnExit();
+  const started = Date.now();
+  const startedAt = new Date(started).toISOString();
+  const model: ModelInfo = deps.backend.info;
+  let seq = 0;
+  let outputBytes = 0;
+  const logs: string[] = [];
+  const toolCalls: ToolCallRecord[] = [];
+  let output = '';
+  let language: Language | undefined;
+  let installMs = 0;
+  let buildMs = 0;
+  let firstTokenAt: number | undefined;
+  let invokedAt: number | undefined;
+  let usage = { inputTokens: 0, outputTokens: 0 };
+  let exitCode: number | null = null;
+  let agent: Child | undefined;
+  let gateway: RunningGateway | undefined;
+  const limits = job.limits;
+  const stop = new AbortController(); // the harness's own stop: limits, cancellation
+  let stoppedFor: RunStatus | undefined;
+  const halt = (status: RunStatus) => {
+    stoppedFor ??= status;
+    stop.abort();
+    agent?.stop(status === 'memory_limit' ? 'memory_limit' : status === 'timeout' ? 'timeout' : 'cancelled');
+  };
+  const onCancel = () => halt('cancelled');
+  if (signal.aborted) onCancel();
+  signal.addEventListener('abort', onCancel, { once: true });
+
+  const emit = async (body: RunEventBody) => {
+    const event = { ...body, runId: job.runId, seq: seq++, atMs: Date.now() - started, model } as RunEvent;
+    if (body.type !== 'result' && body.type !== 'metrics') {
+      outputBytes += Buffer.byteLength(JSON.stringify(body));
+      if (outputBytes > limits.maxOutputBytes) {
+        halt('output_limit');
+        return;
+      }
+    }
+    try {
+      await deps.emit(event);
+    } catch {
+      // A sink that fails (a closed WebSocket) must not end the run; the result is still stored.
+    }
+  };
+  const log = (source: 'install' | 'build' | 'agent') => (stream: 'stdout' | 'stderr', line: string) => {
+    logs.push(`[${source}] ${line}`);
+    if (logs.length > LOG_TAIL) logs.shift();
+    void emit({ type: 'log', source, stream, line });
+  };
+
+  const work = mkdtempSync(join(tmpdir(), 'agent-run-'));
+  const buildDir = job.buildKey ? join(deps.cacheDir, 'builds', job.buildKey) : undefined;
+  let status: RunStatus = 'succeeded';
+  let reason: string | undefined;
+  try {
+    // 1. The project, built: a finished build of this build key, or fetched, installed and compiled now.
+    let dir: string;
+    let python: string | undefined;
+    if (buildDir && existsSync(join(buildDir, '.built'))) {
+      dir = buildDir;
+      language = detectLanguage(dir);
+      await emit({ type: 'status', phase: 'building', message: 'using the finished build' });
+      if (language === 'python') python = (await installPython(dir, stepContext('install'))).python;
+    } else {
+      await emit({ type: 'status', phase: 'fetching', message: 'fetching the generated project' });
+      const zip = await deps.fetchProject(job.project);
+      dir = join(work, 'project');
+      mkdirSync(dir);
+      unpack(zip, dir);
+      language = detectLanguage(dir);
+      await emit({ type: 'status', phase: 'installing', message: `installing ${language} dependencies` });
+      const installStart = Date.now();
+      if (language === 'typescript') {
+        const hit = await installNpm(dir, stepContext('install'));
+        log('install')('stdout', hit ? 'dependencies: cache hit' : 'dependencies: installed');
+      } else {
+        const installed = await installPython(dir, stepContext('install'));
+        python = installed.python;
+        log('install')('stdout', installed.hit ? 'dependencies: cache hit' : 'dependencies: installed');
+      }
+      installMs = Date.now() - installStart;
+      await emit({
+        type: 'status',
+        phase: 'building',
+        message: language === 'typescript' ? 'tsc -p tsconfig.build.json' : 'python -m compileall app',
+      });
+      const buildStart = Date.now();
+      await build(dir, language, {
+        ...stepContext('build'),
+        node: process.execPath,
+        ...(python ? { python } : {}),
+      });
+      buildMs = Date.now() - buildStart;
+      if (buildDir) {
+        // Keep the finished build for this build key's runs.
+        const tmp = `${buildDir}.tmp-${randomUUID()}`;
+        mkdirSync(dirname(buildDir), { recursive: true });
+        cpSync(dir, tmp, { recursive: true, verbatimSymlinks: true });
+        writeFileSync(join(tmp, '.built'), new Date().toISOString());
+        rmSync(buildDir, { recursive: true, force: true });
+        renameSync(tmp, buildDir);
+      }
+    }
+    if (job.mode === 'build') return await finish();
+
+    // 2. The agent, started with nothing of the platform's environment.
+    const provider = detectProvider(dir);
+    if (provider !== 'bedrock' && !(provider === 'ollama' && deps.ollamaHost)) {
+      throw new StepError(
+        'failed',
+        provider === 'ollama'
+          ? 'this agent uses an Ollama model: configure an OpenAI-compatible endpoint for test runs (OPENAI_COMPATIBLE_BASE_URL and OPENAI_COMPATIBLE_MODEL), or choose a Bedrock model'
+          : `this agent calls the ${provider === 'openai' ? 'OpenAI' : 'Claude'} API directly, which needs your API key; test runs answer through the platform's model (Bedrock or the offline model): choose a Bedrock model to test-run it here, or run the project yourself with your key`,
+      );
+    }
+    gateway = await startModelGateway(deps.backend);
+    const port = await freePort();
+    const home = join(work, 'home');
+    mkdirSync(home, { recursive: true });
+    const env: Record<string, string> = {
+      ...job.env,
+      PATH: `${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`,
+      HOME: home,
+      TMPDIR: home,
+      LANG: 'C.UTF-8',
+      NODE_ENV: 'production',
+      PYTHONUNBUFFERED: '1',
+      PORT: String(port),
+      LOG_LEVEL: 'INFO',
+      AWS_REGION: projectRegion(dir),
+      // The agent's only model endpoint is the gateway; the placeholder keys sign requests the gateway
+      // does not check, so the SDK never looks for (and never finds) real credentials.
+      AWS_ENDPOINT_URL_BEDROCK_RUNTIME: gateway.url,
+      AWS_ACCESS_KEY_ID: 'test-run-no-credentials',
+      AWS_SECRET_ACCESS_KEY: 'test-run-no-credentials',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      ...(provider === 'ollama' && deps.ollamaHost ? { OLLAMA_HOST: deps.ollamaHost } : {}),
+      ...(language === 'typescript'
+        ? { NODE_OPTIONS: `--max-old-space-size=${Math.max(64, Math.floor(limits.memoryMb * 0.8))}` }
+        : {}),
+    };
+    const [command, args] =
+      language === 'typescript'
+        ? [process.execPath, ['dist/index.js']]
+        : [python ?? 'python3', ['-m', 'app.main']];
+    await emit({ type: 'status', phase: 'starting', message: `starting the agent on port ${port}` });
+    const timer = setTimeout(() => halt('timeout'), limits.timeoutMs);
+    try {
+      agent = new Child(command, args, { cwd: dir, env, onLine: log('agent'), memoryMb: limits.memoryMb });
+      const running = agent;
+      void running.exited.then((exit) => {
+        exitCode = exit.code;
+        if (exit.stoppedFor === 'memory_limit') halt('memory_limit');
+      });
+      await waitHealthy(port, running, stop.signal, () =>
+        logs.filter((l) => l.startsWith('[agent]')).slice(-8),
+      );
+
+      // 3. One invocation, streamed.
+      const sessionId = job.sessionId ?? `test-run-${job.runId}-${randomUUID()}`.slice(0, 100);
+      await emit({ type: 'status', phase: 'invoking', message: 'POST /invocations' });
+      invokedAt = Date.now();
+      const response = await fetch(`http://127.0.0.1:${port}/invocations`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'text/event-stream',
+          'x-amzn-bedrock-agentcore-runtime-session-id': sessionId,
+        },
+        body: JSON.stringify({ prompt: job.input }),
+        signal: stop.signal,
+      });
+      if (!response.ok || !response.body) {
+        const body = await response.text();
+        throw new StepError('failed', `the agent answered ${response.status}: ${body.slice(0, 1000)}`);
+      }
+      let done = false;
+      for await (const data of sseData(response.body)) {
+        const event = JSON.parse(data) as {
+          type: string;
+          text?: string;
+          name?: string;
+          toolUseId?: string;
+          input?: unknown;
+          status?: string;
+          message?: string;
+          usage?: { inputTokens?: number; outputTokens?: number };
+        };
+        if (event.type === 'text' && event.text !== undefined) {
+          firstTokenAt ??= Date.now();
+          output += event.text;
+          await emit({ type: 'text', text: event.text });
+        } else if (event.type === 'tool_call') {
+          firstTokenAt ??= Date.now();
+          const call = { toolUseId: event.toolUseId ?? '', name: event.name ?? '', input: event.input };
+          toolCalls.push(call);
+          await emit({ type: 'tool_call', ...call });
+        } else if (event.type === 'tool_result') {
+          const call = toolCalls.find((c) => c.toolUseId === event.toolUseId);
+          if (call) call.status = event.status ?? 'success';
+          await emit({
+            type: 'tool_result',
+            toolUseId: event.toolUseId ?? '',
+            status: event.status ?? 'success',
+          });
+        } else if (event.type === 'done') {
+          done = true;
+          usage = {
+            inputTokens: event.usage?.inputTokens ?? 0,
+            outputTokens: event.usage?.outputTokens ?? 0,
+          };
+        } else if (event.type === 'error') {
+          throw new StepError('failed', `the agent reported an error: ${event.message ?? 'no message'}`);
+        }
+      }
+      if (!done) throw new StepError('failed', 'the agent closed the stream before it finished its answer');
+    } finally {
+      clearTimeout(timer);
+    }
+    return await finish();
+  } catch (error) {
+    if (stoppedFor) {
+      status = stoppedFor;
+      reason = stopReason(stoppedFor);
+    } else if (error instanceof StepError) {
+      status = error.status;
+      reason = error.message;
+    } else {
+      status = 'failed';
+      reason = `the run failed: ${error instanceof Error ? error.message : String(error)}`;
+      if (agent && exitCode !== null) reason += ` (the agent exited with code ${exitCode}; see its logs)`;
+    }
+    return await finish();
+  } finally {
+    signal.removeEventListener('abort', onCancel);
+    if (agent) {
+      agent.stop('finished', 1_000);
+      await agent.exited;
+    }
+    await gateway?.close();
+    rmSync(work, { recursive: true, force: true });
+  }
+
+  function stepContext(source: 'install' | 'build') {
+    return {
+      cacheDir: deps.cacheDir,
+      env: deps.toolEnv,
+      timeoutMs: limits.buildTimeoutMs,
+      signal: stop.signal,
+      onLine: log(source),
+    };
+  }
+
+  function stopReason(s: RunStatus): string {
+    switch (s) {
+      case 'timeout':
+        return `the agent did not finish within ${Math.round(limits.timeoutMs / 1000)} s and was stopped`;
+      case 'memory_limit':
+        return `the agent used more than ${limits.memoryMb} MiB of memory and was stopped`;
+      case 'output_limit':
+        return `the run produced more than ${limits.maxOutputBytes} bytes of output and was stopped`;
+      default:
+        return 'the run was cancelled';
+    }
+  }
+
+  async function finish(): Promise<RunResult> {
+    if (stoppedFor && status === 'succeeded') {
+      status = stoppedFor;
+      reason = stopReason(stoppedFor);
+    }
+    const finished = Date.now();
+    const metered = gateway?.usage;
+    const metrics: RunMetrics = {
+      totalLatencyMs: finished - started,
+      timeToFirstTokenMs:
+        firstTokenAt !== undefined && invokedAt !== undefined ? firstTokenAt - invokedAt : null,
+      installMs,
+      buildMs,
+      // The gateway's count is the model's own; the agent's report stands in when no call reached it.
+      inputTokens: metered && metered.calls > 0 ? metered.inputTokens : usage.inputTokens,
+      outputTokens: metered && metered.calls > 0 ? metered.outputTokens : usage.outputTokens,
+      toolCalls: toolCalls.length,
+      exitCode,
+      status,
+    };
+    const result: RunResult = {
+      runId: job.runId,
+      mode: job.mode,
+      status,
+      ...(reason ? { reason } : {}),
+      ...(language ? { language } : {}),
+      input: job.input,
+      ...(job.mode === 'run' ? { sessionId: job.sessionId } : {}),
+      output,
+      toolCalls,
+      logs: [...logs],
+      metrics,
+      model,
+      startedAt,
+      finishedAt: new Date(finished).toISOString(),
+    };
+    await emit({ type: 'metrics', metrics });
+    await emit({ type: 'result', result });
+    return result;
+  }
+}
+
+/** Polls `GET /ping` until the agent says Healthy; fails when it exits first or the run is stopped. */
+async function waitHealthy(
+  port: number,
+  agent: Child,
+  signal: AbortSignal,
+  lastLines: () => string[],
+): Promise<void> {
+  let exited = false;
+  void agent.exited.then(() => {
+    exited = true;
+  });
+  while (!signal.aborted) {
+    if (exited) {
+      const exit = await agent.exited;
+      await sleep(50); // let the last lines of its output arrive
+      throw new StepError(
+        'failed',
+        `the agent exited before it was healthy (exit code ${exit.code ?? exit.signal}):\n${lastLines().join('\n') || 'it printed nothing'}`,
+      );
+    }
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/ping`, { signal: AbortSignal.timeout(1_000) });
+      const body = (await response.json()) as { status?: string };
+      if (body.status === 'Healthy' || body.status === 'HealthyBusy') return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  throw new StepError('cancelled', 'stopped before the agent was healthy');
+}

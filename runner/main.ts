@@ -1,0 +1,93 @@
+/**
+ * The runner program: one build or test run, then exit. Locally the platform starts it as a child
+ * process; in AWS it is the entry point of the Fargate task (runner/Dockerfile). Its task comes from
+ * the artifact store (`RUN_TASK_KEY`, written by the platform) or from a JSON file given as the first
+ * argument. Every event is written to stdout as a JSON line and, when the task names a WebSocket
+ * connection, posted to it; the result is stored on the build or run record.
+ *
+ *   RUN_TASK_KEY=tests/<id>/task.json node --import tsx runner/main.ts
+ *   node --import tsx runner/main.ts task.json        # { job: {...}, record: {...} }
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ApiGatewayConnectionPoster } from '../lambdas/core/adapters/connections.ts';
+import { DynamoDbStore } from '../lambdas/core/adapters/dynamodb.ts';
+import { S3ArtifactStore } from '../lambdas/core/adapters/s3.ts';
+import { platformConfig } from '../lambdas/core/config.ts';
+import type { RunnerTask } from '../lambdas/test/model.ts';
+import { recordResult } from '../lambdas/test/service.ts';
+import { chooseBackend, ollamaHostFor } from './backends.ts';
+import { type RunEvent, RunJob } from './events.ts';
+import { runJob, scrubbedEnv } from './harness.ts';
+
+async function main(): Promise<number> {
+  const config = platformConfig();
+  const store = S3ArtifactStore.create({
+    bucket: config.ARTIFACTS_BUCKET,
+    region: config.AWS_REGION,
+    endpoint: config.S3_ENDPOINT,
+  });
+  const taskKey = process.env.RUN_TASK_KEY;
+  const taskFile = process.argv[2];
+  let task: RunnerTask;
+  if (taskKey) {
+    const body = await store.get(taskKey);
+    if (!body) throw new Error(`no task at ${taskKey} in the artifact store`);
+    task = JSON.parse(Buffer.from(body).toString('utf8')) as RunnerTask;
+  } else if (taskFile) {
+    task = JSON.parse(readFileSync(taskFile, 'utf8')) as RunnerTask;
+  } else {
+    process.stderr.write('usage: RUN_TASK_KEY=<key> runner/main.ts | runner/main.ts <task.json>\n');
+    return 2;
+  }
+  const job = RunJob.parse(task.job);
+  const poster =
+    task.connectionId && config.WEBSOCKET_ENDPOINT
+      ? new ApiGatewayConnectionPoster(config.WEBSOCKET_ENDPOINT, config.AWS_REGION)
+      : undefined;
+  let resultEvent: RunEvent | undefined;
+  const abort = new AbortController();
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => abort.abort());
+
+  const result = await runJob(
+    job,
+    {
+      cacheDir: resolve(config.RUNNER_CACHE_DIR),
+      backend: chooseBackend(config),
+      toolEnv: scrubbedEnv(process.env),
+      ...(ollamaHostFor(config) ? { ollamaHost: ollamaHostFor(config) } : {}),
+      fetchProject: async (project) => {
+        if ('zipPath' in project) return readFileSync(project.zipPath);
+        const zip = await store.get(project.artifactKey);
+        if (!zip)
+          throw new Error(`the project ${project.artifactKey} is no longer stored; generate it again`);
+        return zip;
+      },
+      emit: async (event) => {
+        process.stdout.write(`${JSON.stringify(event)}\n`);
+        // The result goes to the client once it is stored, so history already holds the run it announces.
+        if (event.type === 'result') resultEvent = event;
+        else if (poster && task.connectionId) await poster.post(task.connectionId, event);
+      },
+    },
+    abort.signal,
+  );
+  if (taskKey) {
+    const tests = DynamoDbStore.create({
+      table: config.TABLE_NAME,
+      region: config.AWS_REGION,
+      endpoint: config.DYNAMODB_ENDPOINT,
+    });
+    await recordResult({ tests, store }, task.record, result);
+  }
+  if (poster && task.connectionId && resultEvent) await poster.post(task.connectionId, resultEvent);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`runner failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

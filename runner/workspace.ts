@@ -1,0 +1,239 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, normalize } from 'node:path';
+import { unzipSync } from 'fflate';
+import { type ChildOptions, type Exit, runToEnd } from './process.ts';
+
+export type Language = 'typescript' | 'python';
+export type Provider = 'bedrock' | 'ollama' | 'openai' | 'anthropic';
+
+/** A step that failed for a reason the builder can act on (a compiler error, an unreachable registry). */
+export class StepError extends Error {
+  constructor(
+    readonly status: 'build_failed' | 'failed' | 'timeout' | 'cancelled',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Writes a project zip into `dir`, refusing entries that would land outside it. The generator puts
+ * every file under one top-level folder; that folder is dropped, so `dir` is the project root.
+ */
+export function unpack(zip: Uint8Array, dir: string): void {
+  const entries = Object.entries(unzipSync(zip)).filter(([name]) => !name.endsWith('/'));
+  const first = (name: string) => name.split('/')[0] ?? '';
+  const top =
+    entries[0] &&
+    entries.every(([name]) => name.includes('/') && first(name) === first(entries[0]?.[0] ?? ''))
+      ? `${first(entries[0][0])}/`
+      : '';
+  for (const [name, content] of entries) {
+    const path = normalize(name.slice(top.length));
+    if (isAbsolute(path) || path.startsWith('..') || path.includes('\0'))
+      throw new StepError('failed', `the project zip holds an unsafe path: ${JSON.stringify(name)}`);
+    const file = join(dir, path);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, content);
+  }
+}
+
+export function detectLanguage(dir: string): Language {
+  if (existsSync(join(dir, 'package.json'))) return 'typescript';
+  if (existsSync(join(dir, 'requirements.txt'))) return 'python';
+  throw new StepError(
+    'failed',
+    'the project has neither package.json nor requirements.txt; is it a generated agent?',
+  );
+}
+
+/** The model provider the generated project is written for, from its `.env.example` settings. */
+export function detectProvider(dir: string): Provider {
+  const example = existsSync(join(dir, '.env.example'))
+    ? readFileSync(join(dir, '.env.example'), 'utf8')
+    : '';
+  if (/^OLLAMA_HOST=/m.test(example)) return 'ollama';
+  if (/OPENAI_API_KEY/.test(example)) return 'openai';
+  if (/ANTHROPIC_API_KEY/.test(example)) return 'anthropic';
+  return 'bedrock';
+}
+
+/** The project's default AWS Region (from `.env.example`), for the agent's environment. */
+export function projectRegion(dir: string): string {
+  const example = existsSync(join(dir, '.env.example'))
+    ? readFileSync(join(dir, '.env.example'), 'utf8')
+    : '';
+  return /^AWS_REGION=(.+)$/m.exec(example)?.[1]?.trim() || 'us-east-1';
+}
+
+const hash = (value: unknown) =>
+  createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 20);
+
+/** Moves a finished directory into the cache; when another run got there first, keeps theirs. */
+function publish(tmp: string, target: string): void {
+  try {
+    renameSync(tmp, target);
+  } catch {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+export interface StepContext {
+  cacheDir: string;
+  /** Environment for package managers: the harness's own, less anything secret. */
+  env: Record<string, string>;
+  timeoutMs: number;
+  signal: AbortSignal;
+  onLine: ChildOptions['onLine'];
+}
+
+function failIfStopped(exit: Exit, what: string, timeoutMs: number): void {
+  if (exit.stoppedFor === 'timeout')
+    throw new StepError('timeout', `${what} did not finish within ${Math.round(timeoutMs / 1000)} s`);
+  if (exit.stoppedFor === 'cancelled') throw new StepError('cancelled', `${what} was cancelled`);
+}
+
+/**
+ * Installs a TypeScript project's dependencies once per distinct package set (cached under
+ * `cacheDir/npm/<hash>`, install scripts off) and links them as the project's node_modules.
+ * Returns whether the cache was hit.
+ */
+export async function installNpm(dir: string, context: StepContext): Promise<boolean> {
+  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+    dependencies?: Record<string, string>;
+    devDependencies?: Record<string, string>;
+  };
+  const manifest = {
+    name: 'agent-deps',
+    private: true,
+    type: 'module',
+    dependencies: pkg.dependencies ?? {},
+    devDependencies: pkg.devDependencies ?? {},
+  };
+  const target = join(context.cacheDir, 'npm', hash(manifest));
+  const hit = existsSync(join(target, 'node_modules', '.package-lock.json'));
+  if (!hit) {
+    const tmp = `${target}.tmp-${randomUUID()}`;
+    mkdirSync(tmp, { recursive: true });
+    writeFileSync(join(tmp, 'package.json'), JSON.stringify(manifest, null, 2));
+    const output: string[] = [];
+    const exit = await runToEnd(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'],
+      {
+        cwd: tmp,
+        env: context.env,
+        timeoutMs: context.timeoutMs,
+        signal: context.signal,
+        onLine: (stream, line) => {
+          output.push(line);
+          context.onLine?.(stream, line);
+        },
+      },
+    );
+    if (exit.stoppedFor) rmSync(tmp, { recursive: true, force: true });
+    failIfStopped(exit, 'npm install', context.timeoutMs);
+    if (exit.code !== 0) {
+      rmSync(tmp, { recursive: true, force: true });
+      throw new StepError(
+        'build_failed',
+        `npm install failed (exit ${exit.code}):\n${output.slice(-20).join('\n') || 'no output'}`,
+      );
+    }
+    publish(tmp, target);
+  }
+  symlinkSync(join(target, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  return hit;
+}
+
+/**
+ * Installs a Python project's requirements into a virtual environment, once per requirements file
+ * (cached under `cacheDir/python/<hash>`). Where PyPI cannot be reached this fails at once with pip's
+ * own message rather than hanging.
+ */
+export async function installPython(
+  dir: string,
+  context: StepContext,
+): Promise<{ hit: boolean; python: string }> {
+  const requirements = readFileSync(join(dir, 'requirements.txt'), 'utf8');
+  const target = join(context.cacheDir, 'python', hash(requirements));
+  const python = join(target, 'bin', 'python');
+  if (existsSync(join(target, '.installed'))) return { hit: true, python };
+  const tmp = `${target}.tmp-${randomUUID()}`;
+  const output: string[] = [];
+  const step = async (command: string, args: string[], what: string) => {
+    const exit = await runToEnd(command, args, {
+      cwd: dir,
+      env: context.env,
+      timeoutMs: context.timeoutMs,
+      signal: context.signal,
+      onLine: (stream, line) => {
+        output.push(line);
+        context.onLine?.(stream, line);
+      },
+    });
+    failIfStopped(exit, what, context.timeoutMs);
+    if (exit.code !== 0) {
+      rmSync(tmp, { recursive: true, force: true });
+      throw new StepError(
+        'build_failed',
+        `${what} failed (exit ${exit.code}): ${output.slice(-12).join('\n') || 'no output'}\nPython agents are test-run where their dependencies can be installed from PyPI: in the platform's Fargate runner, or on a machine that reaches PyPI.`,
+      );
+    }
+  };
+  await step('python3', ['-m', 'venv', tmp], 'creating the Python virtual environment');
+  await step(
+    join(tmp, 'bin', 'pip'),
+    [
+      'install',
+      '--disable-pip-version-check',
+      '--no-input',
+      '--timeout',
+      '15',
+      '--retries',
+      '1',
+      '-r',
+      join(dir, 'requirements.txt'),
+    ],
+    'pip install -r requirements.txt',
+  );
+  writeFileSync(join(tmp, '.installed'), new Date().toISOString());
+  publish(tmp, target);
+  return { hit: false, python };
+}
+
+/** Compiles the project: `tsc -p tsconfig.build.json`, or byte-compiles the Python app. */
+export async function build(
+  dir: string,
+  language: Language,
+  context: StepContext & { python?: string; node: string },
+): Promise<void> {
+  const output: string[] = [];
+  const [command, args, what] =
+    language === 'typescript'
+      ? [
+          context.node,
+          [join(dir, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
+          'tsc',
+        ]
+      : [context.python ?? 'python3', ['-m', 'compileall', '-q', 'app'], 'python -m compileall'];
+  const exit = await runToEnd(command, args, {
+    cwd: dir,
+    env: context.env,
+    timeoutMs: context.timeoutMs,
+    signal: context.signal,
+    onLine: (stream, line) => {
+      output.push(line);
+      context.onLine?.(stream, line);
+    },
+  });
+  failIfStopped(exit, what, context.timeoutMs);
+  if (exit.code !== 0) {
+    const errors = output.filter((line) => /error/i.test(line)).length;
+    throw new StepError(
+      'build_failed',
+      `the build failed: ${what} reported ${errors || 'some'} error${errors === 1 ? '' : 's'}:\n${output.slice(0, 40).join('\n')}`,
+    );
+  }
+}
