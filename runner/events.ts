@@ -45,7 +45,7 @@ export const RunJob = z.object({
   buildKey: z.string().min(1).max(100).optional(),
   input: z.string().max(100_000).default(''),
   /** The AgentCore runtime session id (33+ characters) the invocation carries; generated when absent. */
-  sessionId: z.string().min(33).max(256).optional(),
+  runtimeSessionId: z.string().min(33).max(256).optional(),
   env: z.record(AgentEnvName, z.string().max(10_000)).default({}),
   limits: RunLimits.default(RunLimits.parse({})),
 });
@@ -95,7 +95,8 @@ export const RunResult = z.object({
   reason: z.string().optional(),
   language: z.enum(['typescript', 'python']).optional(),
   input: z.string(),
-  sessionId: z.string().optional(),
+  /** The AgentCore runtime session id the invocation carried (33+ characters). */
+  runtimeSessionId: z.string().optional(),
   output: z.string(),
   toolCalls: z.array(ToolCallRecord),
   /** The last lines of install, build and agent logs. */

@@ -129,6 +129,7 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
     void emit({ type: 'log', source, stream, line });
   };
 
+  const runtimeSessionId = job.runtimeSessionId ?? `test-run-${job.runId}-${randomUUID()}`.slice(0, 100);
   const work = mkdtempSync(join(tmpdir(), 'agent-run-'));
   const buildDir = job.buildKey ? join(deps.cacheDir, 'builds', job.buildKey) : undefined;
   let status: RunStatus = 'succeeded';
@@ -238,7 +239,6 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
       );
 
       // 3. One invocation, streamed.
-      const sessionId = job.sessionId ?? `test-run-${job.runId}-${randomUUID()}`.slice(0, 100);
       await emit({ type: 'status', phase: 'invoking', message: 'POST /invocations' });
       invokedAt = Date.now();
       const response = await fetch(`http://127.0.0.1:${port}/invocations`, {
@@ -246,7 +246,7 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
         headers: {
           'content-type': 'application/json',
           accept: 'text/event-stream',
-          'x-amzn-bedrock-agentcore-runtime-session-id': sessionId,
+          'x-amzn-bedrock-agentcore-runtime-session-id': runtimeSessionId,
         },
         body: JSON.stringify({ prompt: job.input }),
         signal: stop.signal,
@@ -372,7 +372,7 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
       ...(reason ? { reason } : {}),
       ...(language ? { language } : {}),
       input: job.input,
-      ...(job.mode === 'run' ? { sessionId: job.sessionId } : {}),
+      ...(job.mode === 'run' ? { runtimeSessionId } : {}),
       output,
       toolCalls,
       logs: [...logs],

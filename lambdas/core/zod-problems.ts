@@ -19,7 +19,10 @@ export function zodProblems(error: z.ZodError, root = ''): FieldProblem[] {
           path: formatPath([...issue.path, key], root),
           message: 'unknown field; check its spelling',
         }))
-      : [{ path: formatPath(issue.path, root), message: issue.message }],
+      : issue.code === 'invalid_key' && issue.issues[0]
+        ? // A record key that failed its own schema: say why, not just "Invalid key in record".
+          [{ path: formatPath(issue.path, root), message: issue.issues[0].message }]
+        : [{ path: formatPath(issue.path, root), message: issue.message }],
   );
 }
 

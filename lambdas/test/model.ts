@@ -38,6 +38,8 @@ export interface TestRunRecord {
   logs?: string[];
   metrics?: RunResult['metrics'];
   model?: RunResult['model'];
+  /** The AgentCore runtime session id the invocation carried. */
+  runtimeSessionId?: string;
   taskArn?: string;
   /** Deadline after which a run still RUNNING is reported as lost. */
   expiresAt: string;
@@ -57,8 +59,6 @@ export const RunBody = z
     /** Settings for the agent's tools (e.g. KNOWLEDGE_BASE_ID); never the platform's own variables. */
     env: RunJob.shape.env.optional(),
     limits: LimitsInput.optional(),
-    /** Continue the conversation of an earlier run (the AgentCore runtime session id). */
-    sessionId: z.string().min(33).max(256).optional(),
   })
   .strict();
 export type RunBody = z.infer<typeof RunBody>;

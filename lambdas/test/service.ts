@@ -161,7 +161,6 @@ export async function createRun(
       buildKey: build.id,
       project: { artifactKey: `${generation.artifactPrefix}/project.zip` },
       input: input.input,
-      ...(input.sessionId ? { sessionId: input.sessionId } : {}),
       env: input.env ?? {},
       limits,
     },
@@ -276,6 +275,7 @@ export async function recordResult(
     logs: result.logs.slice(-100),
     metrics: result.metrics,
     model: result.model,
+    ...(result.runtimeSessionId ? { runtimeSessionId: result.runtimeSessionId } : {}),
     finishedAt: result.finishedAt,
   });
 }
