@@ -95,6 +95,7 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
   let usage = { inputTokens: 0, outputTokens: 0 };
   let exitCode: number | null = null;
   let agent: Child | undefined;
+  let agentGone: Promise<void> | undefined;
   let gateway: RunningGateway | undefined;
   const limits = job.limits;
   const stop = new AbortController(); // the harness's own stop: limits, cancellation
@@ -217,9 +218,7 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
       AWS_SECRET_ACCESS_KEY: 'test-run-no-credentials',
       AWS_EC2_METADATA_DISABLED: 'true',
       ...(provider === 'ollama' && deps.ollamaHost ? { OLLAMA_HOST: deps.ollamaHost } : {}),
-      ...(language === 'typescript'
-        ? { NODE_OPTIONS: `--max-old-space-size=${Math.max(64, Math.floor(limits.memoryMb * 0.8))}` }
-        : {}),
+      ...(language === 'typescript' ? { NODE_OPTIONS: `--max-old-space-size=${limits.memoryMb}` } : {}),
     };
     const [command, args] =
       language === 'typescript'
@@ -230,9 +229,14 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
     try {
       agent = new Child(command, args, { cwd: dir, env, onLine: log('agent'), memoryMb: limits.memoryMb });
       const running = agent;
-      void running.exited.then((exit) => {
+      agentGone = running.exited.then(async (exit) => {
         exitCode = exit.code;
-        if (exit.stoppedFor === 'memory_limit') halt('memory_limit');
+        await sleep(50); // its last lines
+        // Over the heap limit the runtime itself stops the agent before the RSS watch does.
+        const outOfMemory = logs
+          .slice(-20)
+          .some((l) => /heap out of memory|Reached heap limit|MemoryError/.test(l));
+        if (exit.stoppedFor === 'memory_limit' || outOfMemory) halt('memory_limit');
       });
       await waitHealthy(port, running, stop.signal, () =>
         logs.filter((l) => l.startsWith('[agent]')).slice(-8),
@@ -300,6 +304,8 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
     }
     return await finish();
   } catch (error) {
+    // When the agent died, why it died (a limit) decides the status: let its exit be read first.
+    if (agentGone) await Promise.race([agentGone, sleep(1_000)]);
     if (stoppedFor) {
       status = stoppedFor;
       reason = stopReason(stoppedFor);

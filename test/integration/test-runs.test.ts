@@ -16,7 +16,11 @@ let platform: RunningPlatform;
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are asserted field by field
 type Json = Record<string, any>;
 
-async function api(method: string, path: string, body?: unknown): Promise<{ status: number; type: string; body: Json }> {
+async function api(
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; type: string; body: Json }> {
   const response = await fetch(`${platform.url}${path}`, {
     method,
     headers: { 'content-type': 'application/json' },
@@ -81,7 +85,11 @@ describe('test runs on the embedded platform', () => {
   }, 600_000);
 
   it('streams a run over the WebSocket: text deltas, a tool call and its result, metrics, all labelled offline', async () => {
-    const events = await stream({ action: 'run', buildId, input: 'Please use the calculator on "2 + 3 * 4"' });
+    const events = await stream({
+      action: 'run',
+      buildId,
+      input: 'Please use the calculator on "2 + 3 * 4"',
+    });
     expect(events[0]).toMatchObject({ type: 'accepted', buildId });
     const runId = events[0]?.runId as string;
     const runEvents = events.slice(1) as RunEvent[];
@@ -91,17 +99,26 @@ describe('test runs on the embedded platform', () => {
     const call = runEvents.find((e) => e.type === 'tool_call');
     expect(call).toMatchObject({ name: 'calculator', input: { expression: '2 + 3 * 4' } });
     const result = runEvents.find((e) => e.type === 'tool_result');
-    expect(result).toMatchObject({ status: 'success', toolUseId: call?.type === 'tool_call' ? call.toolUseId : '' });
+    expect(result).toMatchObject({
+      status: 'success',
+      toolUseId: call?.type === 'tool_call' ? call.toolUseId : '',
+    });
     const texts = runEvents.filter((e) => e.type === 'text');
     expect(texts.length).toBeGreaterThan(3);
     expect(texts.map((e) => (e.type === 'text' ? e.text : '')).join('')).toContain('"result":"14"');
     expect(types.indexOf('tool_call')).toBeLessThan(types.indexOf('text'));
     const metrics = runEvents.find((e) => e.type === 'metrics');
-    expect(metrics?.type === 'metrics' && metrics.metrics).toMatchObject({ status: 'succeeded', toolCalls: 1 });
+    expect(metrics?.type === 'metrics' && metrics.metrics).toMatchObject({
+      status: 'succeeded',
+      toolCalls: 1,
+    });
     const final = runEvents.at(-1);
     expect(final?.type).toBe('result');
     if (final?.type !== 'result') return;
-    expect(final.result).toMatchObject({ status: 'succeeded', model: { kind: 'offline', label: 'offline model' } });
+    expect(final.result).toMatchObject({
+      status: 'succeeded',
+      model: { kind: 'offline', label: 'offline model' },
+    });
     expect(final.result.metrics.timeToFirstTokenMs).toBeGreaterThanOrEqual(0);
     expect(final.result.metrics.inputTokens).toBeGreaterThan(0);
     expect(final.result.metrics.outputTokens).toBeGreaterThan(0);
@@ -125,9 +142,15 @@ describe('test runs on the embedded platform', () => {
   }, 120_000);
 
   it('answers a run over HTTP with the whole result', async () => {
-    const run = await api('POST', '/api/testing/run', { buildId, input: 'What is the current_time in "UTC"?' });
+    const run = await api('POST', '/api/testing/run', {
+      buildId,
+      input: 'What is the current_time in "UTC"?',
+    });
     expect(run.status).toBe(201);
-    expect(run.body).toMatchObject({ status: 'succeeded', toolCalls: [{ name: 'current_time', status: 'success' }] });
+    expect(run.body).toMatchObject({
+      status: 'succeeded',
+      toolCalls: [{ name: 'current_time', status: 'success' }],
+    });
     expect(run.body.output).toContain('offline model');
     expect((await api('GET', `/api/testing/runs/${run.body.id}`)).body.output).toBe(run.body.output);
   }, 120_000);
@@ -156,10 +179,17 @@ describe('test runs on the embedded platform', () => {
     expect(missing.status).toBe(400);
     expect(missing.type).toContain('application/problem+json');
     expect(missing.body.errors).toContainEqual(expect.objectContaining({ path: 'buildId' }));
-    const reserved = await api('POST', '/api/testing/run', { buildId, input: 'hi', env: { AWS_SECRET_ACCESS_KEY: 'x' } });
+    const reserved = await api('POST', '/api/testing/run', {
+      buildId,
+      input: 'hi',
+      env: { AWS_SECRET_ACCESS_KEY: 'x' },
+    });
     expect(reserved.status).toBe(400);
     expect(reserved.body.errors).toContainEqual(
-      expect.objectContaining({ path: 'env.AWS_SECRET_ACCESS_KEY', message: 'this name is reserved for the platform' }),
+      expect.objectContaining({
+        path: 'env.AWS_SECRET_ACCESS_KEY',
+        message: 'this name is reserved for the platform',
+      }),
     );
     expect((await api('POST', '/api/testing/run', { buildId: 'nope', input: 'hi' })).status).toBe(404);
     expect((await api('POST', '/api/testing/build', { generationId: 'nope' })).body.type).toBe('not-found');
