@@ -19,10 +19,16 @@ import { sseData } from './sse.ts';
  * Amazon Bedrock behind the gateway: the agent's request is sent on with the runner's own credentials
  * (the Fargate task role, or the local AWS profile), so the agent process never holds any.
  */
-export function bedrockBackend(options: { region: string; endpoint?: string }): ModelBackend {
+export function bedrockBackend(options: {
+  region: string;
+  endpoint?: string;
+  /** @default the default provider chain (task role, profile, environment) */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+}): ModelBackend {
   const client = new BedrockRuntimeClient({
     region: options.region,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
   });
   return {
     info: { kind: 'bedrock', label: 'Amazon Bedrock' },

@@ -1,6 +1,14 @@
 import { ConflictError } from '../lambdas/core/errors.ts';
 import type { Session } from '../lambdas/sessions/model.ts';
-import type { SessionRepository } from '../lambdas/sessions/ports.ts';
+import type {
+  ArtifactStore,
+  GenerationRecord,
+  GenerationRepository,
+  RateLimiter,
+  SessionRepository,
+} from '../lambdas/sessions/ports.ts';
+import type { BuildRecord, TestRunRecord } from '../lambdas/test/model.ts';
+import type { TestRepository } from '../lambdas/test/ports.ts';
 
 /** An in-memory SessionRepository with the same conditional-write behaviour as the DynamoDB one. */
 export class MemorySessions implements SessionRepository {
@@ -28,4 +36,58 @@ export class MemorySessions implements SessionRepository {
       throw new ConflictError(`session changed since version ${expectedVersion}`);
     this.items.set(session.id, structuredClone(session));
   }
+}
+
+/** In-memory generations, artifacts, test records and connections, for the test feature's domain tests. */
+export class MemoryTestStore implements TestRepository, GenerationRepository, ArtifactStore, RateLimiter {
+  readonly builds = new Map<string, BuildRecord>();
+  readonly runs = new Map<string, TestRunRecord>();
+  readonly generationRecords = new Map<string, GenerationRecord>();
+  readonly objects = new Map<string, Uint8Array>();
+  readonly connections = new Map<string, string>();
+
+  async putBuild(record: BuildRecord) {
+    this.builds.set(record.id, structuredClone(record));
+  }
+  async getBuild(id: string) {
+    return structuredClone(this.builds.get(id));
+  }
+  async putRun(record: TestRunRecord) {
+    this.runs.set(record.id, structuredClone(record));
+  }
+  async getRun(id: string) {
+    return structuredClone(this.runs.get(id));
+  }
+  async listRuns(scope: string, limit: number) {
+    return [...this.runs.values()]
+      .filter((r) => (r.sessionId ? `SESSION#${r.sessionId}` : `GENERATION#${r.generationId}`) === scope)
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+      .slice(0, limit);
+  }
+  async putConnection(id: string, owner: string) {
+    this.connections.set(id, owner);
+  }
+  async getConnectionOwner(id: string) {
+    return this.connections.get(id);
+  }
+  async deleteConnection(id: string) {
+    this.connections.delete(id);
+  }
+  async putGeneration(record: GenerationRecord) {
+    this.generationRecords.set(record.id, record);
+  }
+  async getGeneration(id: string) {
+    return this.generationRecords.get(id);
+  }
+  async getCached() {
+    return undefined;
+  }
+  async putCached() {}
+  async put(key: string, body: Uint8Array | string) {
+    this.objects.set(key, typeof body === 'string' ? new TextEncoder().encode(body) : body);
+  }
+  async get(key: string) {
+    return this.objects.get(key);
+  }
+  async hit() {}
 }
