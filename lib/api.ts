@@ -17,6 +17,8 @@ export interface ApiProps {
   stateMachine: sfn.IStateMachine;
   userPool: cognito.IUserPool;
   userPoolClient: cognito.IUserPoolClient;
+  /** Extra environment per feature (the test runner's settings for `test`). */
+  featureEnvironment?: Partial<Record<Feature, Record<string, string>>>;
 }
 
 /** The HTTP API, built from the route table: one Lambda per feature, JWT auth, throttling, access logs. */
@@ -35,8 +37,14 @@ export class Api extends Construct {
       cost: {},
       sessions: workflow,
       generate: workflow,
-      test: data,
+      test: {
+        ...data,
+        COGNITO_ISSUER: `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${props.userPool.userPoolId}`,
+        COGNITO_CLIENT_ID: props.userPoolClient.userPoolClientId,
+      },
     };
+    for (const [feature, extra] of Object.entries(props.featureEnvironment ?? {}))
+      Object.assign(environment[feature as Feature], extra);
     this.functions = Object.fromEntries(
       (Object.keys(environment) as Feature[]).map((feature) => [
         feature,
@@ -44,7 +52,9 @@ export class Api extends Construct {
           feature,
           environment: environment[feature],
           withTemplates: feature === 'generate' || feature === 'sessions',
-          ...(feature === 'generate' || feature === 'sessions' ? { timeout: Duration.seconds(29) } : {}),
+          ...(feature === 'generate' || feature === 'sessions' || feature === 'test'
+            ? { timeout: Duration.seconds(29) }
+            : {}),
         }),
       ]),
     ) as Record<Feature, PlatformFunction>;
@@ -53,6 +63,9 @@ export class Api extends Construct {
       props.bucket.grantRead(this.functions[feature]);
       props.stateMachine.grantStartSyncExecution(this.functions[feature]);
     }
+    props.table.grantReadWriteData(this.functions.test);
+    props.bucket.grantRead(this.functions.test);
+    props.bucket.grantPut(this.functions.test, 'tests/*');
 
     const authorizer = new HttpJwtAuthorizer(
       'CognitoJwt',

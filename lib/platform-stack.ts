@@ -6,6 +6,7 @@ import { Auth } from './auth.ts';
 import { Data } from './data.ts';
 import { GenerationWorkflow } from './generation-workflow.ts';
 import { Monitoring } from './monitoring.ts';
+import { TestRunner } from './test-runner.ts';
 
 /** The platform: data, auth, the generation workflow, the API and its monitoring. No business logic here. */
 export class PlatformStack extends Stack {
@@ -17,13 +18,21 @@ export class PlatformStack extends Stack {
       table: data.table,
       bucket: data.bucket,
     });
+    const testRunner = new TestRunner(this, 'TestRunner', {
+      table: data.table,
+      bucket: data.bucket,
+      userPool: auth.userPool,
+      userPoolClient: auth.client,
+    });
     const api = new Api(this, 'Api', {
       table: data.table,
       bucket: data.bucket,
       stateMachine: workflow.stateMachine,
       userPool: auth.userPool,
       userPoolClient: auth.client,
+      featureEnvironment: { test: testRunner.environment },
     });
+    testRunner.grantStart(api.functions.test);
     new Monitoring(this, 'Monitoring', {
       api: api.httpApi,
       functions: { ...api.functions, generateTasks: workflow.taskFunction },
@@ -31,6 +40,7 @@ export class PlatformStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', { value: api.httpApi.apiEndpoint });
+    new CfnOutput(this, 'TestStreamUrl', { value: `${testRunner.stage.url}?token=<Cognito token>` });
     new CfnOutput(this, 'UserPoolId', { value: auth.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: auth.client.userPoolClientId });
 

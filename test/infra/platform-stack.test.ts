@@ -25,25 +25,26 @@ describe('PlatformStack', () => {
 
   it('routes every API route to its feature Lambda, with the JWT authorizer except health and OpenAPI', () => {
     const routes = template.findResources('AWS::ApiGatewayV2::Route');
-    const keys = Object.values(routes).map(
-      (r) => (r as { Properties: { RouteKey: string } }).Properties.RouteKey,
-    );
+    const keys = Object.values(routes)
+      .map((r) => (r as { Properties: { RouteKey: string } }).Properties.RouteKey)
+      .filter((key) => !key.startsWith('$')); // the WebSocket API's routes are asserted below
     expect(keys.sort()).toEqual(routeList.map((r) => `${r.method} ${r.path}`).sort());
     for (const resource of Object.values(routes)) {
       const { RouteKey, AuthorizationType } = (
         resource as { Properties: { RouteKey: string; AuthorizationType?: string } }
       ).Properties;
+      if (RouteKey.startsWith('$')) continue;
       const publicRoute = RouteKey === 'GET /api/health' || RouteKey === 'GET /api/openapi.json';
       expect(AuthorizationType ?? 'NONE', RouteKey).toBe(publicRoute ? 'NONE' : 'JWT');
     }
     template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
   });
 
-  it('runs one ARM64 Node.js 22 Lambda per feature, plus the workflow tasks, all traced', () => {
+  it('runs one ARM64 Node.js 22 Lambda per feature, plus the workflow tasks, the stream and the task-stopped rule, all traced', () => {
     const functions = template.findResources('AWS::Lambda::Function', {
       Properties: { Runtime: 'nodejs22.x' },
     });
-    expect(Object.keys(functions).length).toBe(7);
+    expect(Object.keys(functions).length).toBe(10);
     for (const fn of Object.values(functions)) {
       expect((fn as { Properties: { Architectures: string[] } }).Properties.Architectures).toEqual(['arm64']);
       expect((fn as { Properties: { TracingConfig: unknown } }).Properties.TracingConfig).toEqual({
@@ -129,6 +130,94 @@ describe('PlatformStack', () => {
       AlarmDescription: Match.stringLikeRegexp('Fewer than 90% of generations'),
     });
     expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm')).length).toBeGreaterThanOrEqual(9);
+  });
+});
+
+describe('TestRunner', () => {
+  it('runs the runner image as an ARM64 Fargate task with its own log group', () => {
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      RequiresCompatibilities: ['FARGATE'],
+      NetworkMode: 'awsvpc',
+      RuntimePlatform: { CpuArchitecture: 'ARM64', OperatingSystemFamily: 'LINUX' },
+      ContainerDefinitions: [
+        Match.objectLike({
+          Name: 'runner',
+          LogConfiguration: Match.objectLike({ LogDriver: 'awslogs' }),
+          Environment: Match.arrayWith([
+            Match.objectLike({ Name: 'WEBSOCKET_ENDPOINT' }),
+            { Name: 'HAS_AWS_CREDENTIALS', Value: 'true' },
+          ]),
+        }),
+      ],
+    });
+    const logGroups = template.findResources('AWS::Logs::LogGroup', {
+      Properties: { RetentionInDays: 30 },
+    });
+    expect(Object.keys(logGroups).some((id) => id.includes('TestRunnerRunnerLogs'))).toBe(true);
+    template.hasResourceProperties('AWS::ECS::Cluster', {
+      ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }],
+    });
+  });
+
+  it("gives the runner's task role Bedrock streaming, the table, its S3 prefix and @connections; nothing to run tasks", () => {
+    const roles = template.findResources('AWS::IAM::Policy');
+    const statements = (match: string) =>
+      Object.entries(roles)
+        .filter(([id]) => id.includes(match))
+        .flatMap(
+          ([, policy]) =>
+            (policy as { Properties: { PolicyDocument: { Statement: { Action: string | string[] }[] } } })
+              .Properties.PolicyDocument.Statement,
+        )
+        .flatMap((statement) => [statement.Action].flat());
+    const task = statements('RunnerTaskTaskRole');
+    expect(task).toEqual(
+      expect.arrayContaining([
+        'bedrock:InvokeModel',
+        'bedrock:InvokeModelWithResponseStream',
+        'execute-api:ManageConnections',
+        'dynamodb:PutItem',
+        's3:PutObject',
+      ]),
+    );
+    expect(task).not.toContain('ecs:RunTask');
+    // The test feature's Lambda may start, watch and stop runner tasks, and pass their roles.
+    const starter = statements('ApiTestFunction');
+    expect(starter).toEqual(
+      expect.arrayContaining(['ecs:RunTask', 'ecs:DescribeTasks', 'ecs:StopTask', 'iam:PassRole']),
+    );
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'index.handler',
+      Environment: {
+        Variables: Match.objectLike({
+          TEST_BACKEND: 'ecs',
+          RUNNER_CONTAINER_NAME: 'runner',
+          RUNNER_TASK_DEFINITION_ARN: Match.anyValue(),
+          RUNNER_SUBNETS: Match.anyValue(),
+        }),
+      },
+    });
+  });
+
+  it('serves the stream as a WebSocket API whose $connect, $default and $disconnect reach the stream Lambda', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'WEBSOCKET' });
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route'))
+      .map((r) => (r as { Properties: { RouteKey: string } }).Properties.RouteKey)
+      .filter((key) => key.startsWith('$'));
+    expect(routes.sort()).toEqual(['$connect', '$default', '$disconnect']);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { StageName: 'live', AutoDeploy: true });
+    template.hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.wsHandler' });
+  });
+
+  it('records runner tasks that stop badly, through an ECS task-state rule', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({
+        source: ['aws.ecs'],
+        'detail-type': ['ECS Task State Change'],
+        detail: Match.objectLike({ lastStatus: ['STOPPED'] }),
+      }),
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.taskStoppedHandler' });
   });
 });
 

@@ -1,0 +1,227 @@
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import { NagSuppressions } from 'cdk-nag';
+import { Construct } from 'constructs';
+import { PlatformFunction, ROOT } from './agent-function.ts';
+
+export interface TestRunnerProps {
+  table: dynamodb.ITableV2;
+  bucket: s3.IBucket;
+  userPool: cognito.IUserPool;
+  userPoolClient: cognito.IUserPoolClient;
+}
+
+/**
+ * Test runs in AWS: the runner image (runner/Dockerfile) as an ARM64 Fargate task in private subnets,
+ * its log group and roles; the WebSocket API (`$connect` with a Cognito token, `$default` messages,
+ * `$disconnect`) whose stage the runner posts events to; and a rule that records runner tasks that
+ * stop badly. `environment` and `grantStart()` give the `test` feature's HTTP Lambda what it needs.
+ */
+export class TestRunner extends Construct {
+  public readonly cluster: ecs.Cluster;
+  public readonly taskDefinition: ecs.FargateTaskDefinition;
+  public readonly webSocketApi: apigw.WebSocketApi;
+  public readonly stage: apigw.WebSocketStage;
+  public readonly logGroup: logs.LogGroup;
+  public readonly securityGroup: ec2.SecurityGroup;
+  /** Environment of a Lambda that starts runs (the `test` feature). */
+  public readonly environment: Record<string, string>;
+  private readonly vpc: ec2.Vpc;
+
+  constructor(scope: Construct, id: string, props: TestRunnerProps) {
+    super(scope, id);
+    const region = Stack.of(this).region;
+    this.vpc = new ec2.Vpc(this, 'Vpc', {
+      maxAzs: 2,
+      // One NAT gateway: runner tasks reach npm, PyPI and Bedrock; nothing reaches them.
+      natGateways: 1,
+      subnetConfiguration: [
+        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
+        { name: 'runners', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 22 },
+      ],
+      flowLogs: { rejected: { trafficType: ec2.FlowLogTrafficType.REJECT } },
+    });
+    this.vpc.addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3 });
+    this.vpc.addGatewayEndpoint('DynamoDb', { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB });
+    this.securityGroup = new ec2.SecurityGroup(this, 'RunnerSecurityGroup', {
+      vpc: this.vpc,
+      description: 'Test runner tasks: no inbound traffic; outbound to package registries and AWS APIs',
+      allowAllOutbound: true,
+    });
+    this.cluster = new ecs.Cluster(this, 'Cluster', {
+      vpc: this.vpc,
+      containerInsightsV2: ecs.ContainerInsights.ENABLED,
+    });
+
+    // The WebSocket API: its Lambda is the `test` feature's `wsHandler`.
+    const wsFunction = new PlatformFunction(this, 'StreamFunction', {
+      feature: 'test',
+      handler: 'wsHandler',
+      environment: {
+        TABLE_NAME: props.table.tableName,
+        ARTIFACTS_BUCKET: props.bucket.bucketName,
+        COGNITO_ISSUER: `https://cognito-idp.${region}.amazonaws.com/${props.userPool.userPoolId}`,
+        COGNITO_CLIENT_ID: props.userPoolClient.userPoolClientId,
+      },
+    });
+    const integration = new WebSocketLambdaIntegration('StreamIntegration', wsFunction);
+    this.webSocketApi = new apigw.WebSocketApi(this, 'StreamApi', {
+      description: 'Agent Builder test-run stream (/ws/testing/stream)',
+      connectRouteOptions: { integration },
+      disconnectRouteOptions: { integration },
+      defaultRouteOptions: { integration },
+    });
+    this.stage = new apigw.WebSocketStage(this, 'StreamStage', {
+      webSocketApi: this.webSocketApi,
+      stageName: 'live',
+      autoDeploy: true,
+      throttle: { rateLimit: 20, burstLimit: 40 },
+    });
+    const connectionsEndpoint = this.stage.callbackUrl;
+
+    this.logGroup = new logs.LogGroup(this, 'RunnerLogs', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'RunnerTask', {
+      cpu: 1024,
+      memoryLimitMiB: 4096,
+      ephemeralStorageGiB: 30,
+      runtimePlatform: {
+        cpuArchitecture: ecs.CpuArchitecture.ARM64,
+        operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
+      },
+    });
+    this.taskDefinition.addContainer('runner', {
+      containerName: 'runner',
+      image: ecs.ContainerImage.fromAsset(ROOT, {
+        file: 'runner/Dockerfile',
+        platform: Platform.LINUX_ARM64,
+      }),
+      logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'runner', logGroup: this.logGroup }),
+      environment: {
+        TABLE_NAME: props.table.tableName,
+        ARTIFACTS_BUCKET: props.bucket.bucketName,
+        WEBSOCKET_ENDPOINT: connectionsEndpoint,
+        // The task role is the runner's credential: test runs answer with Amazon Bedrock.
+        HAS_AWS_CREDENTIALS: 'true',
+        TEST_MODEL: 'auto',
+        POWERTOOLS_SERVICE_NAME: 'agent-builder-runner',
+      },
+    });
+    const taskRole = this.taskDefinition.taskRole;
+    props.table.grantReadWriteData(taskRole);
+    props.bucket.grantRead(taskRole);
+    props.bucket.grantPut(taskRole, 'tests/*');
+    this.webSocketApi.grantManageConnections(taskRole);
+    taskRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'InvokeTheAgentsModel',
+        actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
+        // A test run may use any model of the registry, in any Region an inference profile routes to.
+        resources: [
+          'arn:aws:bedrock:*::foundation-model/*',
+          `arn:aws:bedrock:${region}:${Stack.of(this).account}:inference-profile/*`,
+        ],
+      }),
+    );
+
+    props.table.grantReadWriteData(wsFunction);
+    props.bucket.grantReadWrite(wsFunction, 'tests/*');
+    props.bucket.grantRead(wsFunction);
+    this.webSocketApi.grantManageConnections(wsFunction);
+
+    this.environment = {
+      TEST_BACKEND: 'ecs',
+      RUNNER_CLUSTER_ARN: this.cluster.clusterArn,
+      RUNNER_TASK_DEFINITION_ARN: this.taskDefinition.taskDefinitionArn,
+      RUNNER_CONTAINER_NAME: 'runner',
+      RUNNER_SUBNETS: this.vpc.privateSubnets.map((s) => s.subnetId).join(','),
+      RUNNER_SECURITY_GROUPS: this.securityGroup.securityGroupId,
+      WEBSOCKET_ENDPOINT: connectionsEndpoint,
+    };
+    wsFunction.addEnvironment('TEST_BACKEND', 'ecs');
+    for (const [key, value] of Object.entries(this.environment)) wsFunction.addEnvironment(key, value);
+    this.grantStart(wsFunction);
+
+    // Runner tasks that stop badly (crash, out of memory, image pull) fail their build or run.
+    const stoppedFunction = new PlatformFunction(this, 'TaskStoppedFunction', {
+      feature: 'test',
+      handler: 'taskStoppedHandler',
+      environment: {
+        TABLE_NAME: props.table.tableName,
+        ARTIFACTS_BUCKET: props.bucket.bucketName,
+        WEBSOCKET_ENDPOINT: connectionsEndpoint,
+        ...this.environment,
+      },
+    });
+    props.table.grantReadWriteData(stoppedFunction);
+    this.webSocketApi.grantManageConnections(stoppedFunction);
+    new events.Rule(this, 'RunnerStopped', {
+      description: 'Test runner tasks that stopped: failures are recorded on their build or run',
+      eventPattern: {
+        source: ['aws.ecs'],
+        detailType: ['ECS Task State Change'],
+        detail: { clusterArn: [this.cluster.clusterArn], lastStatus: ['STOPPED'] },
+      },
+      targets: [new targets.LambdaFunction(stoppedFunction)],
+    });
+
+    NagSuppressions.addResourceSuppressions(
+      this.taskDefinition,
+      [
+        {
+          id: 'AwsSolutions-ECS2',
+          reason:
+            'The environment holds resource names and endpoints only, no secrets; the runner is configured per task through RUN_TASK_KEY.',
+        },
+      ],
+      true,
+    );
+    NagSuppressions.addResourceSuppressions(
+      this.webSocketApi,
+      [
+        {
+          id: 'AwsSolutions-APIG4',
+          reason:
+            'WebSocket $connect checks the Cognito token from ?token= in its Lambda (verifyToken: issuer, signature, app client) and refuses the connection otherwise.',
+        },
+      ],
+      true,
+    );
+    NagSuppressions.addResourceSuppressions(
+      this.stage,
+      [
+        {
+          id: 'AwsSolutions-APIG1',
+          reason:
+            'Every connection and message is logged by the stream Lambda (Powertools) with its connection id.',
+        },
+      ],
+      true,
+    );
+  }
+
+  /** Lets `grantee` start, watch and stop runner tasks (RunTask, DescribeTasks, StopTask, PassRole). */
+  grantStart(grantee: iam.IGrantable): void {
+    this.taskDefinition.grantRun(grantee);
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['ecs:DescribeTasks', 'ecs:StopTask'],
+      resourceArns: [
+        `arn:${Stack.of(this).partition}:ecs:${Stack.of(this).region}:${Stack.of(this).account}:task/${this.cluster.clusterName}/*`,
+      ],
+    });
+  }
+}
