@@ -152,7 +152,7 @@ await measure('Project generation (6 tools)', [
 // The embedded platform over HTTP on loopback: throughput of two routes (a fixed number of requests,
 // 8 at a time) and end-to-end generation through the local Step Functions executor.
 const { startPlatform } = await import('../lambdas/local/platform.ts');
-const platform = await startPlatform({ port: 0 });
+const platform = await startPlatform({ port: 0, testModel: 'offline' });
 async function throughput(label: string, request: () => Promise<Response>, total = 2000, concurrency = 8) {
   let done = 0;
   const started = performance.now();
@@ -213,4 +213,55 @@ console.table([
     'max ms': generationTimes[19]?.toFixed(1),
   },
 ]);
+
+// Test runs: from the run request (a WebSocket message) to the first streamed token, with the
+// project's dependencies cached and its build finished; the runner is a fresh child process per run.
+{
+  const { default: WebSocket } = await import('ws');
+  const json = async (path: string, body: unknown) => {
+    const response = await fetch(`${platform.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return (await response.json()) as { id: string; status: string };
+  };
+  const generation = await json('/api/code-generation/generate', {
+    spec: { ...spec, name: 'bench test run', tools: ['calculator', 'current_time'], toolConfig: {} },
+  });
+  const build = await json('/api/testing/build', { generationId: generation.id });
+  if (build.status !== 'READY') throw new Error(`bench build ${build.status}`);
+  const rows: Record<string, string | number>[] = [];
+  for (let i = 0; i < 5; i++) {
+    const ws = new WebSocket(`${platform.url.replace('http', 'ws')}/ws/testing/stream`);
+    await new Promise((resolve) => ws.once('open', resolve));
+    const started = performance.now();
+    const measured = new Promise<Record<string, string | number>>((resolve) => {
+      let first: number | undefined;
+      ws.on('message', (data) => {
+        const event = JSON.parse(data.toString()) as {
+          type: string;
+          result?: { metrics: { totalLatencyMs: number; timeToFirstTokenMs: number | null } };
+        };
+        if ((event.type === 'text' || event.type === 'tool_call') && first === undefined)
+          first = performance.now();
+        if (event.type === 'result' && event.result) {
+          resolve({
+            run: i + 1,
+            'request → first token ms': ((first ?? Number.NaN) - started).toFixed(0),
+            'invocation → first token ms': String(event.result.metrics.timeToFirstTokenMs),
+            'request → result ms': (performance.now() - started).toFixed(0),
+          });
+        }
+      });
+    });
+    ws.send(JSON.stringify({ action: 'run', buildId: build.id, input: 'Use the calculator on "6 * 7"' }));
+    rows.push(await measured);
+    ws.close();
+  }
+  console.log(
+    '\nTest run on the offline model, dependencies cached (target: request → first token ≤ 3,000 ms)',
+  );
+  console.table(rows);
+}
 await platform.close();

@@ -223,12 +223,13 @@ function attachWebSockets(server: Server, handler: WebSocketLambda, sockets: Map
         }
         wss.handleUpgrade(req, socket, head, (ws) => {
           sockets.set(connectionId, ws);
+          // As in API Gateway, a route's failure reaches no client; the handler logs it.
           ws.on('message', (data) => {
-            void call('$default', connectionId, { body: data.toString() });
+            call('$default', connectionId, { body: data.toString() }).catch(() => undefined);
           });
           ws.once('close', () => {
             sockets.delete(connectionId);
-            void call('$disconnect', connectionId);
+            call('$disconnect', connectionId).catch(() => undefined);
           });
         });
       })
