@@ -31,7 +31,11 @@ export class Data extends Construct {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       encryption: s3.BucketEncryption.S3_MANAGED,
       enforceSSL: true,
-      lifecycleRules: [{ id: 'expire-generations', prefix: 'generations/', expiration: Duration.days(90) }],
+      lifecycleRules: [
+        { id: 'expire-generations', prefix: 'generations/', expiration: Duration.days(90) },
+        { id: 'expire-test-runs', prefix: 'tests/', expiration: Duration.days(90) },
+        { id: 'expire-runner-cache', prefix: 'runner-cache/', expiration: Duration.days(30) },
+      ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
     NagSuppressions.addResourceSuppressions(this.bucket, [

@@ -117,6 +117,8 @@ export class TestRunner extends Construct {
         // The task role is the runner's credential: test runs answer with Amazon Bedrock.
         HAS_AWS_CREDENTIALS: 'true',
         TEST_MODEL: 'auto',
+        // Each task starts with an empty disk: installed dependencies are shared through S3.
+        RUNNER_REMOTE_CACHE: 'true',
         POWERTOOLS_SERVICE_NAME: 'agent-builder-runner',
       },
     });
@@ -124,6 +126,7 @@ export class TestRunner extends Construct {
     props.table.grantReadWriteData(taskRole);
     props.bucket.grantRead(taskRole);
     props.bucket.grantPut(taskRole, 'tests/*');
+    props.bucket.grantPut(taskRole, 'runner-cache/*');
     this.webSocketApi.grantManageConnections(taskRole);
     taskRole.addToPrincipalPolicy(
       new iam.PolicyStatement({

@@ -24,6 +24,7 @@ import {
   installPython,
   type Language,
   projectRegion,
+  type RemoteCache,
   StepError,
   unpack,
 } from './workspace.ts';
@@ -33,6 +34,8 @@ export interface HarnessDeps {
   fetchProject(project: RunJob['project']): Promise<Uint8Array>;
   /** Where installed dependencies and finished builds are kept between runs. */
   cacheDir: string;
+  /** Dependencies shared between runners whose disks start empty (Fargate). */
+  remoteCache?: RemoteCache;
   /** The model behind the gateway the agent talks to. */
   backend: ModelBackend;
   emit(event: RunEvent): void | Promise<void>;
@@ -154,12 +157,18 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
       await emit({ type: 'status', phase: 'installing', message: `installing ${language} dependencies` });
       const installStart = Date.now();
       if (language === 'typescript') {
-        const hit = await installNpm(dir, stepContext('install'));
-        log('install')('stdout', hit ? 'dependencies: cache hit' : 'dependencies: installed');
+        const source = await installNpm(dir, stepContext('install'));
+        log('install')(
+          'stdout',
+          `dependencies: from the ${source === 'npm install' ? 'registry (npm install)' : source}`,
+        );
       } else {
         const installed = await installPython(dir, stepContext('install'));
         python = installed.python;
-        log('install')('stdout', installed.hit ? 'dependencies: cache hit' : 'dependencies: installed');
+        log('install')(
+          'stdout',
+          `dependencies: from the ${installed.hit ? 'cache' : 'registry (pip install)'}`,
+        );
       }
       installMs = Date.now() - installStart;
       await emit({
@@ -331,6 +340,7 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
   function stepContext(source: 'install' | 'build') {
     return {
       cacheDir: deps.cacheDir,
+      ...(deps.remoteCache ? { remoteCache: deps.remoteCache } : {}),
       env: deps.toolEnv,
       timeoutMs: limits.buildTimeoutMs,
       signal: stop.signal,

@@ -53,6 +53,7 @@ async function main(): Promise<number> {
     job,
     {
       cacheDir: resolve(config.RUNNER_CACHE_DIR),
+      ...(config.RUNNER_REMOTE_CACHE === 'true' ? { remoteCache: store } : {}),
       backend: chooseBackend(config),
       toolEnv: scrubbedEnv(process.env),
       ...(ollamaHostFor(config) ? { ollamaHost: ollamaHostFor(config) } : {}),

@@ -79,8 +79,15 @@ function publish(tmp: string, target: string): void {
   }
 }
 
+/** A cache shared by every runner (S3 in AWS, where each Fargate task starts with an empty disk). */
+export interface RemoteCache {
+  get(key: string): Promise<Uint8Array | undefined>;
+  put(key: string, body: Uint8Array, contentType: string): Promise<void>;
+}
+
 export interface StepContext {
   cacheDir: string;
+  remoteCache?: RemoteCache;
   /** Environment for package managers: the harness's own, less anything secret. */
   env: Record<string, string>;
   timeoutMs: number;
@@ -96,10 +103,14 @@ function failIfStopped(exit: Exit, what: string, timeoutMs: number): void {
 
 /**
  * Installs a TypeScript project's dependencies once per distinct package set (cached under
- * `cacheDir/npm/<hash>`, install scripts off) and links them as the project's node_modules.
- * Returns whether the cache was hit.
+ * `cacheDir/npm/<hash>`, install scripts off) and links them as the project's node_modules. With a
+ * remote cache, a set installed by any runner is restored from its archive instead of installed again.
+ * Says where the dependencies came from.
  */
-export async function installNpm(dir: string, context: StepContext): Promise<boolean> {
+export async function installNpm(
+  dir: string,
+  context: StepContext,
+): Promise<'cache' | 'remote cache' | 'npm install'> {
   const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
     dependencies?: Record<string, string>;
     devDependencies?: Record<string, string>;
@@ -111,18 +122,17 @@ export async function installNpm(dir: string, context: StepContext): Promise<boo
     dependencies: pkg.dependencies ?? {},
     devDependencies: pkg.devDependencies ?? {},
   };
-  const target = join(context.cacheDir, 'npm', hash(manifest));
-  const hit = existsSync(join(target, 'node_modules', '.package-lock.json'));
-  if (!hit) {
+  const digest = hash(manifest);
+  const target = join(context.cacheDir, 'npm', digest);
+  const remoteKey = `runner-cache/npm/${digest}.tar.gz`;
+  let source: 'cache' | 'remote cache' | 'npm install' = 'cache';
+  if (!existsSync(join(target, 'node_modules', '.package-lock.json'))) {
     const tmp = `${target}.tmp-${randomUUID()}`;
     mkdirSync(tmp, { recursive: true });
-    writeFileSync(join(tmp, 'package.json'), JSON.stringify(manifest, null, 2));
     const output: string[] = [];
-    const exit = await runToEnd(
-      'npm',
-      ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'],
-      {
-        cwd: tmp,
+    const step = (command: string, args: string[], cwd: string) =>
+      runToEnd(command, args, {
+        cwd,
         env: context.env,
         timeoutMs: context.timeoutMs,
         signal: context.signal,
@@ -130,21 +140,53 @@ export async function installNpm(dir: string, context: StepContext): Promise<boo
           output.push(line);
           context.onLine?.(stream, line);
         },
-      },
-    );
-    if (exit.stoppedFor) rmSync(tmp, { recursive: true, force: true });
-    failIfStopped(exit, 'npm install', context.timeoutMs);
-    if (exit.code !== 0) {
-      rmSync(tmp, { recursive: true, force: true });
-      throw new StepError(
-        'build_failed',
-        `npm install failed (exit ${exit.code}):\n${output.slice(-20).join('\n') || 'no output'}`,
+      });
+    const archive = `${tmp}.tar.gz`;
+    const archived = await context.remoteCache?.get(remoteKey).catch(() => undefined);
+    if (archived) {
+      writeFileSync(archive, archived);
+      const exit = await step('tar', ['-xzf', archive, '-C', tmp], tmp);
+      rmSync(archive, { force: true });
+      if (exit.code === 0 && existsSync(join(tmp, 'node_modules', '.package-lock.json')))
+        source = 'remote cache';
+      else rmSync(tmp, { recursive: true, force: true });
+      failIfStopped(exit, 'restoring the dependencies', context.timeoutMs);
+      mkdirSync(tmp, { recursive: true });
+    }
+    if (source !== 'remote cache') {
+      source = 'npm install';
+      writeFileSync(join(tmp, 'package.json'), JSON.stringify(manifest, null, 2));
+      const exit = await step(
+        'npm',
+        ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'],
+        tmp,
       );
+      if (exit.stoppedFor) rmSync(tmp, { recursive: true, force: true });
+      failIfStopped(exit, 'npm install', context.timeoutMs);
+      if (exit.code !== 0) {
+        rmSync(tmp, { recursive: true, force: true });
+        throw new StepError(
+          'build_failed',
+          `npm install failed (exit ${exit.code}):\n${output.slice(-20).join('\n') || 'no output'}`,
+        );
+      }
+      if (context.remoteCache) {
+        // Shared for the next runner; a failure here costs only a later reinstall.
+        const packed = await step('tar', ['-czf', archive, '-C', tmp, 'package.json', 'node_modules'], tmp);
+        if (packed.code === 0) {
+          await context.remoteCache
+            .put(remoteKey, readFileSync(archive), 'application/gzip')
+            .catch((error: unknown) =>
+              context.onLine?.('stderr', `could not share the dependencies: ${String(error)}`),
+            );
+        }
+        rmSync(archive, { force: true });
+      }
     }
     publish(tmp, target);
   }
   symlinkSync(join(target, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  return hit;
+  return source;
 }
 
 /**

@@ -28,6 +28,8 @@ export const PlatformConfig = z.object({
   TEST_WAIT_MS: z.coerce.number().int().min(0).default(25_000),
   /** Installed dependencies and finished builds kept between runs (local runner). */
   RUNNER_CACHE_DIR: z.string().min(1).default('.cache/runner'),
+  /** Share installed dependencies between runners through the artifact store (Fargate tasks start empty). */
+  RUNNER_REMOTE_CACHE: z.enum(['true', 'false']).default('false'),
   RUNNER_CLUSTER_ARN: z.string().optional(),
   RUNNER_TASK_DEFINITION_ARN: z.string().optional(),
   RUNNER_CONTAINER_NAME: z.string().default('runner'),

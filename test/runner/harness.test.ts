@@ -6,7 +6,7 @@ import { type RunEvent, RunJob, type RunJobInput } from '../../runner/events.ts'
 import { type HarnessDeps, runJob, scrubbedEnv } from '../../runner/harness.ts';
 import { offlineBackend } from '../../runner/offline-model.ts';
 import { specWithTools } from '../generated/specs.ts';
-import { generate, ROOT } from '../generated/workspace.ts';
+import { generate, ROOT, scratchDir } from '../generated/workspace.ts';
 
 // The harness itself, in-process, on real projects: generated ones and a small stand-in agent
 // (below) whose behaviour each test picks, to drive the limits and failure paths.
@@ -83,6 +83,7 @@ async function harness(
   zip: Uint8Array,
   signal = new AbortController().signal,
   events: RunEvent[] = [],
+  overrides: Partial<HarnessDeps> = {},
 ) {
   const deps: HarnessDeps = {
     cacheDir: CACHE,
@@ -92,6 +93,7 @@ async function harness(
     emit: (event) => {
       events.push(event);
     },
+    ...overrides,
   };
   const result = await runJob(
     RunJob.parse({ runId: `t-${Math.random().toString(36).slice(2)}`, project: { zipPath: 'x' }, ...job }),
@@ -185,6 +187,29 @@ describe('runner harness', () => {
     expect(result.status).toBe('cancelled');
     expect(result.output).toContain('tick');
   }, 120_000);
+
+  it('shares installed dependencies through the remote cache, so a runner with an empty disk restores them', async () => {
+    const shared = new Map<string, Uint8Array>();
+    const remoteCache = {
+      get: async (key: string) => shared.get(key),
+      put: async (key: string, body: Uint8Array) => {
+        shared.set(key, body);
+      },
+    };
+    const first = await harness({ mode: 'build' }, standIn, undefined, [], {
+      cacheDir: scratchDir('cache-a'),
+      remoteCache,
+    });
+    expect(first.result.status).toBe('succeeded');
+    expect(first.result.logs).toContain('[install] dependencies: from the registry (npm install)');
+    expect([...shared.keys()]).toEqual([expect.stringMatching(/^runner-cache\/npm\/\w+\.tar\.gz$/)]);
+    const second = await harness({ mode: 'run', input: 'hi' }, standIn, undefined, [], {
+      cacheDir: scratchDir('cache-b'),
+      remoteCache,
+    });
+    expect(second.result.logs).toContain('[install] dependencies: from the remote cache');
+    expect(second.result).toMatchObject({ status: 'succeeded', output: 'hello' });
+  }, 300_000);
 
   it('keeps secrets and platform settings out of the environment npm and tsc see', () => {
     const env = scrubbedEnv({
