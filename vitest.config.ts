@@ -1,9 +1,18 @@
 import { defineConfig } from 'vitest/config';
 
+// Two projects: the platform (Node) and the web app's components (jsdom, frontend/vitest.config.ts).
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
+    projects: [
+      {
+        test: {
+          name: 'platform',
+          include: ['test/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      './frontend/vitest.config.ts',
+    ],
   },
 });

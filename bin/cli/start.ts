@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { startPlatform } from '../../lambdas/local/platform.ts';
 import type { Output } from './format.ts';
@@ -16,6 +18,7 @@ export function startCommand(io: Output): Command {
     })
     .option('--data <dir>', 'where DynamoDB and S3 data persist', '.data')
     .action(async (opts) => {
+      ensureWebApp(io);
       const dataDir = resolve(opts.data);
       const platform = await startPlatform({
         port: opts.port ?? Number(process.env.PORT ?? 3000),
@@ -35,4 +38,24 @@ export function startCommand(io: Output): Command {
         process.once('SIGTERM', () => stop('SIGTERM'));
       });
     });
+}
+
+/** Newest modification time under a directory (the web app's sources). */
+function newest(dir: string): number {
+  let latest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    latest = Math.max(latest, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
+  }
+  return latest;
+}
+
+/** Builds the web app when it has never been built or its sources changed since (one `npm start` does it all). */
+export function ensureWebApp(io: Output): void {
+  const built = resolve('frontend/dist/index.html');
+  const sources = Math.max(newest(resolve('frontend/src')), statSync(resolve('frontend/index.html')).mtimeMs);
+  if (existsSync(built) && statSync(built).mtimeMs >= sources) return;
+  io.out('Building the web app (vite build)…');
+  const result = spawnSync('npm', ['run', 'build', '-w', 'frontend', '--silent'], { stdio: 'inherit' });
+  if (result.status !== 0) io.out('The web app did not build; the API still runs. See the messages above.');
 }

@@ -1,0 +1,173 @@
+import { createApi, type FetchBaseQueryError, fetchBaseQuery } from '@reduxjs/toolkit/query/react';
+import { appConfig, authToken } from './config.ts';
+import type {
+  Build,
+  Comparison,
+  CostEstimate,
+  Generation,
+  Model,
+  Problem,
+  Recommendation,
+  ResolvedTools,
+  Selections,
+  Session,
+  SessionContext,
+  TestRun,
+  Tool,
+} from './types.ts';
+
+/** The platform API (RTK Query): every call, cached by tag, errors as problem+json. */
+export const api = createApi({
+  reducerPath: 'api',
+  // The API may live on another origin (AWS): its base URL comes from the runtime config.
+  baseQuery: (args, store, extra) =>
+    fetchBaseQuery({
+      baseUrl: `${appConfig().apiUrl || location.origin}/`,
+      prepareHeaders: (headers) => {
+        const token = authToken();
+        if (token) headers.set('authorization', `Bearer ${token}`);
+        return headers;
+      },
+    })(args, store, extra),
+  tagTypes: ['Session', 'Sessions', 'Context', 'History', 'Build'],
+  endpoints: (build) => ({
+    listSessions: build.query<{ sessions: Session[] }, void>({
+      query: () => 'api/sessions',
+      providesTags: ['Sessions'],
+    }),
+    createSession: build.mutation<Session, { title?: string; answers?: Record<string, string> }>({
+      query: (body) => ({ url: 'api/sessions', method: 'POST', body }),
+      invalidatesTags: ['Sessions'],
+    }),
+    getSession: build.query<Session, string>({
+      query: (id) => `api/sessions/${encodeURIComponent(id)}`,
+      providesTags: (_r, _e, id) => [{ type: 'Session', id }],
+    }),
+    updateSession: build.mutation<
+      Session,
+      {
+        id: string;
+        version: number;
+        title?: string;
+        answers?: Record<string, string | number | boolean | string[]>;
+        selections?: Selections;
+        phase?: string;
+      }
+    >({
+      query: ({ id, ...body }) => ({ url: `api/sessions/${encodeURIComponent(id)}`, method: 'PATCH', body }),
+      invalidatesTags: (_r, _e, { id }) => [{ type: 'Session', id }, { type: 'Context', id }, 'Sessions'],
+    }),
+    addMessage: build.mutation<Session, { id: string; version: number; text: string }>({
+      query: ({ id, ...body }) => ({
+        url: `api/sessions/${encodeURIComponent(id)}/messages`,
+        method: 'POST',
+        body,
+      }),
+      invalidatesTags: (_r, _e, { id }) => [
+        { type: 'Session', id },
+        { type: 'Context', id },
+      ],
+    }),
+    advanceSession: build.mutation<
+      { session: Session; generation?: Generation },
+      { id: string; version: number }
+    >({
+      query: ({ id, version }) => ({
+        url: `api/sessions/${encodeURIComponent(id)}/advance`,
+        method: 'POST',
+        body: { version },
+      }),
+      invalidatesTags: (_r, _e, { id }) => [{ type: 'Session', id }, { type: 'Context', id }, 'Sessions'],
+    }),
+    sessionContext: build.query<SessionContext, string>({
+      query: (id) => `api/sessions/${encodeURIComponent(id)}/context`,
+      providesTags: (_r, _e, id) => [{ type: 'Context', id }],
+    }),
+    listModels: build.query<Model[], { search?: string }>({
+      query: (args) => ({ url: 'api/models', params: args.search ? { search: args.search } : {} }),
+    }),
+    recommendModels: build.query<
+      { recommendations: Recommendation[] },
+      { useCase: string; requests?: number; inputTokens?: number; outputTokens?: number }
+    >({
+      query: (params) => ({ url: 'api/models/recommend', params: { ...params, limit: 5 } }),
+    }),
+    compareModels: build.query<Comparison, string[]>({
+      query: (ids) => ({ url: 'api/models/compare', method: 'POST', body: { ids } }),
+    }),
+    listTools: build.query<Tool[], void>({ query: () => 'api/tools' }),
+    resolveTools: build.query<
+      ResolvedTools,
+      { ids: string[]; language: 'typescript' | 'python'; platform?: string }
+    >({
+      query: (body) => ({ url: 'api/tools/resolve', method: 'POST', body }),
+    }),
+    estimateCost: build.query<CostEstimate, Record<string, unknown>>({
+      query: (body) => ({ url: 'api/cost-estimate', method: 'POST', body }),
+    }),
+    generate: build.mutation<Generation, { sessionId: string }>({
+      query: (body) => ({ url: 'api/code-generation/generate', method: 'POST', body }),
+      invalidatesTags: (_r, _e, { sessionId }) => [{ type: 'Session', id: sessionId }],
+    }),
+    getGeneration: build.query<Generation, string>({
+      query: (id) => `api/code-generation/${encodeURIComponent(id)}`,
+    }),
+    getGeneratedFile: build.query<string, { id: string; path: string }>({
+      query: ({ id, path }) => ({
+        url: `api/code-generation/${encodeURIComponent(id)}/files/${path.split('/').map(encodeURIComponent).join('/')}`,
+        responseHandler: 'text',
+      }),
+    }),
+    buildProject: build.mutation<Build, { generationId: string }>({
+      query: (body) => ({ url: 'api/testing/build', method: 'POST', body }),
+      invalidatesTags: ['Build'],
+    }),
+    history: build.query<{ runs: TestRun[] }, { sessionId: string }>({
+      query: (params) => ({ url: 'api/testing/history', params }),
+      providesTags: ['History'],
+    }),
+  }),
+});
+
+export const {
+  useListSessionsQuery,
+  useCreateSessionMutation,
+  useGetSessionQuery,
+  useUpdateSessionMutation,
+  useAddMessageMutation,
+  useAdvanceSessionMutation,
+  useSessionContextQuery,
+  useListModelsQuery,
+  useRecommendModelsQuery,
+  useCompareModelsQuery,
+  useListToolsQuery,
+  useResolveToolsQuery,
+  useEstimateCostQuery,
+  useGenerateMutation,
+  useGetGenerationQuery,
+  useLazyGetGeneratedFileQuery,
+  useGetGeneratedFileQuery,
+  useBuildProjectMutation,
+  useHistoryQuery,
+} = api;
+
+/** The problem+json of a failed call, or a problem describing a network failure. */
+export function problemOf(error: unknown): Problem | undefined {
+  if (!error) return undefined;
+  const e = error as FetchBaseQueryError & { data?: unknown };
+  if (e.data && typeof e.data === 'object' && 'type' in e.data && 'detail' in e.data)
+    return e.data as Problem;
+  if (e.status === 'FETCH_ERROR')
+    return {
+      type: 'network-error',
+      title: 'The platform cannot be reached',
+      status: 0,
+      detail: 'Check that the platform is running (npm start) and your connection, then try again.',
+    };
+  return {
+    type: 'unexpected',
+    title: 'Unexpected answer',
+    status: typeof e.status === 'number' ? e.status : 0,
+    detail: 'The platform answered in a way this app does not understand; reload the page and try again.',
+  };
+}

@@ -1,0 +1,250 @@
+import { useMemo, useState } from 'react';
+import {
+  useCompareModelsQuery,
+  useListModelsQuery,
+  useRecommendModelsQuery,
+  useUpdateSessionMutation,
+} from '../api.ts';
+import { useDebounced } from '../hooks/use-debounced.ts';
+import { clearCompare, setModelView, toggleCompare, useAppDispatch, useAppSelector } from '../store.ts';
+import type { Capability, Model, Session } from '../types.ts';
+import { ModelList } from './ModelList.tsx';
+import { Loading, ProblemMessage } from './ProblemMessage.tsx';
+
+const CAPABILITIES: Capability[] = [
+  'tool-use',
+  'streaming',
+  'vision',
+  'reasoning',
+  'prompt-caching',
+  'batch',
+];
+
+export interface ModelFilters {
+  search: string;
+  provider: string;
+  capabilities: Capability[];
+  maxInputPrice: string;
+}
+
+/** The registry's models that match the builder's filters (case-insensitive search over name, id, vendor). */
+export function filterModels(models: Model[], f: ModelFilters): Model[] {
+  const words = f.search.toLowerCase().split(/\s+/).filter(Boolean);
+  const max = f.maxInputPrice === '' ? Number.POSITIVE_INFINITY : Number(f.maxInputPrice);
+  return models.filter(
+    (m) =>
+      (!f.provider || m.provider === f.provider) &&
+      f.capabilities.every((c) => m.capabilities.includes(c)) &&
+      m.pricing.inputPerMTok <= max &&
+      words.every((w) => `${m.name} ${m.id} ${m.vendor} ${m.family}`.toLowerCase().includes(w)),
+  );
+}
+
+/** Model selection: recommendations for the use case, the filtered registry, comparison of up to 5. */
+export function ModelSelector({ session }: { session: Session }) {
+  const dispatch = useAppDispatch();
+  const { modelView, compare } = useAppSelector((s) => s.ui);
+  const models = useListModelsQuery({});
+  const useCase = String(session.answers.REQUIREMENTS?.useCase ?? session.title);
+  const requests = Number(session.answers.REQUIREMENTS?.requestsPerMonth ?? 0);
+  const recommendations = useRecommendModelsQuery(
+    requests > 0 ? { useCase, requests, inputTokens: 800, outputTokens: 200 } : { useCase },
+  );
+  const [update, saving] = useUpdateSessionMutation();
+  const [filters, setFilters] = useState<ModelFilters>({
+    search: '',
+    provider: '',
+    capabilities: [],
+    maxInputPrice: '',
+  });
+  const search = useDebounced(filters.search, 200);
+  const shown = useMemo(
+    () => filterModels(models.data ?? [], { ...filters, search }),
+    [models.data, filters, search],
+  );
+  const comparison = useCompareModelsQuery(compare, { skip: compare.length < 2 });
+  const selected = session.selections.model;
+
+  const select = (model: string) =>
+    update({ id: session.id, version: session.version, selections: { model } });
+
+  return (
+    <div className="stack">
+      <p>
+        Selected model: <strong>{selected ?? 'none yet (the recommendation is used)'}</strong>
+        {saving.isLoading && <span className="muted"> saving…</span>}
+      </p>
+      <ProblemMessage error={saving.error} />
+      <section className="card" aria-labelledby="recommended-heading">
+        <h2 id="recommended-heading">Recommended for “{useCase.slice(0, 80)}”</h2>
+        {recommendations.isLoading && <Loading label="Ranking models" />}
+        {recommendations.error && (
+          <ProblemMessage error={recommendations.error} onRetry={() => recommendations.refetch()} />
+        )}
+        {recommendations.data && recommendations.data.recommendations.length === 0 && (
+          <p className="empty">No model fits; loosen the budget or capabilities.</p>
+        )}
+        <ol className="recommendations">
+          {recommendations.data?.recommendations.map((r) => (
+            <li key={r.model.id}>
+              <div>
+                <strong>{r.model.name}</strong> <span className="score">{r.score}/100</span>
+                {r.monthlyCostUsd !== undefined && (
+                  <span className="muted"> · ${r.monthlyCostUsd.toFixed(2)}/month</span>
+                )}
+                <ul className="reasons">
+                  {r.reasons.map((reason) => (
+                    <li key={reason}>{reason}</li>
+                  ))}
+                </ul>
+              </div>
+              <button type="button" onClick={() => select(r.model.id)} disabled={selected === r.model.id}>
+                {selected === r.model.id ? 'Selected' : 'Use this'}
+              </button>
+            </li>
+          ))}
+        </ol>
+      </section>
+      <section aria-labelledby="all-models-heading" className="stack">
+        <h2 id="all-models-heading">All models</h2>
+        <fieldset className="filters">
+          <legend className="sr-only">Filters</legend>
+          <label>
+            Search
+            <input
+              type="search"
+              value={filters.search}
+              onChange={(e) => setFilters((f) => ({ ...f, search: e.target.value }))}
+              placeholder="claude, nova, llama…"
+            />
+          </label>
+          <label>
+            Provider
+            <select
+              value={filters.provider}
+              onChange={(e) => setFilters((f) => ({ ...f, provider: e.target.value }))}
+            >
+              <option value="">Any</option>
+              <option value="bedrock">Amazon Bedrock</option>
+              <option value="ollama">Ollama</option>
+              <option value="openai">OpenAI</option>
+              <option value="anthropic">Anthropic</option>
+            </select>
+          </label>
+          <label>
+            Max input $/1M tokens
+            <input
+              inputMode="decimal"
+              value={filters.maxInputPrice}
+              onChange={(e) => setFilters((f) => ({ ...f, maxInputPrice: e.target.value }))}
+              placeholder="any"
+            />
+          </label>
+          <fieldset className="caps-filter">
+            <legend className="sr-only">Capabilities</legend>
+            {CAPABILITIES.map((c) => (
+              <label key={c} className="inline">
+                <input
+                  type="checkbox"
+                  checked={filters.capabilities.includes(c)}
+                  onChange={() =>
+                    setFilters((f) => ({
+                      ...f,
+                      capabilities: f.capabilities.includes(c)
+                        ? f.capabilities.filter((x) => x !== c)
+                        : [...f.capabilities, c],
+                    }))
+                  }
+                />
+                {c}
+              </label>
+            ))}
+          </fieldset>
+          <fieldset className="view-toggle">
+            <legend className="sr-only">View</legend>
+            <button
+              type="button"
+              aria-pressed={modelView === 'grid'}
+              onClick={() => dispatch(setModelView('grid'))}
+            >
+              Grid
+            </button>
+            <button
+              type="button"
+              aria-pressed={modelView === 'list'}
+              onClick={() => dispatch(setModelView('list'))}
+            >
+              List
+            </button>
+          </fieldset>
+        </fieldset>
+        {models.isLoading && <Loading label="Loading models" />}
+        {models.error && <ProblemMessage error={models.error} onRetry={() => models.refetch()} />}
+        {models.data && (
+          <p className="muted" aria-live="polite">
+            {shown.length} of {models.data.length} models
+          </p>
+        )}
+        {models.data && shown.length === 0 && <p className="empty">No model matches these filters.</p>}
+        {shown.length > 0 && (
+          <ModelList
+            models={shown}
+            view={modelView}
+            selected={selected}
+            compare={compare}
+            onSelect={select}
+            onToggleCompare={(id) => dispatch(toggleCompare(id))}
+          />
+        )}
+      </section>
+      {compare.length > 0 && (
+        <section className="card" aria-labelledby="compare-heading">
+          <div className="row spread">
+            <h2 id="compare-heading">Compare ({compare.length}/5)</h2>
+            <button type="button" onClick={() => dispatch(clearCompare())}>
+              Clear
+            </button>
+          </div>
+          {compare.length < 2 && <p className="empty">Pick at least one more model to compare.</p>}
+          {comparison.isFetching && <Loading label="Comparing" />}
+          {comparison.error && <ProblemMessage error={comparison.error} />}
+          {comparison.data && compare.length >= 2 && (
+            <div className="table-wrap">
+              <table>
+                <caption>{comparison.data.workloadDescription}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Model</th>
+                    <th scope="col">In $/1M</th>
+                    <th scope="col">Out $/1M</th>
+                    <th scope="col">Context</th>
+                    <th scope="col">$/month</th>
+                    {Object.keys(comparison.data.models[0]?.capabilities ?? {}).map((c) => (
+                      <th scope="col" key={c}>
+                        {c}
+                      </th>
+                    ))}
+                  </tr>
+                </thead>
+                <tbody>
+                  {comparison.data.models.map((m) => (
+                    <tr key={m.id} className={m.id === comparison.data?.cheapest ? 'best' : ''}>
+                      <th scope="row">{m.name}</th>
+                      <td>{m.pricing.inputPerMTok}</td>
+                      <td>{m.pricing.outputPerMTok}</td>
+                      <td>{m.contextWindow.toLocaleString()}</td>
+                      <td>{m.monthlyCost ? `$${m.monthlyCost.totalUsd.toFixed(2)}` : '—'}</td>
+                      {Object.values(m.capabilities).map((has, i) => (
+                        <td key={Object.keys(m.capabilities)[i]}>{has ? '✓' : '—'}</td>
+                      ))}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </section>
+      )}
+    </div>
+  );
+}

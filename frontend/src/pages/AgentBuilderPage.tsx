@@ -1,0 +1,149 @@
+import { type KeyboardEvent, useRef } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { useAdvanceSessionMutation, useGetSessionQuery } from '../api.ts';
+import { CodePreview } from '../components/CodePreview.tsx';
+import { CostEstimator } from '../components/CostEstimator.tsx';
+import { ModelSelector } from '../components/ModelSelector.tsx';
+import { Loading, ProblemMessage } from '../components/ProblemMessage.tsx';
+import { Requirements } from '../components/Requirements.tsx';
+import { TestRunner } from '../components/TestRunner.tsx';
+import { ToolSelector } from '../components/ToolSelector.tsx';
+import { PHASE_LABELS, phaseIndex, TABS, type TabKey, tabEnabled } from '../phases.ts';
+import { PHASES, type Session } from '../types.ts';
+
+/** The tab a session opens on: the one its phase is about. */
+function tabForPhase(session: Session): TabKey {
+  const open = TABS.filter((t) => tabEnabled(t, session.phase) && t.key !== 'cost');
+  return open.at(-1)?.key ?? 'requirements';
+}
+
+/** One agent's workflow: tabs by phase, a progress indicator, and the step forward. */
+export function AgentBuilderPage() {
+  const { id = '', tab } = useParams();
+  const navigate = useNavigate();
+  const session = useGetSessionQuery(id);
+  const [advance, advancing] = useAdvanceSessionMutation();
+  const tabRefs = useRef<Record<string, HTMLButtonElement | null>>({});
+
+  if (session.isLoading)
+    return (
+      <main className="page">
+        <Loading label="Loading the session" />
+      </main>
+    );
+  if (session.error || !session.data)
+    return (
+      <main className="page">
+        <ProblemMessage error={session.error} onRetry={() => session.refetch()} />
+        <Link to="/">Back to your agents</Link>
+      </main>
+    );
+  const s = session.data;
+  const active = (TABS.find((t) => t.key === tab && tabEnabled(t, s.phase))?.key ?? tabForPhase(s)) as TabKey;
+  const step = phaseIndex(s.phase);
+  const next = PHASES[step + 1];
+  const go = (key: TabKey) => navigate(`/sessions/${s.id}/${key}`);
+
+  const onTabKey = (event: KeyboardEvent) => {
+    const enabled = TABS.filter((t) => tabEnabled(t, s.phase));
+    const at = enabled.findIndex((t) => t.key === active);
+    const move = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
+    if (!move) return;
+    event.preventDefault();
+    const target = enabled[(at + move + enabled.length) % enabled.length];
+    if (target) {
+      go(target.key);
+      tabRefs.current[target.key]?.focus();
+    }
+  };
+
+  const onAdvance = async () => {
+    const result = await advance({ id: s.id, version: s.version });
+    if ('data' in result && result.data) {
+      const phase = result.data.session.phase;
+      const opened = TABS.filter((t) => t.phase === phase && t.key !== 'cost')[0];
+      if (opened) go(opened.key);
+    }
+  };
+
+  return (
+    <main className="page builder" id="main">
+      <nav aria-label="Breadcrumb" className="crumbs">
+        <Link to="/">Your agents</Link> / <span>{s.title}</span>
+      </nav>
+      <header className="builder-head">
+        <h1>{s.title}</h1>
+        <section className="progress" aria-label="Workflow progress">
+          <progress
+            max={PHASES.length - 1}
+            value={step}
+            aria-valuetext={`${PHASE_LABELS[s.phase]}, step ${step + 1} of ${PHASES.length}`}
+          />
+          <ol className="steps">
+            {PHASES.slice(0, -1).map((p, i) => (
+              <li
+                key={p}
+                className={i < step ? 'done' : i === step ? 'current' : ''}
+                aria-current={i === step ? 'step' : undefined}
+              >
+                {PHASE_LABELS[p]}
+              </li>
+            ))}
+          </ol>
+        </section>
+        {next && s.phase !== 'COMPLETE' && (
+          <div className="advance">
+            <button type="button" className="primary" onClick={onAdvance} disabled={advancing.isLoading}>
+              {advancing.isLoading
+                ? s.phase === 'IMPLEMENTATION'
+                  ? 'Generating the project…'
+                  : 'Checking…'
+                : s.phase === 'IMPLEMENTATION'
+                  ? 'Generate the project'
+                  : `Continue to ${PHASE_LABELS[next]}`}
+            </button>
+          </div>
+        )}
+      </header>
+      <ProblemMessage error={advancing.error} />
+      <div role="tablist" aria-label="Workflow" className="tabs" onKeyDown={onTabKey}>
+        {TABS.map((t) => {
+          const enabled = tabEnabled(t, s.phase);
+          return (
+            <button
+              key={t.key}
+              ref={(el) => {
+                tabRefs.current[t.key] = el;
+              }}
+              type="button"
+              role="tab"
+              id={`tab-${t.key}`}
+              aria-selected={active === t.key}
+              aria-controls={`panel-${t.key}`}
+              tabIndex={active === t.key ? 0 : -1}
+              disabled={!enabled}
+              title={enabled ? undefined : `Opens in the ${PHASE_LABELS[t.phase]} phase`}
+              onClick={() => go(t.key)}
+            >
+              {t.label}
+            </button>
+          );
+        })}
+      </div>
+      <section
+        role="tabpanel"
+        id={`panel-${active}`}
+        aria-labelledby={`tab-${active}`}
+        className="panel"
+        tabIndex={-1}
+      >
+        {active === 'requirements' && <Requirements session={s} />}
+        {active === 'model' && <ModelSelector session={s} />}
+        {active === 'tools' && <ToolSelector session={s} />}
+        {active === 'code' && <CodePreview session={s} />}
+        {active === 'cost' && <CostEstimator session={s} />}
+        {active === 'testing' && <TestRunner session={s} />}
+      </section>
+    </main>
+  );
+}
