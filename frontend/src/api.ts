@@ -55,7 +55,12 @@ export const api = createApi({
       }
     >({
       query: ({ id, ...body }) => ({ url: `api/sessions/${encodeURIComponent(id)}`, method: 'PATCH', body }),
-      invalidatesTags: (_r, _e, { id }) => [{ type: 'Session', id }, { type: 'Context', id }, 'Sessions'],
+      // The answer is the new session: stored at once, so the next change is based on its version.
+      onQueryStarted: async ({ id }, { dispatch, queryFulfilled }) => {
+        const { data } = await queryFulfilled.catch(() => ({ data: undefined }));
+        if (data) dispatch(api.util.upsertQueryData('getSession', id, data));
+      },
+      invalidatesTags: (_r, _e, { id }) => [{ type: 'Context', id }, 'Sessions'],
     }),
     addMessage: build.mutation<Session, { id: string; version: number; text: string }>({
       query: ({ id, ...body }) => ({
@@ -77,7 +82,11 @@ export const api = createApi({
         method: 'POST',
         body: { version },
       }),
-      invalidatesTags: (_r, _e, { id }) => [{ type: 'Session', id }, { type: 'Context', id }, 'Sessions'],
+      onQueryStarted: async ({ id }, { dispatch, queryFulfilled }) => {
+        const { data } = await queryFulfilled.catch(() => ({ data: undefined }));
+        if (data) dispatch(api.util.upsertQueryData('getSession', id, data.session));
+      },
+      invalidatesTags: (_r, _e, { id }) => [{ type: 'Context', id }, 'Sessions'],
     }),
     sessionContext: build.query<SessionContext, string>({
       query: (id) => `api/sessions/${encodeURIComponent(id)}/context`,

@@ -18,7 +18,10 @@ export function ToolSelector({ session }: { session: Session }) {
   const target = (session.selections.deployment?.target ?? context.data?.spec.deployment?.target) as
     | Target
     | undefined;
-  const chosen = session.selections.tools ?? context.data?.spec.tools ?? [];
+  const saved = session.selections.tools ?? context.data?.spec.tools ?? [];
+  // The builder's change shows at once; it is saved behind it (and undone if the save fails).
+  const [pending, setPending] = useState<string[]>();
+  const chosen = pending ?? saved;
   const [category, setCategory] = useState('');
   const [query, setQuery] = useState('');
   const search = useDebounced(query.toLowerCase(), 200);

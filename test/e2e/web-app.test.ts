@@ -1,0 +1,159 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { unzipSync } from 'fflate';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureWebApp } from '../../bin/cli/start.ts';
+import { type RunningPlatform, startPlatform } from '../../lambdas/local/platform.ts';
+import { ROOT } from '../generated/workspace.ts';
+
+// The whole workflow in Debian's Chromium (driven by playwright-core) against the real local platform:
+// new session → requirements → model and tools → generate → preview and download the zip → cost →
+// build and a test run with streamed output. A screenshot of each step goes to test-artifacts/e2e/.
+const SHOTS = join(ROOT, 'test-artifacts', 'e2e');
+let platform: RunningPlatform;
+let browser: Browser;
+let page: Page;
+
+const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  ensureWebApp({ out: () => undefined, err: () => undefined } as never);
+  platform = await startPlatform({
+    port: 0,
+    testModel: 'offline',
+    staticDir: join(ROOT, 'frontend', 'dist'),
+    runnerCacheDir: join(ROOT, '.cache', 'runner'),
+  });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  page = await context.newPage();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await platform?.close();
+});
+
+describe('the web app in Chromium', () => {
+  it('takes a builder from a new session to a streamed test run', async () => {
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    try {
+      await workflow(errors);
+    } catch (error) {
+      await shot('failure');
+      throw error;
+    }
+  }, 900_000);
+});
+
+async function workflow(errors: string[]): Promise<void> {
+  {
+    // Sessions: create one.
+    await page.goto(platform.url);
+    await page.getByRole('heading', { name: 'Your agents' }).waitFor();
+    await page.getByText('No agents yet').waitFor();
+    await shot('01-sessions');
+    await page.getByLabel('Name', { exact: true }).fill('Refund helper "quoted" ✓');
+    await page
+      .getByLabel('What should it do?')
+      .fill('Answer refund questions and calculate refund totals with the calculator. Serverless.');
+    await page.getByRole('button', { name: 'Create agent' }).click();
+    await page.waitForURL(/\/sessions\/[^/]+\/requirements$/);
+
+    // Requirements: the extracted spec with its completeness; answer the volume question.
+    await page.getByText('Completeness').waitFor();
+    await page.getByLabel('Requests per month (for the cost estimate)').fill('20000');
+    await page.getByRole('button', { name: 'Save answers' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    await shot('02-requirements');
+    await page.getByRole('button', { name: 'Continue to Architecture' }).click();
+    await page.waitForURL(/\/model$/);
+
+    // Models: recommendations, search, compare two, select one.
+    await page.getByRole('heading', { name: /Recommended for/ }).waitFor();
+    await page.locator('.recommendations > li').first().waitFor();
+    await page.getByLabel('Search').fill('nova');
+    await page
+      .getByText(/^\d+ of \d+ models$/)
+      .filter({ hasNotText: /^0 of/ })
+      .waitFor();
+    const lite = page.getByRole('article', { name: 'Amazon Nova Lite' });
+    const micro = page.getByRole('article', { name: 'Amazon Nova Micro' });
+    await lite.getByLabel('Compare').check();
+    await micro.getByLabel('Compare').check();
+    await page.getByRole('heading', { name: 'Compare (2/5)' }).waitFor();
+    await page.locator('table caption').waitFor();
+    await lite.getByRole('button', { name: 'Select' }).click();
+    await page.getByText('Selected model: amazon.nova-lite-v1:0').waitFor();
+    await shot('03-models');
+    await page.getByRole('button', { name: 'Continue to Implementation' }).click();
+    await page.waitForURL(/\/tools$/);
+
+    // Tools: calculator (extracted from the description) and current time; the resolved dependencies.
+    await page.getByRole('heading', { name: /^Selected \(/ }).waitFor();
+    const calculator = page.getByRole('checkbox', { name: /^Calculator/ });
+    await calculator.waitFor();
+    if (!(await calculator.isChecked())) await calculator.click();
+    await page.getByRole('checkbox', { name: /^Current time/ }).click();
+    await page.getByRole('heading', { name: 'Selected (2)' }).waitFor();
+    await page.getByRole('heading', { name: /Dependency tree \(npm\)/ }).waitFor();
+    await shot('04-tools');
+
+    // Generate, then preview a file in CodeMirror and download the whole project as a zip.
+    await page.getByRole('button', { name: 'Generate the project' }).click();
+    await page.waitForURL(/\/code$/, { timeout: 60_000 });
+    await page.getByRole('button', { name: 'agent.ts' }).click();
+    await page.locator('.cm-content').getByText('createAgent').first().waitFor();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download all (.zip)' }).click(),
+    ]);
+    const zipPath = join(SHOTS, 'project.zip');
+    await download.saveAs(zipPath);
+    const entries = Object.keys(unzipSync(readFileSync(zipPath)));
+    expect(entries).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/\/package\.json$/),
+        expect.stringMatching(/\/src\/agent\.ts$/),
+      ]),
+    );
+    await shot('05-code');
+
+    // Cost: the monthly total, and an optimisation applied to the selection.
+    await page.getByRole('tab', { name: 'Cost Estimate' }).click();
+    const total = page.getByTestId('monthly-total');
+    await total.waitFor();
+    await page.getByRole('heading', { name: 'How to spend less' }).waitFor();
+    await shot('06-cost');
+
+    // Testing: build, run, watch the streamed answer with its tool call and metrics; then history.
+    await page.getByRole('button', { name: 'Continue to Testing' }).click();
+    await page.waitForURL(/\/testing$/);
+    await page.getByRole('button', { name: 'Build the project' }).click();
+    await page.getByText('Built: ready to run').waitFor({ timeout: 600_000 });
+    await page.getByLabel('Input').fill('Please use the calculator on "2 + 3 * 4"');
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await page.locator('.run-status.succeeded').waitFor({ timeout: 120_000 });
+    await expect(page.getByTestId('run-output').textContent()).resolves.toContain('"result":"14"');
+    await page.getByRole('list', { name: 'Tool calls' }).getByText('calculator').waitFor();
+    await page.locator('.model-label').getByText('offline model').waitFor();
+    await page.getByRole('list', { name: 'Tool calls' }).waitFor();
+    await page.locator('.history li').first().waitFor();
+    await shot('07-testing');
+    expect(errors).toEqual([]);
+  }
+}
