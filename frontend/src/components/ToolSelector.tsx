@@ -46,8 +46,11 @@ export function ToolSelector({ session }: { session: Session }) {
   );
   const byId = useMemo(() => new Map((tools.data ?? []).map((t) => [t.id, t])), [tools.data]);
 
-  const save = (ids: string[]) =>
-    update({ id: session.id, version: session.version, selections: { tools: ids } });
+  const save = async (ids: string[]) => {
+    setPending(ids);
+    await update({ id: session.id, version: session.version, selections: { tools: ids } });
+    setPending(undefined);
+  };
   const toggle = (id: string) => save(chosen.includes(id) ? chosen.filter((c) => c !== id) : [...chosen, id]);
   const swap = (from: string, to: string) => save([...chosen.filter((c) => c !== from && c !== to), to]);
   const support = (tool: Tool) => (target ? tool.platforms[target] : undefined);
