@@ -27,7 +27,7 @@ export function ToolSelector({ session }: { session: Session }) {
   const search = useDebounced(query.toLowerCase(), 200);
   const resolved = useResolveToolsQuery(
     { ids: chosen, language, ...(target ? { platform: target } : {}) },
-    { skip: chosen.length === 0 },
+    { skip: chosen.length === 0 || context.isLoading },
   );
 
   const categories = useMemo(

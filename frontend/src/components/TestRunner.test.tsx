@@ -1,0 +1,186 @@
+import { act, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import { reduceStream } from '../hooks/use-test-stream.ts';
+import { fakeApi, makeSession, renderAt } from '../test/harness.tsx';
+import type { StreamEvent } from '../types.ts';
+import { TestRunner } from './TestRunner.tsx';
+
+const offline = { kind: 'offline', label: 'offline model' };
+const metrics = {
+  totalLatencyMs: 900,
+  timeToFirstTokenMs: 80,
+  installMs: 0,
+  buildMs: 0,
+  inputTokens: 120,
+  outputTokens: 30,
+  toolCalls: 1,
+  exitCode: null,
+  status: 'succeeded',
+};
+
+/** A WebSocket stand-in: records what the page sends and lets the test push server events. */
+class FakeSocket {
+  static last: FakeSocket | undefined;
+  static readonly OPEN = 1;
+  readyState = 1;
+  sent: unknown[] = [];
+  onopen?: () => void;
+  onmessage?: (m: { data: string }) => void;
+  onerror?: () => void;
+  constructor(readonly url: string) {
+    FakeSocket.last = this;
+    setTimeout(() => this.onopen?.(), 0);
+  }
+  send(data: string) {
+    this.sent.push(JSON.parse(data));
+  }
+  close() {
+    this.readyState = 3;
+  }
+  push(event: unknown) {
+    act(() => this.onmessage?.({ data: JSON.stringify(event) }));
+  }
+}
+
+describe('TestRunner', () => {
+  it('folds stream events into the run: text, tool calls and results, logs, metrics, result', () => {
+    const events: StreamEvent[] = [
+      { type: 'accepted', runId: 'r1', buildId: 'b1' },
+      { type: 'status', phase: 'starting', message: 'starting the agent', model: offline },
+      { type: 'tool_call', name: 'calculator', toolUseId: 't1', input: { expression: '1+1' } },
+      { type: 'tool_result', toolUseId: 't1', status: 'success' },
+      { type: 'text', text: 'It is ' },
+      { type: 'text', text: '2.' },
+      { type: 'log', source: 'agent', stream: 'stdout', line: 'listening' },
+      {
+        type: 'result',
+        model: offline,
+        result: { runId: 'r1', status: 'succeeded', output: 'It is 2.', metrics },
+      },
+    ];
+    const state = events.reduce(reduceStream, { running: true, output: '', toolCalls: [], logs: [] });
+    expect(state).toMatchObject({
+      runId: 'r1',
+      running: false,
+      output: 'It is 2.',
+      toolCalls: [{ name: 'calculator', status: 'success' }],
+      logs: ['[agent] listening'],
+      status: 'succeeded',
+      model: 'offline model',
+      metrics: { toolCalls: 1 },
+    });
+  });
+
+  it('builds, then streams a run live with its tool call, status, metrics and model label; history re-runs', async () => {
+    vi.stubGlobal('WebSocket', FakeSocket);
+    const { calls } = fakeApi([
+      {
+        method: 'POST',
+        path: /^\/api\/testing\/build$/,
+        status: 201,
+        body: { id: 'b1', generationId: 'g1', status: 'READY', buildMs: 2100 },
+      },
+      {
+        path: /^\/api\/testing\/history$/,
+        body: {
+          runs: [
+            {
+              id: 'r0',
+              buildId: 'b1',
+              input: 'earlier question',
+              status: 'succeeded',
+              output: 'earlier answer',
+              createdAt: '2026-01-01T00:00:00Z',
+              model: offline,
+            },
+          ],
+        },
+      },
+    ]);
+    renderAt(<TestRunner session={makeSession({ phase: 'TESTING', generationIds: ['g1'] })} />);
+    expect(screen.getByRole('button', { name: 'Run' })).toBeDisabled();
+    await userEvent.click(screen.getByRole('button', { name: 'Build the project' }));
+    await screen.findByText('Built: ready to run (compiled in 2.1 s).');
+    expect(calls.find((c) => c.path === '/api/testing/build')?.body).toEqual({ generationId: 'g1' });
+
+    await userEvent.type(screen.getByLabelText('Input'), 'Use the calculator on "1+1"');
+    await userEvent.click(screen.getByRole('button', { name: 'Run' }));
+    const socket = FakeSocket.last as FakeSocket;
+    await waitFor(() =>
+      expect(socket.sent).toEqual([{ action: 'run', buildId: 'b1', input: 'Use the calculator on "1+1"' }]),
+    );
+    expect(socket.url).toBe('ws://api.test/ws/testing/stream');
+    socket.push({ type: 'accepted', runId: 'r1', buildId: 'b1' });
+    socket.push({ type: 'status', phase: 'invoking', message: 'POST /invocations', model: offline });
+    expect(screen.getByText('offline model')).toBeInTheDocument();
+    socket.push({ type: 'tool_call', name: 'calculator', toolUseId: 't1', input: { expression: '1+1' } });
+    socket.push({ type: 'text', text: 'It is ' });
+    expect(screen.getByTestId('run-output')).toHaveTextContent('It is');
+    expect(screen.getByRole('button', { name: 'Stop' })).toBeEnabled();
+    socket.push({ type: 'tool_result', toolUseId: 't1', status: 'success' });
+    socket.push({ type: 'text', text: '2.' });
+    socket.push({
+      type: 'result',
+      model: offline,
+      result: { runId: 'r1', status: 'succeeded', output: 'It is 2.', metrics },
+    });
+    expect(screen.getByTestId('run-output')).toHaveTextContent('It is 2.');
+    expect(screen.getByRole('list', { name: 'Tool calls' })).toHaveTextContent(
+      'calculator({"expression":"1+1"}) → success',
+    );
+    expect(screen.getByLabelText('Metrics')).toHaveTextContent(
+      'Total900 msFirst token80 msTokens in / out120 / 30Tool calls1',
+    );
+    expect(screen.getByText('succeeded', { selector: '.run-status' })).toBeInTheDocument();
+
+    // History: an earlier run, re-run with its input.
+    expect(await screen.findByText('earlier answer')).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Re-run' }));
+    await waitFor(() =>
+      expect((FakeSocket.last as FakeSocket).sent).toEqual([
+        { action: 'run', buildId: 'b1', input: 'earlier question' },
+      ]),
+    );
+  });
+
+  it("shows the compiler's message when the build fails", async () => {
+    fakeApi([
+      {
+        method: 'POST',
+        path: /^\/api\/testing\/build$/,
+        status: 201,
+        body: { id: 'b2', generationId: 'g1', status: 'FAILED', reason: 'src/agent.ts(3,7): error TS2322' },
+      },
+      { path: /^\/api\/testing\/history$/, body: { runs: [] } },
+    ]);
+    renderAt(<TestRunner session={makeSession({ phase: 'TESTING', generationIds: ['g1'] })} />);
+    expect(await screen.findByText('No runs yet.')).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Build the project' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('error TS2322');
+    expect(screen.getByRole('button', { name: 'Run' })).toBeDisabled();
+  });
+
+  it('reports a refused run as a problem', async () => {
+    vi.stubGlobal('WebSocket', FakeSocket);
+    localStorage.setItem(
+      'agent-builder-build:g1',
+      JSON.stringify({ id: 'b1', generationId: 'g1', status: 'READY' }),
+    );
+    fakeApi([{ path: /^\/api\/testing\/history$/, body: { runs: [] } }]);
+    renderAt(<TestRunner session={makeSession({ phase: 'TESTING', generationIds: ['g1'] })} />);
+    await userEvent.type(screen.getByLabelText('Input'), 'hi');
+    await userEvent.click(screen.getByRole('button', { name: 'Run' }));
+    await waitFor(() => expect((FakeSocket.last as FakeSocket).sent.length).toBe(1));
+    (FakeSocket.last as FakeSocket).push({
+      type: 'error',
+      problem: {
+        type: 'rate-limited',
+        title: 'Too many requests',
+        status: 429,
+        detail: 'you can test at most 120 times an hour',
+      },
+    });
+    expect(screen.getByRole('alert')).toHaveTextContent('you can test at most 120 times an hour');
+  });
+});
