@@ -1,4 +1,5 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { CfnApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { Api } from './api.ts';
@@ -7,6 +8,7 @@ import { Data } from './data.ts';
 import { GenerationWorkflow } from './generation-workflow.ts';
 import { Monitoring } from './monitoring.ts';
 import { TestRunner } from './test-runner.ts';
+import { WebSite } from './web-site.ts';
 
 /** The platform: data, auth, the generation workflow, the API and its monitoring. No business logic here. */
 export class PlatformStack extends Stack {
@@ -33,12 +35,26 @@ export class PlatformStack extends Stack {
       featureEnvironment: { test: testRunner.environment },
     });
     testRunner.grantStart(api.functions.test);
+    const site = new WebSite(this, 'WebSite', {
+      apiUrl: api.httpApi.apiEndpoint,
+      streamUrl: testRunner.stage.url,
+      cognito: { userPoolId: auth.userPool.userPoolId, clientId: auth.client.userPoolClientId },
+    });
+    // The app calls the API from its CloudFront origin.
+    (api.httpApi.node.defaultChild as CfnApi).corsConfiguration = {
+      allowOrigins: [`https://${site.distribution.distributionDomainName}`],
+      allowMethods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
+      allowHeaders: ['authorization', 'content-type'],
+      exposeHeaders: ['location', 'retry-after'],
+      maxAge: 3600,
+    };
     new Monitoring(this, 'Monitoring', {
       api: api.httpApi,
       functions: { ...api.functions, generateTasks: workflow.taskFunction },
       stateMachine: workflow.stateMachine,
     });
 
+    new CfnOutput(this, 'WebAppUrl', { value: `https://${site.distribution.distributionDomainName}` });
     new CfnOutput(this, 'ApiUrl', { value: api.httpApi.apiEndpoint });
     new CfnOutput(this, 'TestStreamUrl', { value: `${testRunner.stage.url}?token=<Cognito token>` });
     new CfnOutput(this, 'UserPoolId', { value: auth.userPool.userPoolId });

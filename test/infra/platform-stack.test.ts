@@ -221,6 +221,106 @@ describe('TestRunner', () => {
   });
 });
 
+describe('WebSite', () => {
+  it('serves the app from a private bucket through CloudFront Origin Access Control only', () => {
+    template.hasResourceProperties('AWS::CloudFront::OriginAccessControl', {
+      OriginAccessControlConfig: Match.objectLike({
+        OriginAccessControlOriginType: 's3',
+        SigningBehavior: 'always',
+      }),
+    });
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultRootObject: 'index.html',
+        Origins: [
+          Match.objectLike({
+            OriginAccessControlId: Match.anyValue(),
+            S3OriginConfig: { OriginAccessIdentity: '' },
+          }),
+        ],
+        DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https', Compress: true }),
+        // SPA routing: client-side paths answer the app.
+        CustomErrorResponses: [
+          { ErrorCode: 403, ResponseCode: 200, ResponsePagePath: '/index.html', ErrorCachingMinTTL: 0 },
+          { ErrorCode: 404, ResponseCode: 200, ResponsePagePath: '/index.html', ErrorCachingMinTTL: 0 },
+        ],
+      }),
+    });
+    // Every bucket blocks public access; the site bucket's policy grants CloudFront alone, for this distribution.
+    for (const bucket of Object.values(template.findResources('AWS::S3::Bucket'))) {
+      expect(
+        (bucket as { Properties: { PublicAccessBlockConfiguration: unknown } }).Properties
+          .PublicAccessBlockConfiguration,
+      ).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+    }
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'cloudfront.amazonaws.com' },
+            Action: 's3:GetObject',
+            Condition: { StringEquals: { 'AWS:SourceArn': Match.anyValue() } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('sends security headers with every response', () => {
+    template.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
+      ResponseHeadersPolicyConfig: Match.objectLike({
+        SecurityHeadersConfig: Match.objectLike({
+          ContentSecurityPolicy: { ContentSecurityPolicy: Match.anyValue(), Override: true },
+          StrictTransportSecurity: Match.objectLike({
+            AccessControlMaxAgeSec: 63072000,
+            IncludeSubdomains: true,
+          }),
+          ContentTypeOptions: { Override: true },
+          FrameOptions: { FrameOption: 'DENY', Override: true },
+          ReferrerPolicy: { ReferrerPolicy: 'strict-origin-when-cross-origin', Override: true },
+        }),
+      }),
+    });
+    // The policy names the Region's API endpoints, so it is a join; its literal parts say what is allowed.
+    const policy = JSON.stringify(template.findResources('AWS::CloudFront::ResponseHeadersPolicy'));
+    for (const directive of [
+      "default-src 'self'",
+      "script-src 'self'",
+      "frame-ancestors 'none'",
+      'connect-src',
+      'wss://*.execute-api.',
+    ])
+      expect(policy).toContain(directive);
+  });
+
+  it('deploys the built app with a config.json holding the API, stream and Cognito ids, and lets its origin call the API', () => {
+    const deployments = Object.values(template.findResources('Custom::CDKBucketDeployment'));
+    expect(deployments).toHaveLength(1);
+    const properties = (
+      deployments[0] as {
+        Properties: { SourceMarkers: Record<string, unknown>[]; DistributionPaths: string[] };
+      }
+    ).Properties;
+    expect(properties.DistributionPaths).toEqual(['/*']);
+    const markers = JSON.stringify(properties.SourceMarkers);
+    expect(markers).toContain('ApiHttpApi');
+    expect(markers).toContain('TestRunnerStreamApi');
+    expect(markers).toContain('AuthUsersWebApp');
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      ProtocolType: 'HTTP',
+      CorsConfiguration: Match.objectLike({
+        AllowOrigins: [Match.objectLike({ 'Fn::Join': Match.anyValue() })],
+      }),
+    });
+    expect(Object.keys(template.findOutputs('WebAppUrl'))).toEqual(['WebAppUrl']);
+  });
+});
+
 describe('cdk synth', () => {
   it('synthesises offline with no AWS account, bundling every Lambda with esbuild', async () => {
     const { execFile } = await import('node:child_process');
