@@ -12,6 +12,7 @@ import { recommendModels } from '../lambdas/models/recommend.ts';
 import { validateCompatibility } from '../lambdas/tools/compatibility.ts';
 import { resolveDependencies } from '../lambdas/tools/dependencies.ts';
 import { loadToolRegistry } from '../lambdas/tools/load.ts';
+import { bundleSizes, modelListRender } from './web.ts';
 
 interface Row {
   task: string;
@@ -152,7 +153,12 @@ await measure('Project generation (6 tools)', [
 // The embedded platform over HTTP on loopback: throughput of two routes (a fixed number of requests,
 // 8 at a time) and end-to-end generation through the local Step Functions executor.
 const { startPlatform } = await import('../lambdas/local/platform.ts');
-const platform = await startPlatform({ port: 0, testModel: 'offline' });
+bundleSizes();
+const platform = await startPlatform({
+  port: 0,
+  testModel: 'offline',
+  staticDir: fileURLToPath(new URL('../frontend/dist', import.meta.url)),
+});
 async function throughput(label: string, request: () => Promise<Response>, total = 2000, concurrency = 8) {
   let done = 0;
   const started = performance.now();
@@ -264,4 +270,5 @@ console.table([
   );
   console.table(rows);
 }
+await modelListRender(platform);
 await platform.close();
