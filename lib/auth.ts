@@ -27,7 +27,8 @@ export class Auth extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.client = this.userPool.addClient('WebApp', {
-      authFlows: { userSrp: true },
+      // USER_PASSWORD_AUTH: the web app signs in through Cognito's public API over TLS, with no SDK.
+      authFlows: { userSrp: true, userPassword: true },
       preventUserExistenceErrors: true,
       accessTokenValidity: Duration.hours(1),
       idTokenValidity: Duration.hours(1),

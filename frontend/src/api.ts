@@ -1,5 +1,5 @@
 import { createApi, type FetchBaseQueryError, fetchBaseQuery } from '@reduxjs/toolkit/query/react';
-import { appConfig, authToken } from './config.ts';
+import { appConfig, authToken, setAuthToken } from './config.ts';
 import type {
   Build,
   Comparison,
@@ -20,15 +20,22 @@ import type {
 export const api = createApi({
   reducerPath: 'api',
   // The API may live on another origin (AWS): its base URL comes from the runtime config.
-  baseQuery: (args, store, extra) =>
-    fetchBaseQuery({
+  baseQuery: async (args, store, extra) => {
+    const result = await fetchBaseQuery({
       baseUrl: `${appConfig().apiUrl || location.origin}/`,
       prepareHeaders: (headers) => {
         const token = authToken();
         if (token) headers.set('authorization', `Bearer ${token}`);
         return headers;
       },
-    })(args, store, extra),
+    })(args, store, extra);
+    // An expired or revoked sign-in: back to the sign-in form (deployed platform only).
+    if (result.error?.status === 401 && appConfig().cognito) {
+      setAuthToken(undefined);
+      store.dispatch({ type: 'ui/setSignedIn', payload: false });
+    }
+    return result;
+  },
   tagTypes: ['Session', 'Sessions', 'Context', 'History', 'Build'],
   endpoints: (build) => ({
     listSessions: build.query<{ sessions: Session[] }, void>({

@@ -41,11 +41,21 @@ export const setAppConfig = (config: AppConfig) => {
   current = config;
 };
 
-/** The signed-in user's token (Cognito in AWS; none locally, where the platform signs you in). */
-let token: string | undefined = sessionStorage.getItem('agent-builder-token') ?? undefined;
-export const authToken = () => token;
-export const setAuthToken = (value: string | undefined) => {
-  token = value;
-  if (value) sessionStorage.setItem('agent-builder-token', value);
-  else sessionStorage.removeItem('agent-builder-token');
+/** The signed-in user's token (Cognito in AWS; none locally, where the platform signs you in), until it expires. */
+export const authToken = (): string | undefined => {
+  const token = sessionStorage.getItem('agent-builder-token') ?? undefined;
+  const expires = Number(sessionStorage.getItem('agent-builder-token-expires') ?? 0);
+  return token && Date.now() < expires ? token : undefined;
+};
+export const setAuthToken = (value: string | undefined, expiresInSeconds = 3600) => {
+  if (value) {
+    sessionStorage.setItem('agent-builder-token', value);
+    sessionStorage.setItem(
+      'agent-builder-token-expires',
+      String(Date.now() + expiresInSeconds * 1000 - 60_000),
+    );
+  } else {
+    sessionStorage.removeItem('agent-builder-token');
+    sessionStorage.removeItem('agent-builder-token-expires');
+  }
 };

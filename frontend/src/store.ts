@@ -1,14 +1,21 @@
 import { configureStore, createSlice, type PayloadAction } from '@reduxjs/toolkit';
 import { type TypedUseSelectorHook, useDispatch, useSelector } from 'react-redux';
 import { api } from './api.ts';
+import { appConfig, authToken } from './config.ts';
 
 /** What the builder is doing in the UI and nowhere else: views, comparison picks. */
 interface UiState {
   modelView: 'grid' | 'list';
   compare: string[];
+  /** False when the deployed platform needs a (new) sign-in. */
+  signedIn: boolean;
 }
 
-const initialUi: UiState = { modelView: 'grid', compare: [] };
+const initialUi = (): UiState => ({
+  modelView: 'grid',
+  compare: [],
+  signedIn: !appConfig().cognito || authToken() !== undefined,
+});
 
 export const ui = createSlice({
   name: 'ui',
@@ -25,10 +32,13 @@ export const ui = createSlice({
     clearCompare: (state) => {
       state.compare = [];
     },
+    setSignedIn: (state, action: PayloadAction<boolean>) => {
+      state.signedIn = action.payload;
+    },
   },
 });
 
-export const { setModelView, toggleCompare, clearCompare } = ui.actions;
+export const { setModelView, toggleCompare, clearCompare, setSignedIn } = ui.actions;
 
 export function makeStore() {
   return configureStore({
