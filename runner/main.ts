@@ -11,8 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ApiGatewayConnectionPoster } from '../lambdas/core/adapters/connections.ts';
-import { DynamoDbStore } from '../lambdas/core/adapters/dynamodb.ts';
-import { S3ArtifactStore } from '../lambdas/core/adapters/s3.ts';
+import { dataAdapters } from '../lambdas/core/adapters/data.ts';
 import { platformConfig } from '../lambdas/core/config.ts';
 import type { RunnerTask } from '../lambdas/test/model.ts';
 import { recordResult } from '../lambdas/test/service.ts';
@@ -22,11 +21,7 @@ import { runJob, scrubbedEnv } from './harness.ts';
 
 async function main(): Promise<number> {
   const config = platformConfig();
-  const store = S3ArtifactStore.create({
-    bucket: config.ARTIFACTS_BUCKET,
-    region: config.AWS_REGION,
-    endpoint: config.S3_ENDPOINT,
-  });
+  const { db: tests, store } = dataAdapters(config);
   const taskKey = process.env.RUN_TASK_KEY;
   const taskFile = process.argv[2];
   let task: RunnerTask;
@@ -74,11 +69,6 @@ async function main(): Promise<number> {
     abort.signal,
   );
   if (taskKey) {
-    const tests = DynamoDbStore.create({
-      table: config.TABLE_NAME,
-      region: config.AWS_REGION,
-      endpoint: config.DYNAMODB_ENDPOINT,
-    });
     await recordResult({ tests, store }, task.record, result);
   }
   if (poster && task.connectionId && resultEvent) await poster.post(task.connectionId, resultEvent);

@@ -95,6 +95,20 @@ export interface StepContext {
   onLine: ChildOptions['onLine'];
 }
 
+/** Runs one command of a step within the step's limits; its lines go to the log and to `output`. */
+function runStep(context: StepContext, command: string, args: string[], cwd: string, output: string[]) {
+  return runToEnd(command, args, {
+    cwd,
+    env: context.env,
+    timeoutMs: context.timeoutMs,
+    signal: context.signal,
+    onLine: (stream, line) => {
+      output.push(line);
+      context.onLine?.(stream, line);
+    },
+  });
+}
+
 function failIfStopped(exit: Exit, what: string, timeoutMs: number): void {
   if (exit.stoppedFor === 'timeout')
     throw new StepError('timeout', `${what} did not finish within ${Math.round(timeoutMs / 1000)} s`);
@@ -131,16 +145,7 @@ export async function installNpm(
     mkdirSync(tmp, { recursive: true });
     const output: string[] = [];
     const step = (command: string, args: string[], cwd: string) =>
-      runToEnd(command, args, {
-        cwd,
-        env: context.env,
-        timeoutMs: context.timeoutMs,
-        signal: context.signal,
-        onLine: (stream, line) => {
-          output.push(line);
-          context.onLine?.(stream, line);
-        },
-      });
+      runStep(context, command, args, cwd, output);
     const archive = `${tmp}.tar.gz`;
     const archived = await context.remoteCache?.get(remoteKey).catch(() => undefined);
     if (archived) {
@@ -205,16 +210,7 @@ export async function installPython(
   const tmp = `${target}.tmp-${randomUUID()}`;
   const output: string[] = [];
   const step = async (command: string, args: string[], what: string) => {
-    const exit = await runToEnd(command, args, {
-      cwd: dir,
-      env: context.env,
-      timeoutMs: context.timeoutMs,
-      signal: context.signal,
-      onLine: (stream, line) => {
-        output.push(line);
-        context.onLine?.(stream, line);
-      },
-    });
+    const exit = await runStep(context, command, args, dir, output);
     failIfStopped(exit, what, context.timeoutMs);
     if (exit.code !== 0) {
       rmSync(tmp, { recursive: true, force: true });
@@ -260,16 +256,7 @@ export async function build(
           'tsc',
         ]
       : [context.python ?? 'python3', ['-m', 'compileall', '-q', 'app'], 'python -m compileall'];
-  const exit = await runToEnd(command, args, {
-    cwd: dir,
-    env: context.env,
-    timeoutMs: context.timeoutMs,
-    signal: context.signal,
-    onLine: (stream, line) => {
-      output.push(line);
-      context.onLine?.(stream, line);
-    },
-  });
+  const exit = await runStep(context, command, args, dir, output);
   failIfStopped(exit, what, context.timeoutMs);
   if (exit.code !== 0) {
     const errors = output.filter((line) => /error/i.test(line)).length;

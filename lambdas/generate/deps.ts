@@ -1,6 +1,5 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { DynamoDbStore } from '../core/adapters/dynamodb.ts';
-import { S3ArtifactStore } from '../core/adapters/s3.ts';
+import { dataAdapters } from '../core/adapters/data.ts';
 import { platformConfig } from '../core/config.ts';
 import { loadPriceList } from '../cost/pricing.ts';
 import { loadModelRegistry } from '../models/load.ts';
@@ -15,16 +14,7 @@ import type { TaskDeps } from './tasks.ts';
  */
 export function platformDeps(): GenerationDeps & TaskDeps {
   const config = platformConfig();
-  const db = DynamoDbStore.create({
-    table: config.TABLE_NAME,
-    region: config.AWS_REGION,
-    endpoint: config.DYNAMODB_ENDPOINT,
-  });
-  const store = S3ArtifactStore.create({
-    bucket: config.ARTIFACTS_BUCKET,
-    region: config.AWS_REGION,
-    endpoint: config.S3_ENDPOINT,
-  });
+  const { db, store } = dataAdapters(config);
   const registries = { models: loadModelRegistry(), tools: loadToolRegistry() };
   const taskDeps: TaskDeps = { registries, prices: loadPriceList(), store, generations: db };
   return {

@@ -1,10 +1,9 @@
 import { resolve } from 'node:path';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ApiGatewayConnectionPoster } from '../core/adapters/connections.ts';
-import { DynamoDbStore } from '../core/adapters/dynamodb.ts';
+import { dataAdapters } from '../core/adapters/data.ts';
 import { EcsRunner } from '../core/adapters/ecs-runner.ts';
 import { LocalProcessRunner } from '../core/adapters/local-runner.ts';
-import { S3ArtifactStore } from '../core/adapters/s3.ts';
 import { type PlatformConfig, platformConfig } from '../core/config.ts';
 import type { ConnectionPoster } from './ports.ts';
 import { recordRunnerFailure, type TestDeps } from './service.ts';
@@ -26,16 +25,7 @@ function localRunnerEnv(config: PlatformConfig): Record<string, string> {
  * (local) or a Fargate task (AWS), and the @connections API for streaming.
  */
 export function testDeps(config: PlatformConfig = platformConfig()): TestDeps {
-  const db = DynamoDbStore.create({
-    table: config.TABLE_NAME,
-    region: config.AWS_REGION,
-    endpoint: config.DYNAMODB_ENDPOINT,
-  });
-  const store = S3ArtifactStore.create({
-    bucket: config.ARTIFACTS_BUCKET,
-    region: config.AWS_REGION,
-    endpoint: config.S3_ENDPOINT,
-  });
+  const { db, store } = dataAdapters(config);
   const connections = config.WEBSOCKET_ENDPOINT
     ? new ApiGatewayConnectionPoster(config.WEBSOCKET_ENDPOINT, config.AWS_REGION)
     : noConnections;

@@ -81,11 +81,13 @@ export function ToolSelector({ session }: { session: Session }) {
             </select>
           </label>
         </div>
-        {tools.isLoading && <Loading label="Loading tools" />}
+        {(tools.isLoading || context.isLoading) && <Loading label="Loading tools" />}
+        {context.error && <ProblemMessage error={context.error} onRetry={() => context.refetch()} />}
         {tools.error && <ProblemMessage error={tools.error} onRetry={() => tools.refetch()} />}
         {tools.data && shown.length === 0 && <p className="empty">No tool matches.</p>}
         <ul className="tool-list">
-          {shown.map((tool) => {
+          {/* The current selection must be known before a click can change it. */}
+          {(context.isLoading ? [] : shown).map((tool) => {
             const s = support(tool);
             return (
               <li key={tool.id} className={chosen.includes(tool.id) ? 'selected' : ''}>
