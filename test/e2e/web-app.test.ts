@@ -136,7 +136,17 @@ async function workflow(errors: string[]): Promise<void> {
     await page.getByRole('tab', { name: 'Cost Estimate' }).click();
     const total = page.getByTestId('monthly-total');
     await total.waitFor();
-    await page.getByRole('heading', { name: 'How to spend less' }).waitFor();
+    await page.getByRole('img', { name: /^Monthly cost by service/ }).waitFor();
+    // Applying the first optimisation that changes the spec changes the selection and the estimate.
+    const breakdown = page.getByRole('heading', { name: /^By service/ });
+    const before = { total: await total.textContent(), breakdown: await breakdown.textContent() };
+    await page.getByRole('button', { name: 'Apply' }).first().click();
+    await page.waitForFunction(
+      (previous) =>
+        document.querySelector('[data-testid="monthly-total"]')?.textContent !== previous.total &&
+        document.querySelector('#breakdown-heading')?.textContent !== previous.breakdown,
+      before,
+    );
     await shot('06-cost');
 
     // Testing: build, run, watch the streamed answer with its tool call and metrics; then history.

@@ -15,7 +15,7 @@ export function Requirements({ session }: { session: Session }) {
   const [addMessage, sending] = useAddMessageMutation();
   const [form, setForm] = useState({
     useCase: answerText(session, 'useCase'),
-    name: session.selections.name ?? answerText(session, 'name'),
+    name: session.selections.name ?? (answerText(session, 'name') || session.title),
     requestsPerMonth: answerText(session, 'requestsPerMonth'),
     systemPrompt: session.selections.systemPrompt ?? '',
     language: (session.selections.language ?? 'typescript') as Language,
