@@ -12,7 +12,7 @@ import {
   type RunnerTask,
   type TestRunRecord,
 } from './model.ts';
-import type { ConnectionPoster, RunnerBackend, TestRepository } from './ports.ts';
+import type { ConnectionPoster, RunnerBackend, StartedRunner, TestRepository } from './ports.ts';
 
 export interface TestDeps {
   tests: TestRepository;
@@ -36,12 +36,11 @@ const REPORT_GRACE_MS = 120_000;
 const now = (deps: Pick<TestDeps, 'now'>) => deps.now?.() ?? new Date();
 const taskKey = (id: string) => `tests/${id}/task.json`;
 
-async function launch(deps: TestDeps, task: RunnerTask): Promise<StartedRunnerInfo> {
+/** Stores the runner's task where the runner reads it (S3), then starts the runner. */
+async function launch(deps: TestDeps, task: RunnerTask): Promise<StartedRunner> {
   await deps.store.put(taskKey(task.record.id), JSON.stringify(task), 'application/json');
-  const started = await deps.backend.start(task, taskKey(task.record.id));
-  return started;
+  return deps.backend.start(task, taskKey(task.record.id));
 }
-type StartedRunnerInfo = Awaited<ReturnType<RunnerBackend['start']>>;
 
 /** Waits for a runner up to the deps' budget; whichever comes first. */
 async function waitFor(deps: TestDeps, done: Promise<void>): Promise<void> {
@@ -125,7 +124,7 @@ export async function createRun(
   owner: string,
   body: unknown,
   connectionId?: string,
-): Promise<{ run: TestRunRecord; started: StartedRunnerInfo }> {
+): Promise<{ run: TestRunRecord; started: StartedRunner }> {
   const input = parseOrThrow(RunBody, body, 'the test run request');
   const build = await getBuild(deps, owner, input.buildId);
   if (build.status === 'BUILDING')
