@@ -29,7 +29,9 @@ export function startCommand(io: Output): Command {
       });
       io.out(`Agent Builder Platform is running at ${platform.url}`);
       io.out(`  Web app: ${platform.url}/`);
-      io.out(`  Test runs answer with: ${chooseBackend(platformConfig()).info.label} (see README, "Test-run an agent")`);
+      io.out(
+        `  Test runs answer with: ${chooseBackend(platformConfig()).info.label} (see README, "Test-run an agent")`,
+      );
       io.out(`  API: ${platform.url}/api (OpenAPI: ${platform.url}/api/openapi.json)`);
       io.out(`  Data: ${dataDir} (DynamoDB on ${platform.dynamodbEndpoint}, S3 on ${platform.s3Endpoint})`);
       io.out('  Signed in as the local developer. Press Ctrl+C to stop.');
