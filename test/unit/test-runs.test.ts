@@ -8,7 +8,7 @@ import {
   type Message,
 } from '@aws-sdk/client-bedrock-runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stoppedTaskFailure } from '../../lambdas/core/adapters/ecs-runner.ts';
+import { EcsRunner, stoppedTaskFailure } from '../../lambdas/core/adapters/ecs-runner.ts';
 import type { RunnerTask } from '../../lambdas/test/model.ts';
 import type { RunnerBackend } from '../../lambdas/test/ports.ts';
 import {
@@ -446,4 +446,113 @@ describe('model gateway backends', () => {
       ]),
     ).toMatchObject({ output: { message: { content: [{ text: 'ab' }] } }, stopReason: 'end_turn' });
   });
+});
+
+describe('Fargate runner backend', () => {
+  const options = {
+    cluster: 'arn:aws:ecs:us-east-1:123456789012:cluster/runners',
+    taskDefinition: 'arn:aws:ecs:us-east-1:123456789012:task-definition/runner:3',
+    containerName: 'runner',
+    subnets: ['subnet-a', 'subnet-b'],
+    securityGroups: ['sg-1'],
+  };
+  const task: RunnerTask = {
+    job: { mode: 'run', runId: 'run-1', project: { artifactKey: 'k' } },
+    record: { kind: 'run', id: 'run-1' },
+  };
+
+  /** An ECS client stand-in: answers each command by name and records the inputs. */
+  function ecs(answers: Record<string, unknown[]>) {
+    const sent: { name: string; input: Record<string, unknown> }[] = [];
+    return {
+      sent,
+      client: {
+        send: async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
+          const name = command.constructor.name;
+          sent.push({ name, input: command.input });
+          return answers[name]?.shift() ?? {};
+        },
+      } as never,
+    };
+  }
+
+  it('starts one Fargate task in private subnets, tagged with the record and told where its task is', async () => {
+    const { client, sent } = ecs({
+      RunTaskCommand: [{ tasks: [{ taskArn: 'arn:task/1' }] }],
+      DescribeTasksCommand: [{ tasks: [{ lastStatus: 'STOPPED', containers: [{ exitCode: 0 }] }] }],
+    });
+    const failures: string[] = [];
+    const runner = new EcsRunner(client, options, async (_t, reason) => {
+      failures.push(reason);
+    });
+    const started = await runner.start(task, 'tests/run-1/task.json');
+    expect(started.taskArn).toBe('arn:task/1');
+    expect(sent[0]).toEqual({
+      name: 'RunTaskCommand',
+      input: {
+        cluster: options.cluster,
+        taskDefinition: options.taskDefinition,
+        launchType: 'FARGATE',
+        count: 1,
+        startedBy: 'run-1',
+        networkConfiguration: {
+          awsvpcConfiguration: {
+            subnets: ['subnet-a', 'subnet-b'],
+            securityGroups: ['sg-1'],
+            assignPublicIp: 'DISABLED',
+          },
+        },
+        overrides: {
+          containerOverrides: [
+            { name: 'runner', environment: [{ name: 'RUN_TASK_KEY', value: 'tests/run-1/task.json' }] },
+          ],
+        },
+      },
+    });
+    await started.done;
+    expect(failures).toEqual([]);
+    await runner.cancel('run-1', 'arn:task/1');
+    expect(sent.at(-1)).toEqual({
+      name: 'StopTaskCommand',
+      input: { cluster: options.cluster, task: 'arn:task/1', reason: 'cancelled by the builder' },
+    });
+  }, 10_000);
+
+  it('reports a task that could not start (502) and one that stopped badly', async () => {
+    const refused = new EcsRunner(
+      ecs({ RunTaskCommand: [{ tasks: [], failures: [{ reason: 'RESOURCE:ENI' }] }] }).client,
+      options,
+      async () => undefined,
+    );
+    await expect(refused.start(task, 'k')).rejects.toMatchObject({
+      type: 'upstream-error',
+      message: expect.stringContaining('RESOURCE:ENI'),
+    });
+
+    const failures: string[] = [];
+    const crashed = new EcsRunner(
+      ecs({
+        RunTaskCommand: [{ tasks: [{ taskArn: 'arn:task/2' }] }],
+        DescribeTasksCommand: [
+          {
+            tasks: [
+              {
+                lastStatus: 'STOPPED',
+                stopCode: 'EssentialContainerExited',
+                containers: [{ exitCode: 137, reason: 'OutOfMemoryError' }],
+              },
+            ],
+          },
+        ],
+      }).client,
+      options,
+      async (_t, reason) => {
+        failures.push(reason);
+      },
+    );
+    await (await crashed.start(task, 'k')).done;
+    expect(failures).toEqual([
+      'the Fargate runner task stopped: EssentialContainerExited; OutOfMemoryError; exit code 137',
+    ]);
+  }, 10_000);
 });
