@@ -1,6 +1,7 @@
 import { unzipSync } from 'fflate';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { type RunningPlatform, startPlatform } from '../../lambdas/local/platform.ts';
 
 // The embedded platform over real HTTP: the local gateway, the same handlers as the Lambdas,
@@ -165,6 +166,39 @@ describe('the embedded platform over HTTP', () => {
     expect(
       (await api('GET', `/api/code-generation/${generation.body.id}/download`, { as: bob })).status,
     ).toBe(404);
+  });
+
+  it("checks the stream's token on connect, and hides another user's generation from test builds", async () => {
+    const url = `${platform.url.replace('http', 'ws')}/ws/testing/stream`;
+    const refused = await new Promise<number>((resolve) => {
+      const ws = new WebSocket(url);
+      ws.once('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
+      ws.once('open', () => resolve(101));
+    });
+    expect(refused).toBe(401);
+    const ws = new WebSocket(`${url}?token=${encodeURIComponent(bob)}`);
+    await new Promise((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    });
+    const answer = new Promise<Record<string, unknown>>((resolve) =>
+      ws.once('message', (data) => resolve(JSON.parse(data.toString()))),
+    );
+    ws.send(JSON.stringify({ action: 'run', buildId: 'someone-elses-build', input: 'hi' }));
+    expect(await answer).toMatchObject({ type: 'error', problem: { type: 'not-found', status: 404 } });
+    ws.close();
+    const carol = await token('carol');
+    const generation = await api('POST', '/api/code-generation/generate', {
+      as: carol,
+      body: { spec: { name: 'Carol only', model: 'amazon.nova-lite-v1:0', systemPrompt: 'x' } },
+    });
+    expect(generation.status).toBe(201);
+    const build = await api('POST', '/api/testing/build', {
+      as: bob,
+      body: { generationId: generation.body.id },
+    });
+    expect(build.status).toBe(404);
+    expect(build.body.type).toBe('not-found');
   });
 
   it('refuses a stale write with 409 and loses no update', async () => {
