@@ -1,4 +1,5 @@
 import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -15,7 +16,35 @@ let platform: RunningPlatform;
 let browser: Browser;
 let page: Page;
 
-const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const violations: { step: string; id: string; impact: string; nodes: string[] }[] = [];
+
+/** A screenshot of the step, and an axe-core audit of what it shows (WCAG 2.1 A and AA). */
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  if (name === 'failure') return;
+  await page.addScriptTag({ content: axeSource });
+  const found = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(
+            options: unknown,
+          ): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }>;
+        };
+      }
+    ).axe;
+    const result = await axe.run({
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      nodes: v.nodes.map((n) => n.target.join(' ')),
+    }));
+  });
+  violations.push(...found.map((v) => ({ step: name, ...v })));
+}
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
@@ -164,5 +193,6 @@ async function workflow(errors: string[]): Promise<void> {
     await page.locator('.history li').first().waitFor();
     await shot('07-testing');
     expect(errors).toEqual([]);
+    expect(violations).toEqual([]);
   }
 }

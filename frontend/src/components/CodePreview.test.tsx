@@ -1,4 +1,4 @@
-import { screen, waitFor } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import JSZip from 'jszip';
 import { describe, expect, it, vi } from 'vitest';
@@ -78,9 +78,9 @@ describe('CodePreview', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Copy file' }));
     expect(writeText).toHaveBeenCalledWith(contents['src/agent.ts']);
     await userEvent.click(screen.getByRole('button', { name: 'package.json' }));
-    expect(screen.getAllByRole('tab')).toHaveLength(2);
+    expect(within(screen.getByRole('list', { name: 'Open files' })).getAllByRole('listitem')).toHaveLength(2);
     await userEvent.click(screen.getByRole('button', { name: 'Close package.json' }));
-    expect(screen.getAllByRole('tab')).toHaveLength(1);
+    expect(within(screen.getByRole('list', { name: 'Open files' })).getAllByRole('listitem')).toHaveLength(1);
   });
 
   it('downloads the whole project as a zip of every file, scripts executable', async () => {

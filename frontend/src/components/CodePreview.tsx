@@ -230,13 +230,12 @@ export function CodePreview({ session }: { session: Session }) {
       <section className="editor-area" aria-label="Open files">
         {tabs.length === 0 && <p className="empty">Open a file from the tree.</p>}
         {tabs.length > 0 && (
-          <div role="tablist" aria-label="Open files" className="file-tabs">
+          <ul aria-label="Open files" className="file-tabs">
             {tabs.map((path) => (
-              <span key={path} className="file-tab">
+              <li key={path} className="file-tab">
                 <button
                   type="button"
-                  role="tab"
-                  aria-selected={active === path}
+                  aria-current={active === path ? 'true' : undefined}
                   onClick={() => setActive(path)}
                 >
                   {path.split('/').at(-1)}
@@ -244,9 +243,9 @@ export function CodePreview({ session }: { session: Session }) {
                 <button type="button" aria-label={`Close ${path}`} onClick={() => close(path)}>
                   ×
                 </button>
-              </span>
+              </li>
             ))}
-          </div>
+          </ul>
         )}
         {active && generationId && <OpenFile key={active} generationId={generationId} path={active} />}
       </section>
