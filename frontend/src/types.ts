@@ -1,14 +1,15 @@
-/** The API's shapes as the web app reads them (the platform's zod schemas are the source of truth). */
+/**
+ * The API's shapes as the web app reads them. The enumerations come from the platform's own schemas
+ * (type-only imports: nothing of the platform is bundled), so a change there fails this build.
+ */
+import type { Capability as PlatformCapability } from '../../lambdas/models/schema.ts';
+import type { Phase as PlatformPhase } from '../../lambdas/sessions/model.ts';
 
-export type Phase =
-  | 'REQUIREMENTS'
-  | 'ARCHITECTURE'
-  | 'IMPLEMENTATION'
-  | 'CODE_GENERATION'
-  | 'TESTING'
-  | 'DEPLOYMENT'
-  | 'COMPLETE';
-export const PHASES: Phase[] = [
+export type Phase = PlatformPhase;
+export type Capability = PlatformCapability;
+
+/** The phases in order; the check below fails the build if the platform adds or drops one. */
+export const PHASES = [
   'REQUIREMENTS',
   'ARCHITECTURE',
   'IMPLEMENTATION',
@@ -16,7 +17,10 @@ export const PHASES: Phase[] = [
   'TESTING',
   'DEPLOYMENT',
   'COMPLETE',
-];
+] as const satisfies readonly Phase[];
+type Missing = Exclude<Phase, (typeof PHASES)[number]>;
+const _everyPhaseListed: Missing extends never ? true : Missing = true;
+void _everyPhaseListed;
 
 export type Language = 'typescript' | 'python';
 export type Target = 'agentcore' | 'ecs-fargate' | 'lambda';
@@ -65,15 +69,6 @@ export interface SessionContext {
   problems: { path: string; message: string }[];
   ready: boolean;
 }
-
-export type Capability =
-  | 'tool-use'
-  | 'streaming'
-  | 'vision'
-  | 'reasoning'
-  | 'prompt-caching'
-  | 'batch'
-  | 'structured-output';
 
 export interface Model {
   id: string;
