@@ -24,6 +24,8 @@ export const RunLimits = z.object({
   maxOutputBytes: z.number().int().min(1_024).max(16_777_216).default(1_048_576),
 });
 export type RunLimits = z.infer<typeof RunLimits>;
+/** The limits a run gets unless it asks for others. */
+export const DEFAULT_LIMITS: RunLimits = RunLimits.parse({});
 
 /** Environment variable names a builder may set for the agent (its tools' settings); never the platform's. */
 const AgentEnvName = z
@@ -47,7 +49,7 @@ export const RunJob = z.object({
   /** The AgentCore runtime session id (33+ characters) the invocation carries; generated when absent. */
   runtimeSessionId: z.string().min(33).max(256).optional(),
   env: z.record(AgentEnvName, z.string().max(10_000)).default({}),
-  limits: RunLimits.default(RunLimits.parse({})),
+  limits: RunLimits.default(DEFAULT_LIMITS),
 });
 export type RunJob = z.infer<typeof RunJob>;
 export type RunJobInput = z.input<typeof RunJob>;

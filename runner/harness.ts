@@ -3,6 +3,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFi
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type {
   ModelInfo,
   RunEvent,
@@ -14,7 +15,7 @@ import type {
   ToolCallRecord,
 } from './events.ts';
 import { type ModelBackend, type RunningGateway, startModelGateway } from './model-gateway.ts';
-import { Child, killChildrenOnExit } from './process.ts';
+import { Child, killChildrenOnExit, type StopReason } from './process.ts';
 import { sseData } from './sse.ts';
 import {
   build,
@@ -47,6 +48,9 @@ export interface HarnessDeps {
 
 const LOG_TAIL = 200;
 
+/** Why the harness itself ends a run early. */
+type HaltReason = Exclude<StopReason, 'finished'>;
+
 /** Environment variables of the harness that never reach npm, pip or the agent. */
 export function scrubbedEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   const secret = /^(AWS_|AMAZON_)|SECRET|TOKEN|PASSWORD|CREDENTIAL|API_KEY|PRIVATE|SESSION/i;
@@ -69,8 +73,6 @@ const freePort = () =>
       server.close(() => resolve(port));
     });
   });
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Runs one job. `build`: fetch the project, install its dependencies (cached), compile it. `run`: the
@@ -102,11 +104,11 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
   let gateway: RunningGateway | undefined;
   const limits = job.limits;
   const stop = new AbortController(); // the harness's own stop: limits, cancellation
-  let stoppedFor: RunStatus | undefined;
-  const halt = (status: RunStatus) => {
-    stoppedFor ??= status;
+  let stoppedFor: HaltReason | undefined;
+  const halt = (reason: HaltReason) => {
+    stoppedFor ??= reason;
     stop.abort();
-    agent?.stop(status === 'memory_limit' ? 'memory_limit' : status === 'timeout' ? 'timeout' : 'cancelled');
+    agent?.stop(reason);
   };
   const onCancel = () => halt('cancelled');
   if (signal.aborted) onCancel();
@@ -348,7 +350,7 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
     };
   }
 
-  function stopReason(s: RunStatus): string {
+  function stopReason(s: HaltReason): string {
     switch (s) {
       case 'timeout':
         return `the agent did not finish within ${Math.round(limits.timeoutMs / 1000)} s and was stopped`;

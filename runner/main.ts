@@ -40,6 +40,7 @@ async function main(): Promise<number> {
     task.connectionId && config.WEBSOCKET_ENDPOINT
       ? new ApiGatewayConnectionPoster(config.WEBSOCKET_ENDPOINT, config.AWS_REGION)
       : undefined;
+  const ollamaHost = ollamaHostFor(config);
   let resultEvent: RunEvent | undefined;
   const abort = new AbortController();
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => abort.abort());
@@ -51,7 +52,7 @@ async function main(): Promise<number> {
       ...(config.RUNNER_REMOTE_CACHE === 'true' ? { remoteCache: store } : {}),
       backend: chooseBackend(config),
       toolEnv: scrubbedEnv(process.env),
-      ...(ollamaHostFor(config) ? { ollamaHost: ollamaHostFor(config) } : {}),
+      ...(ollamaHost ? { ollamaHost } : {}),
       fetchProject: async (project) => {
         if ('zipPath' in project) return readFileSync(project.zipPath);
         const zip = await store.get(project.artifactKey);

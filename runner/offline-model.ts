@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConverseEvent, ConverseRequest, ModelBackend } from './model-gateway.ts';
 
 /**
@@ -121,8 +122,6 @@ export const estimateTokens = (text: string) => Math.max(1, Math.ceil(text.lengt
 export function chunks(text: string): string[] {
   return text.match(/\S+\s*|\s+/g) ?? [text];
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The offline model as a gateway backend: deterministic Converse stream events for a request. */
 export function offlineBackend(): ModelBackend {

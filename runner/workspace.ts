@@ -48,11 +48,13 @@ export function detectLanguage(dir: string): Language {
   );
 }
 
+/** The project's `.env.example`: every setting it reads, by name (empty when it has none). */
+const envExample = (dir: string) =>
+  existsSync(join(dir, '.env.example')) ? readFileSync(join(dir, '.env.example'), 'utf8') : '';
+
 /** The model provider the generated project is written for, from its `.env.example` settings. */
 export function detectProvider(dir: string): Provider {
-  const example = existsSync(join(dir, '.env.example'))
-    ? readFileSync(join(dir, '.env.example'), 'utf8')
-    : '';
+  const example = envExample(dir);
   if (/^OLLAMA_HOST=/m.test(example)) return 'ollama';
   if (/OPENAI_API_KEY/.test(example)) return 'openai';
   if (/ANTHROPIC_API_KEY/.test(example)) return 'anthropic';
@@ -61,10 +63,7 @@ export function detectProvider(dir: string): Provider {
 
 /** The project's default AWS Region (from `.env.example`), for the agent's environment. */
 export function projectRegion(dir: string): string {
-  const example = existsSync(join(dir, '.env.example'))
-    ? readFileSync(join(dir, '.env.example'), 'utf8')
-    : '';
-  return /^AWS_REGION=(.+)$/m.exec(example)?.[1]?.trim() || 'us-east-1';
+  return /^AWS_REGION=(.+)$/m.exec(envExample(dir))?.[1]?.trim() || 'us-east-1';
 }
 
 const hash = (value: unknown) =>
@@ -154,9 +153,8 @@ export async function installNpm(
       rmSync(archive, { force: true });
       if (exit.code === 0 && existsSync(join(tmp, 'node_modules', '.package-lock.json')))
         source = 'remote cache';
-      else rmSync(tmp, { recursive: true, force: true });
+      else rmSync(join(tmp, 'node_modules'), { recursive: true, force: true }); // install afresh below
       failIfStopped(exit, 'restoring the dependencies', context.timeoutMs);
-      mkdirSync(tmp, { recursive: true });
     }
     if (source !== 'remote cache') {
       source = 'npm install';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { RunLimits, type RunResult } from '../../runner/events.ts';
+import { DEFAULT_LIMITS, RunLimits, type RunResult } from '../../runner/events.ts';
 import { ConflictError, NotFoundError } from '../core/errors.ts';
 import { parseOrThrow } from '../core/zod-problems.ts';
 import { getGeneration } from '../generate/service.ts';
@@ -68,7 +68,7 @@ export async function startBuild(
       `generation ${generation.id} failed (${generation.reason ?? 'no project'}); generate again first`,
     );
   }
-  const limits = RunLimits.parse({});
+  const limits = DEFAULT_LIMITS;
   const created = now(deps);
   const build: BuildRecord = {
     id: randomUUID(),
@@ -104,7 +104,7 @@ export async function getBuild(
 ): Promise<BuildRecord> {
   const build = await deps.tests.getBuild(id);
   if (!build || build.owner !== owner) throw new NotFoundError(`no build ${id}`);
-  const deadline = Date.parse(build.createdAt) + RunLimits.parse({}).buildTimeoutMs + REPORT_GRACE_MS;
+  const deadline = Date.parse(build.createdAt) + DEFAULT_LIMITS.buildTimeoutMs + REPORT_GRACE_MS;
   if (build.status === 'BUILDING' && now(deps).getTime() > deadline) {
     const lost: BuildRecord = {
       ...build,

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DescribeTasksCommand, type ECSClient, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import type { RunnerTask } from '../../test/model.ts';
 import type { RunnerBackend, StartedRunner } from '../../test/ports.ts';
@@ -75,7 +76,7 @@ export class EcsRunner implements RunnerBackend {
   /** Polls the task until it stops; a failed stop is recorded. */
   private async watch(task: RunnerTask, taskArn: string): Promise<void> {
     for (;;) {
-      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      await sleep(2_000);
       const described = await this.client.send(
         new DescribeTasksCommand({ cluster: this.options.cluster, tasks: [taskArn] }),
       );
