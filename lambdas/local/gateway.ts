@@ -139,21 +139,7 @@ export function createGateway(
         timeEpoch: Date.now(),
       },
     };
-    const context = {
-      callbackWaitsForEmptyEventLoop: false,
-      functionName: `agent-builder-${route.feature}`,
-      functionVersion: '$LATEST',
-      invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:agent-builder-${route.feature}`,
-      memoryLimitInMB: '1024',
-      awsRequestId: requestId,
-      logGroupName: `/aws/lambda/agent-builder-${route.feature}`,
-      logStreamName: 'local',
-      getRemainingTimeInMillis: () => 30_000,
-      done: () => undefined,
-      fail: () => undefined,
-      succeed: () => undefined,
-    } as Context;
-    send(res, await handlers[route.feature](event, context));
+    send(res, await handlers[route.feature](event, lambdaContext(route.feature, requestId)));
   };
 
   const server = createServer((req, res) => {
@@ -169,21 +155,23 @@ export type WebSocketLambda = (
   context: Context,
 ) => Promise<{ statusCode: number; body?: string }>;
 
-const wsContext = (id: string) =>
-  ({
+/** The Lambda context a function of the platform gets, as the Lambda runtime would give it. */
+function lambdaContext(name: string, requestId: string): Context {
+  return {
     callbackWaitsForEmptyEventLoop: false,
-    functionName: 'agent-builder-test-ws',
+    functionName: `agent-builder-${name}`,
     functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:local:000000000000:function:agent-builder-test-ws',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:agent-builder-${name}`,
     memoryLimitInMB: '1024',
-    awsRequestId: id,
-    logGroupName: '/aws/lambda/agent-builder-test-ws',
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/agent-builder-${name}`,
     logStreamName: 'local',
     getRemainingTimeInMillis: () => 30_000,
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,
-  }) as Context;
+  };
+}
 
 /**
  * The WebSocket API at ${STREAM_PATH}, as API Gateway runs it: \`$connect\` (refused unless the
@@ -204,7 +192,7 @@ function attachWebSockets(server: Server, handler: WebSocketLambda, sockets: Map
         },
         ...extra,
       },
-      wsContext(connectionId),
+      lambdaContext('test-ws', connectionId),
     );
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
