@@ -8,7 +8,7 @@ import type {
   SessionRepository,
 } from '../lambdas/sessions/ports.ts';
 import type { BuildRecord, TestRunRecord } from '../lambdas/test/model.ts';
-import type { TestRepository } from '../lambdas/test/ports.ts';
+import { historyOf, type RunHistory, type TestRepository } from '../lambdas/test/ports.ts';
 
 /** An in-memory SessionRepository with the same conditional-write behaviour as the DynamoDB one. */
 export class MemorySessions implements SessionRepository {
@@ -58,9 +58,9 @@ export class MemoryTestStore implements TestRepository, GenerationRepository, Ar
   async getRun(id: string) {
     return structuredClone(this.runs.get(id));
   }
-  async listRuns(scope: string, limit: number) {
+  async listRuns(history: RunHistory, limit: number) {
     return [...this.runs.values()]
-      .filter((r) => (r.sessionId ? `SESSION#${r.sessionId}` : `GENERATION#${r.generationId}`) === scope)
+      .filter((r) => JSON.stringify(historyOf(r)) === JSON.stringify(history))
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
       .slice(0, limit);
   }

@@ -1,6 +1,13 @@
 import type { RunEvent } from '../../runner/events.ts';
 import type { BuildRecord, RunnerTask, TestRunRecord } from './model.ts';
 
+/** Whose history a run is in: its session's, or its generation's when it was made without one. */
+export type RunHistory = { sessionId: string } | { generationId: string };
+
+/** The history a run belongs to. */
+export const historyOf = (run: Pick<TestRunRecord, 'sessionId' | 'generationId'>): RunHistory =>
+  run.sessionId ? { sessionId: run.sessionId } : { generationId: run.generationId };
+
 /** Builds, test runs and WebSocket connections (DynamoDB in AWS, dynalite locally, Maps in tests). */
 export interface TestRepository {
   putBuild(record: BuildRecord): Promise<void>;
@@ -8,8 +15,8 @@ export interface TestRepository {
   /** Stores the run and its entry in the history of its session (or generation). */
   putRun(record: TestRunRecord): Promise<void>;
   getRun(id: string): Promise<TestRunRecord | undefined>;
-  /** Newest first; `scope` is `SESSION#<id>` or `GENERATION#<id>`. */
-  listRuns(scope: string, limit: number): Promise<TestRunRecord[]>;
+  /** The runs of a session's history (or of a generation made without a session), newest first. */
+  listRuns(history: RunHistory, limit: number): Promise<TestRunRecord[]>;
   putConnection(connectionId: string, owner: string): Promise<void>;
   getConnectionOwner(connectionId: string): Promise<string | undefined>;
   deleteConnection(connectionId: string): Promise<void>;

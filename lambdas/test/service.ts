@@ -234,8 +234,8 @@ export async function testHistory(
   query: unknown,
 ): Promise<{ runs: TestRunRecord[] }> {
   const q = parseOrThrow(HistoryQuery, query, 'the history query');
-  const scope = q.sessionId ? `SESSION#${q.sessionId}` : `GENERATION#${q.generationId}`;
-  const runs = (await deps.tests.listRuns(scope, q.limit)).filter((r) => r.owner === owner);
+  const history = q.sessionId ? { sessionId: q.sessionId } : { generationId: q.generationId ?? '' };
+  const runs = (await deps.tests.listRuns(history, q.limit)).filter((r) => r.owner === owner);
   return { runs: await Promise.all(runs.map(async (r) => withOutput(deps, await reconcile(deps, r)))) };
 }
 

@@ -15,7 +15,7 @@ import type {
   SessionRepository,
 } from '../../sessions/ports.ts';
 import type { BuildRecord, TestRunRecord } from '../../test/model.ts';
-import type { TestRepository } from '../../test/ports.ts';
+import { historyOf, type RunHistory, type TestRepository } from '../../test/ports.ts';
 import { ConflictError, RateLimitedError } from '../errors.ts';
 
 /**
@@ -26,6 +26,10 @@ import { ConflictError, RateLimitedError } from '../errors.ts';
  * `TESTRUN#id / META` plus its history entry `SESSION#id / TEST#ts#id` (or `GENERATION#id / TEST#…`
  * for a generation made without a session); WebSocket connections `CONNECTION#id / META` with a TTL.
  */
+/** The partition of a history: the session's own, or the generation's for runs made without a session. */
+const historyKey = (history: RunHistory) =>
+  'sessionId' in history ? `SESSION#${history.sessionId}` : `GENERATION#${history.generationId}`;
+
 export class DynamoDbStore implements SessionRepository, GenerationRepository, RateLimiter, TestRepository {
   private readonly doc: DynamoDBDocumentClient;
 
@@ -214,12 +218,11 @@ export class DynamoDbStore implements SessionRepository, GenerationRepository, R
         Item: { PK: `TESTRUN#${record.id}`, SK: 'META', type: 'test-run', data: record },
       }),
     );
-    const scope = record.sessionId ? `SESSION#${record.sessionId}` : `GENERATION#${record.generationId}`;
     await this.doc.send(
       new PutCommand({
         TableName: this.table,
         Item: {
-          PK: scope,
+          PK: historyKey(historyOf(record)),
           SK: `TEST#${record.createdAt}#${record.id}`,
           type: 'test-run-entry',
           data: record,
@@ -239,12 +242,12 @@ export class DynamoDbStore implements SessionRepository, GenerationRepository, R
     return result.Item?.data as TestRunRecord | undefined;
   }
 
-  async listRuns(scope: string, limit: number): Promise<TestRunRecord[]> {
+  async listRuns(history: RunHistory, limit: number): Promise<TestRunRecord[]> {
     const result = await this.doc.send(
       new QueryCommand({
         TableName: this.table,
         KeyConditionExpression: 'PK = :scope AND begins_with(SK, :test)',
-        ExpressionAttributeValues: { ':scope': scope, ':test': 'TEST#' },
+        ExpressionAttributeValues: { ':scope': historyKey(history), ':test': 'TEST#' },
         ScanIndexForward: false,
         Limit: limit,
         ConsistentRead: true,
