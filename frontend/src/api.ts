@@ -16,6 +16,23 @@ import type {
   Tool,
 } from './types.ts';
 
+/**
+ * A session write answers with the new session: it is stored in the cache at once, so the next
+ * change is based on its version (a refetch could arrive after the builder's next click).
+ */
+function keepSession<A>(session: (answer: A) => Session) {
+  return async (
+    { id }: { id: string },
+    {
+      dispatch,
+      queryFulfilled,
+    }: { dispatch: (action: unknown) => unknown; queryFulfilled: Promise<{ data: A }> },
+  ) => {
+    const answered = await queryFulfilled.catch(() => undefined);
+    if (answered) dispatch(api.util.upsertQueryData('getSession', id, session(answered.data)));
+  };
+}
+
 /** The platform API (RTK Query): every call, cached by tag, errors as problem+json. */
 export const api = createApi({
   reducerPath: 'api',
@@ -62,11 +79,7 @@ export const api = createApi({
       }
     >({
       query: ({ id, ...body }) => ({ url: `api/sessions/${encodeURIComponent(id)}`, method: 'PATCH', body }),
-      // The answer is the new session: stored at once, so the next change is based on its version.
-      onQueryStarted: async ({ id }, { dispatch, queryFulfilled }) => {
-        const { data } = await queryFulfilled.catch(() => ({ data: undefined }));
-        if (data) dispatch(api.util.upsertQueryData('getSession', id, data));
-      },
+      onQueryStarted: keepSession((session: Session) => session),
       invalidatesTags: (_r, _e, { id }) => [{ type: 'Context', id }, 'Sessions'],
     }),
     addMessage: build.mutation<Session, { id: string; version: number; text: string }>({
@@ -75,10 +88,8 @@ export const api = createApi({
         method: 'POST',
         body,
       }),
-      invalidatesTags: (_r, _e, { id }) => [
-        { type: 'Session', id },
-        { type: 'Context', id },
-      ],
+      onQueryStarted: keepSession((session: Session) => session),
+      invalidatesTags: (_r, _e, { id }) => [{ type: 'Context', id }],
     }),
     advanceSession: build.mutation<
       { session: Session; generation?: Generation },
@@ -89,10 +100,7 @@ export const api = createApi({
         method: 'POST',
         body: { version },
       }),
-      onQueryStarted: async ({ id }, { dispatch, queryFulfilled }) => {
-        const { data } = await queryFulfilled.catch(() => ({ data: undefined }));
-        if (data) dispatch(api.util.upsertQueryData('getSession', id, data.session));
-      },
+      onQueryStarted: keepSession((answer: { session: Session }) => answer.session),
       invalidatesTags: (_r, _e, { id }) => [{ type: 'Context', id }, 'Sessions'],
     }),
     sessionContext: build.query<SessionContext, string>({
