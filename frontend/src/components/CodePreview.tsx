@@ -1,6 +1,6 @@
 import { lazy, Suspense, useMemo, useState } from 'react';
-import { useGenerateMutation, useGetGeneratedFileQuery, useGetGenerationQuery } from '../api.ts';
-import { appConfig, authToken } from '../config.ts';
+import { api, useGenerateMutation, useGetGeneratedFileQuery, useGetGenerationQuery } from '../api.ts';
+import { useAppDispatch } from '../store.ts';
 import type { Session } from '../types.ts';
 import { Loading, ProblemMessage } from './ProblemMessage.tsx';
 
@@ -66,16 +66,6 @@ function Tree({ nodes, open, onOpen }: { nodes: TreeNode[]; open?: string; onOpe
   );
 }
 
-async function fetchFile(generationId: string, path: string): Promise<string> {
-  const token = authToken();
-  const response = await fetch(
-    `${appConfig().apiUrl}/api/code-generation/${encodeURIComponent(generationId)}/files/${path.split('/').map(encodeURIComponent).join('/')}`,
-    token ? { headers: { authorization: `Bearer ${token}` } } : {},
-  );
-  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
-  return response.text();
-}
-
 function saveBlob(name: string, blob: Blob) {
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
@@ -129,6 +119,8 @@ export function CodePreview({ session }: { session: Session }) {
   const [tabs, setTabs] = useState<string[]>([]);
   const [active, setActive] = useState<string>();
   const [zipping, setZipping] = useState<string>();
+  const [zipError, setZipError] = useState<unknown>();
+  const dispatch = useAppDispatch();
   const tree = useMemo(() => fileTree(generation.data?.files ?? []), [generation.data?.files]);
 
   const open = (path: string) => {
@@ -146,14 +138,14 @@ export function CodePreview({ session }: { session: Session }) {
     const folder = zip.folder(generation.data.name ?? 'agent') ?? zip;
     let done = 0;
     setZipping(`0/${generation.data.files.length}`);
+    setZipError(undefined);
     try {
       await Promise.all(
         generation.data.files.map(async (path) => {
-          folder.file(
-            path,
-            await fetchFile(generationId, path),
-            path.endsWith('.sh') ? { unixPermissions: 0o755 } : {},
-          );
+          // Through the API slice: the same URL, auth and cache as the files opened in the editor.
+          const file = dispatch(api.endpoints.getGeneratedFile.initiate({ id: generationId, path }));
+          const content = await file.unwrap().finally(() => file.unsubscribe());
+          folder.file(path, content, path.endsWith('.sh') ? { unixPermissions: 0o755 } : {});
           setZipping(`${++done}/${generation.data?.files?.length}`);
         }),
       );
@@ -161,6 +153,8 @@ export function CodePreview({ session }: { session: Session }) {
         `${generation.data.name ?? 'agent'}.zip`,
         await zip.generateAsync({ type: 'blob', platform: 'UNIX' }),
       );
+    } catch (error) {
+      setZipError(error);
     } finally {
       setZipping(undefined);
     }
@@ -216,6 +210,7 @@ export function CodePreview({ session }: { session: Session }) {
         <button type="button" className="primary" onClick={downloadAll} disabled={zipping !== undefined}>
           {zipping ? `Zipping ${zipping}…` : 'Download all (.zip)'}
         </button>
+        <ProblemMessage error={zipError} />
         {g.warnings && g.warnings.length > 0 && (
           <ul className="warnings">
             {g.warnings.map((w) => (
