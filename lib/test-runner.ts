@@ -154,7 +154,6 @@ export class TestRunner extends Construct {
       RUNNER_SECURITY_GROUPS: this.securityGroup.securityGroupId,
       WEBSOCKET_ENDPOINT: connectionsEndpoint,
     };
-    wsFunction.addEnvironment('TEST_BACKEND', 'ecs');
     for (const [key, value] of Object.entries(this.environment)) wsFunction.addEnvironment(key, value);
     this.grantStart(wsFunction);
 
@@ -165,7 +164,6 @@ export class TestRunner extends Construct {
       environment: {
         TABLE_NAME: props.table.tableName,
         ARTIFACTS_BUCKET: props.bucket.bucketName,
-        WEBSOCKET_ENDPOINT: connectionsEndpoint,
         ...this.environment,
       },
     });
