@@ -17,7 +17,7 @@ export interface ApiProps {
   stateMachine: sfn.IStateMachine;
   userPool: cognito.IUserPool;
   userPoolClient: cognito.IUserPoolClient;
-  /** Extra environment per feature (the test runner's settings for `test`). */
+  /** Extra environment per feature (the test runner's settings for `testing`). */
   featureEnvironment?: Partial<Record<Feature, Record<string, string>>>;
 }
 
@@ -37,7 +37,7 @@ export class Api extends Construct {
       cost: {},
       sessions: workflow,
       generate: workflow,
-      test: {
+      testing: {
         ...data,
         COGNITO_ISSUER: `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${props.userPool.userPoolId}`,
         COGNITO_CLIENT_ID: props.userPoolClient.userPoolClientId,
@@ -52,7 +52,7 @@ export class Api extends Construct {
           feature,
           environment: environment[feature],
           withTemplates: feature === 'generate' || feature === 'sessions',
-          ...(feature === 'generate' || feature === 'sessions' || feature === 'test'
+          ...(feature === 'generate' || feature === 'sessions' || feature === 'testing'
             ? { timeout: Duration.seconds(29) }
             : {}),
         }),
@@ -63,9 +63,9 @@ export class Api extends Construct {
       props.bucket.grantRead(this.functions[feature]);
       props.stateMachine.grantStartSyncExecution(this.functions[feature]);
     }
-    props.table.grantReadWriteData(this.functions.test);
-    props.bucket.grantRead(this.functions.test);
-    props.bucket.grantPut(this.functions.test, 'tests/*');
+    props.table.grantReadWriteData(this.functions.testing);
+    props.bucket.grantRead(this.functions.testing);
+    props.bucket.grantPut(this.functions.testing, 'tests/*');
 
     const authorizer = new HttpJwtAuthorizer(
       'CognitoJwt',

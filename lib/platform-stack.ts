@@ -32,9 +32,9 @@ export class PlatformStack extends Stack {
       stateMachine: workflow.stateMachine,
       userPool: auth.userPool,
       userPoolClient: auth.client,
-      featureEnvironment: { test: testRunner.environment },
+      featureEnvironment: { testing: testRunner.environment },
     });
-    testRunner.grantStart(api.functions.test);
+    testRunner.grantStart(api.functions.testing);
     const site = new WebSite(this, 'WebSite', {
       apiUrl: api.httpApi.apiEndpoint,
       streamUrl: testRunner.stage.url,

@@ -26,7 +26,7 @@ export interface TestRunnerProps {
  * Test runs in AWS: the runner image (runner/Dockerfile) as an ARM64 Fargate task in private subnets,
  * its log group and roles; the WebSocket API (`$connect` with a Cognito token, `$default` messages,
  * `$disconnect`) whose stage the runner posts events to; and a rule that records runner tasks that
- * stop badly. `environment` and `grantStart()` give the `test` feature's HTTP Lambda what it needs.
+ * stop badly. `environment` and `grantStart()` give the `testing` feature's HTTP Lambda what it needs.
  */
 export class TestRunner extends Construct {
   public readonly cluster: ecs.Cluster;
@@ -35,7 +35,7 @@ export class TestRunner extends Construct {
   public readonly stage: apigw.WebSocketStage;
   public readonly logGroup: logs.LogGroup;
   public readonly securityGroup: ec2.SecurityGroup;
-  /** Environment of a Lambda that starts runs (the `test` feature). */
+  /** Environment of a Lambda that starts runs (the `testing` feature). */
   public readonly environment: Record<string, string>;
   private readonly vpc: ec2.Vpc;
 
@@ -64,9 +64,9 @@ export class TestRunner extends Construct {
       containerInsightsV2: ecs.ContainerInsights.ENABLED,
     });
 
-    // The WebSocket API: its Lambda is the `test` feature's `wsHandler`.
+    // The WebSocket API: its Lambda is the `testing` feature's `wsHandler`.
     const wsFunction = new PlatformFunction(this, 'StreamFunction', {
-      feature: 'test',
+      feature: 'testing',
       handler: 'wsHandler',
       environment: {
         TABLE_NAME: props.table.tableName,
@@ -159,7 +159,7 @@ export class TestRunner extends Construct {
 
     // Runner tasks that stop badly (crash, out of memory, image pull) fail their build or run.
     const stoppedFunction = new PlatformFunction(this, 'TaskStoppedFunction', {
-      feature: 'test',
+      feature: 'testing',
       handler: 'taskStoppedHandler',
       environment: {
         TABLE_NAME: props.table.tableName,

@@ -7,8 +7,8 @@ import type {
   RateLimiter,
   SessionRepository,
 } from '../lambdas/sessions/ports.ts';
-import type { BuildRecord, TestRunRecord } from '../lambdas/test/model.ts';
-import { historyOf, type RunHistory, type TestRepository } from '../lambdas/test/ports.ts';
+import type { BuildRecord, TestRunRecord } from '../lambdas/testing/model.ts';
+import { historyOf, type RunHistory, type TestRepository } from '../lambdas/testing/ports.ts';
 
 /** An in-memory SessionRepository with the same conditional-write behaviour as the DynamoDB one. */
 export class MemorySessions implements SessionRepository {

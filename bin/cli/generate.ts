@@ -1,14 +1,13 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
+import { parseSpecText } from '../../lambdas/agent-spec/parse.ts';
+import { agentSpecJsonSchema, DeploymentTarget } from '../../lambdas/agent-spec/schema.ts';
 import { ValidationError } from '../../lambdas/core/errors.ts';
 import { generateAgentProject } from '../../lambdas/generate/generate.ts';
 import { zipProject } from '../../lambdas/generate/zip.ts';
 import { loadModelRegistry } from '../../lambdas/models/load.ts';
-import { parseSpecText } from '../../lambdas/spec/parse.ts';
-import { agentSpecJsonSchema } from '../../lambdas/spec/schema.ts';
 import { loadToolRegistry } from '../../lambdas/tools/load.ts';
-import { DeploymentTarget } from '../../lambdas/tools/schema.ts';
 import { json, type Output } from './format.ts';
 import { languageOption } from './options.ts';
 

@@ -1,8 +1,9 @@
 import { InvalidArgumentError, Option } from 'commander';
+import { DeploymentTarget, Language } from '../../lambdas/agent-spec/schema.ts';
 import { AWS_REGION_PATTERN } from '../../lambdas/core/aws-region.ts';
 import { ValidationError } from '../../lambdas/core/errors.ts';
 import { Capability, Provider } from '../../lambdas/models/schema.ts';
-import { DeploymentTarget, Language, ToolCategory } from '../../lambdas/tools/schema.ts';
+import { ToolCategory } from '../../lambdas/tools/schema.ts';
 
 function number(kind: 'integer' | 'number', min: number) {
   return (value: string): number => {

@@ -5,7 +5,7 @@ import { z } from 'zod';
  * required, and the zod schemas of its path parameters, query and body. CDK builds API Gateway from
  * this table, the local gateway serves it, and the OpenAPI document is generated from it.
  */
-export type Feature = 'health' | 'models' | 'tools' | 'cost' | 'sessions' | 'generate' | 'test';
+export type Feature = 'health' | 'models' | 'tools' | 'cost' | 'sessions' | 'generate' | 'testing';
 
 export interface Route {
   id: string;
@@ -255,7 +255,7 @@ export const routes = {
     id: 'buildTest',
     method: 'POST',
     path: '/api/testing/build',
-    feature: 'test',
+    feature: 'testing',
     auth: true,
     summary: "Install and compile a generation's project for test runs",
     body: z.unknown(),
@@ -265,7 +265,7 @@ export const routes = {
     id: 'getBuild',
     method: 'GET',
     path: '/api/testing/builds/{id}',
-    feature: 'test',
+    feature: 'testing',
     auth: true,
     summary: 'A build: status, and the compiler output when it failed',
     params: id,
@@ -274,7 +274,7 @@ export const routes = {
     id: 'runTest',
     method: 'POST',
     path: '/api/testing/run',
-    feature: 'test',
+    feature: 'testing',
     auth: true,
     summary: 'Run a built agent on an input; the result with its full output and metrics',
     body: z.unknown(),
@@ -284,7 +284,7 @@ export const routes = {
     id: 'getTestRun',
     method: 'GET',
     path: '/api/testing/runs/{id}',
-    feature: 'test',
+    feature: 'testing',
     auth: true,
     summary: 'One test run',
     params: id,
@@ -293,7 +293,7 @@ export const routes = {
     id: 'rerunTest',
     method: 'POST',
     path: '/api/testing/runs/{id}/rerun',
-    feature: 'test',
+    feature: 'testing',
     auth: true,
     summary: "Run an earlier run's input again on the same build",
     params: id,
@@ -303,7 +303,7 @@ export const routes = {
     id: 'cancelTestRun',
     method: 'POST',
     path: '/api/testing/runs/{id}/cancel',
-    feature: 'test',
+    feature: 'testing',
     auth: true,
     summary: 'Stop a running test run',
     params: id,
@@ -312,7 +312,7 @@ export const routes = {
     id: 'testHistory',
     method: 'GET',
     path: '/api/testing/history',
-    feature: 'test',
+    feature: 'testing',
     auth: true,
     summary: 'Past test runs of a session (or generation), newest first',
     query: z.object({

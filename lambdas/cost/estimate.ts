@@ -1,12 +1,13 @@
 import { z } from 'zod';
+import { Infrastructure } from '../agent-spec/infrastructure.ts';
+import { Deployment, Usage } from '../agent-spec/schema.ts';
 import { ValidationError } from '../core/errors.ts';
 import { type MicroUsd, priceCost, tokenCost, toUsd } from '../core/money.ts';
 import { zodProblems } from '../core/zod-problems.ts';
 import type { ModelRegistry } from '../models/registry.ts';
 import type { ModelInfo } from '../models/schema.ts';
-import { Deployment, Usage } from '../spec/schema.ts';
 import type { Price, PriceList } from './pricing.ts';
-import { defaultFargateSize, FARGATE_SIZES, Infrastructure } from './schema.ts';
+import { defaultFargateSize, FARGATE_SIZES } from './schema.ts';
 
 /**
  * What the estimate reads: an AgentSpec, or just these fields. Other AgentSpec fields (name, prompt, …)

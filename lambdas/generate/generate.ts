@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
+import type { AgentSpec } from '../agent-spec/schema.ts';
 import type { FieldProblem } from '../core/errors.ts';
 import { invocationId } from '../models/registry.ts';
 import type { ModelInfo } from '../models/schema.ts';
-import type { AgentSpec } from '../spec/schema.ts';
-import { assertValidSpec, type Registries } from '../spec/validate.ts';
+import { assertValidSpec, type Registries } from '../registries/validate.ts';
 import { type DependencySet, mergeDependencies } from '../tools/dependencies.ts';
 import type { EnvVar, ToolImplementation, ToolInfo } from '../tools/schema.ts';
 import { fargateSize } from './deployment.ts';

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { NotFoundError, ValidationError } from '../core/errors.ts';
 import { parseOrThrow } from '../core/zod-problems.ts';
+import { assertValidSpec, type Registries } from '../registries/validate.ts';
 import { extractContext } from '../sessions/extract.ts';
 import type {
   ArtifactStore,
@@ -11,7 +12,6 @@ import type {
   SessionRepository,
 } from '../sessions/ports.ts';
 import { attachGeneration, getSession } from '../sessions/workflow.ts';
-import { assertValidSpec, type Registries } from '../spec/validate.ts';
 import type { GenerationRunner } from './runner.ts';
 
 export interface GenerationDeps {

@@ -1,8 +1,8 @@
+import type { AgentSpecInput } from '../agent-spec/schema.ts';
 import { estimateCost } from '../cost/advise.ts';
 import type { PriceList } from '../cost/pricing.ts';
+import { assertValidSpec, type Registries } from '../registries/validate.ts';
 import type { ArtifactStore, GenerationRecord, GenerationRepository } from '../sessions/ports.ts';
-import type { AgentSpecInput } from '../spec/schema.ts';
-import { assertValidSpec, type Registries } from '../spec/validate.ts';
 import { generateAgentProject, hashSpec } from './generate.ts';
 import { loadTemplates } from './templates.ts';
 import { zipProject } from './zip.ts';

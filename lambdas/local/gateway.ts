@@ -7,7 +7,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { NotFoundError, ValidationError } from '../core/errors.ts';
 import { problem } from '../core/http.ts';
 import { type Feature, type Route, routeKey, routeList, STREAM_PATH } from '../core/routes.ts';
-import type { WebSocketEvent } from '../test/handler.ts';
+import type { WebSocketEvent } from '../testing/handler.ts';
 
 export type LambdaHandler = (
   event: APIGatewayProxyEventV2,

@@ -77,9 +77,9 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
     cost: (await import('../cost/handler.ts')).handler as LambdaHandler,
     sessions: (await import('../sessions/handler.ts')).handler as LambdaHandler,
     generate: (await import('../generate/handler.ts')).handler as LambdaHandler,
-    test: (await import('../test/handler.ts')).handler as LambdaHandler,
+    testing: (await import('../testing/handler.ts')).handler as LambdaHandler,
   };
-  const { wsHandler } = await import('../test/handler.ts');
+  const { wsHandler } = await import('../testing/handler.ts');
   const server = createGateway(handlers, {
     staticDir: options.staticDir,
     wsHandler: wsHandler as WebSocketLambda,

@@ -1,6 +1,6 @@
+import type { AgentSpecInput } from '../agent-spec/schema.ts';
 import { recommendModels } from '../models/recommend.ts';
-import type { AgentSpecInput } from '../spec/schema.ts';
-import { type Registries, validateSpec } from '../spec/validate.ts';
+import { type Registries, validateSpec } from '../registries/validate.ts';
 import type { Session } from './model.ts';
 
 /** A field the spec still needs, with the question that gets it. */

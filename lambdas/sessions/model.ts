@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { Deployment } from '../spec/schema.ts';
-import { Language } from '../tools/schema.ts';
+import { Deployment, Language } from '../agent-spec/schema.ts';
 
 /** The builder's workflow, in order. Going back is allowed; going forward checks each phase's conditions. */
 export const Phase = z.enum([

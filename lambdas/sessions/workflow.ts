@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, NotFoundError, ValidationError } from '../core/errors.ts';
 import { parseOrThrow } from '../core/zod-problems.ts';
-import type { Registries } from '../spec/validate.ts';
+import type { Registries } from '../registries/validate.ts';
 import { extractContext } from './extract.ts';
 import {
   AddMessageBody,

@@ -1,6 +1,7 @@
+import type { DeploymentTarget, Language } from '../agent-spec/schema.ts';
 import { mergeDependencies } from './dependencies.ts';
 import type { ToolRegistry } from './registry.ts';
-import { type DeploymentTarget, type Language, type ToolInfo, toolLanguages } from './schema.ts';
+import { type ToolInfo, toolLanguages } from './schema.ts';
 
 export interface CompatibilityProblem {
   tool: string;

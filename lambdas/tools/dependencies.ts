@@ -1,5 +1,6 @@
+import type { Language } from '../agent-spec/schema.ts';
 import type { ToolRegistry } from './registry.ts';
-import type { Language, ToolInfo } from './schema.ts';
+import type { ToolInfo } from './schema.ts';
 import { npmRanges, parsePipName, pipRanges } from './versions.ts';
 
 export interface ResolvedPackage {

@@ -1,14 +1,8 @@
 import { z } from 'zod';
+import { DeploymentTarget, Language } from '../agent-spec/schema.ts';
 import { NotFoundError, ValidationError } from '../core/errors.ts';
 import { parseRegistryFile } from '../core/registry-data.ts';
-import {
-  DeploymentTarget,
-  Language,
-  ToolCategory,
-  type ToolInfo,
-  ToolInfo as ToolInfoSchema,
-  toolLanguages,
-} from './schema.ts';
+import { ToolCategory, type ToolInfo, ToolInfo as ToolInfoSchema, toolLanguages } from './schema.ts';
 
 export const ToolFilter = z
   .object({

@@ -1,10 +1,5 @@
 import { z } from 'zod';
-
-export const Language = z.enum(['typescript', 'python']);
-export type Language = z.infer<typeof Language>;
-
-export const DeploymentTarget = z.enum(['agentcore', 'ecs-fargate', 'lambda']);
-export type DeploymentTarget = z.infer<typeof DeploymentTarget>;
+import { Language } from '../agent-spec/schema.ts';
 
 export const ToolCategory = z.enum([
   'rag',

@@ -1,5 +1,10 @@
-import type { AgentSpecInput, ToolConfigValue } from '../../lambdas/spec/schema.ts';
-import type { ConfigParam, DeploymentTarget, Language, ToolInfo } from '../../lambdas/tools/schema.ts';
+import type {
+  AgentSpecInput,
+  DeploymentTarget,
+  Language,
+  ToolConfigValue,
+} from '../../lambdas/agent-spec/schema.ts';
+import type { ConfigParam, ToolInfo } from '../../lambdas/tools/schema.ts';
 import { registries } from './workspace.ts';
 
 /** Text that has broken code generators: quotes, template syntax, escapes, unicode, controls. */

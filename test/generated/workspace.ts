@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import type { AgentSpecInput } from '../../lambdas/agent-spec/schema.ts';
 import { type GeneratedProject, generateAgentProject } from '../../lambdas/generate/generate.ts';
 import { loadModelRegistry } from '../../lambdas/models/load.ts';
-import type { AgentSpecInput } from '../../lambdas/spec/schema.ts';
 import { loadToolRegistry } from '../../lambdas/tools/load.ts';
 
 export const run = promisify(execFile);

@@ -182,7 +182,7 @@ describe('TestRunner', () => {
     );
     expect(task).not.toContain('ecs:RunTask');
     // The test feature's Lambda may start, watch and stop runner tasks, and pass their roles.
-    const starter = statements('ApiTestFunction');
+    const starter = statements('ApiTestingFunction');
     expect(starter).toEqual(
       expect.arrayContaining(['ecs:RunTask', 'ecs:DescribeTasks', 'ecs:StopTask', 'iam:PassRole']),
     );

@@ -2,11 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { transformSync } from 'esbuild';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { AgentSpec } from '../../lambdas/agent-spec/schema.ts';
 import { ValidationError } from '../../lambdas/core/errors.ts';
 import { generateAgentProject, hashSpec } from '../../lambdas/generate/generate.ts';
 import { zipProject } from '../../lambdas/generate/zip.ts';
 import { loadModelRegistry } from '../../lambdas/models/load.ts';
-import { AgentSpec } from '../../lambdas/spec/schema.ts';
 import { loadToolRegistry } from '../../lambdas/tools/load.ts';
 import { nastyText } from '../fixtures.ts';
 

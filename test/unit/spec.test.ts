@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { parseSpecText } from '../../lambdas/agent-spec/parse.ts';
+import { agentSpecJsonSchema } from '../../lambdas/agent-spec/schema.ts';
 import { ValidationError } from '../../lambdas/core/errors.ts';
 import { loadModelRegistry } from '../../lambdas/models/load.ts';
-import { parseSpecText } from '../../lambdas/spec/parse.ts';
-import { agentSpecJsonSchema } from '../../lambdas/spec/schema.ts';
-import { validateSpec } from '../../lambdas/spec/validate.ts';
+import { validateSpec } from '../../lambdas/registries/validate.ts';
 import { loadToolRegistry } from '../../lambdas/tools/load.ts';
 
 const registries = { models: loadModelRegistry(), tools: loadToolRegistry() };

@@ -9,8 +9,8 @@ import {
 } from '@aws-sdk/client-bedrock-runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EcsRunner, stoppedTaskFailure } from '../../lambdas/core/adapters/ecs-runner.ts';
-import type { RunnerTask } from '../../lambdas/test/model.ts';
-import type { RunnerBackend } from '../../lambdas/test/ports.ts';
+import type { RunnerTask } from '../../lambdas/testing/model.ts';
+import type { RunnerBackend } from '../../lambdas/testing/ports.ts';
 import {
   cancelRun,
   createRun,
@@ -22,7 +22,7 @@ import {
   startBuild,
   type TestDeps,
   testHistory,
-} from '../../lambdas/test/service.ts';
+} from '../../lambdas/testing/service.ts';
 import {
   bedrockBackend,
   chooseBackend,

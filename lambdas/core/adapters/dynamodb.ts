@@ -14,8 +14,8 @@ import type {
   RateLimiter,
   SessionRepository,
 } from '../../sessions/ports.ts';
-import type { BuildRecord, TestRunRecord } from '../../test/model.ts';
-import { historyOf, type RunHistory, type TestRepository } from '../../test/ports.ts';
+import type { BuildRecord, TestRunRecord } from '../../testing/model.ts';
+import { historyOf, type RunHistory, type TestRepository } from '../../testing/ports.ts';
 import { ConflictError, RateLimitedError } from '../errors.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DescribeTasksCommand, type ECSClient, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
-import type { RunnerTask } from '../../test/model.ts';
-import type { RunnerBackend, StartedRunner } from '../../test/ports.ts';
+import type { RunnerTask } from '../../testing/model.ts';
+import type { RunnerBackend, StartedRunner } from '../../testing/ports.ts';
 import { UpstreamError } from '../errors.ts';
 
 export interface EcsRunnerOptions {

@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RunnerTask } from '../../test/model.ts';
-import type { RunnerBackend, StartedRunner } from '../../test/ports.ts';
+import type { RunnerTask } from '../../testing/model.ts';
+import type { RunnerBackend, StartedRunner } from '../../testing/ports.ts';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 

@@ -1,3 +1,4 @@
+import { AgentSpec, type AgentSpecInput, type ToolConfigValue } from '../agent-spec/schema.ts';
 import type { FieldProblem } from '../core/errors.ts';
 import { ValidationError } from '../core/errors.ts';
 import { zodProblems } from '../core/zod-problems.ts';
@@ -5,7 +6,6 @@ import { availableInRegion, type ModelRegistry } from '../models/registry.ts';
 import { mergeDependencies } from '../tools/dependencies.ts';
 import type { ToolRegistry } from '../tools/registry.ts';
 import { type ConfigParam, toolLanguages } from '../tools/schema.ts';
-import { AgentSpec, type AgentSpecInput, type ToolConfigValue } from './schema.ts';
 
 export interface Registries {
   models: ModelRegistry;

@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { AwsRegion } from '../core/aws-region.ts';
-import { Infrastructure } from '../cost/schema.ts';
-import { DeploymentTarget, Language } from '../tools/schema.ts';
+import { Infrastructure } from './infrastructure.ts';
+
+/** The generated agent's language. */
+export const Language = z.enum(['typescript', 'python']);
+export type Language = z.infer<typeof Language>;
+
+/** Where the generated agent runs. */
+export const DeploymentTarget = z.enum(['agentcore', 'ecs-fargate', 'lambda']);
+export type DeploymentTarget = z.infer<typeof DeploymentTarget>;
 
 export const Deployment = z
   .object({
