@@ -8,7 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { type Feature, routeList } from '../lambdas/core/routes.ts';
+import { type Feature, routeList } from '../lambdas/routes.ts';
 import { PlatformFunction } from './agent-function.ts';
 
 export interface ApiProps {

@@ -4,7 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { routeList } from '../lambdas/core/routes.ts';
+import { routeList } from '../lambdas/routes.ts';
 
 /** A dashboard of what matters (generation success rate, API latency and errors per route) and alarms. */
 export class Monitoring extends Construct {

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { estimateCost } from '../../lambdas/cost/advise.ts';
+import { parseCostInput } from '../../lambdas/cost/estimate.ts';
 import { loadPriceList } from '../../lambdas/cost/pricing.ts';
 import { loadModelRegistry } from '../../lambdas/models/load.ts';
 import { json, type Output, price, table, usd } from './format.ts';
@@ -15,7 +16,7 @@ export function costCommand(io: Output): Command {
     .requiredOption('--spec <file>', 'the AgentSpec file (YAML or JSON)')
     .option('--json', 'print JSON')
     .action((opts) => {
-      const estimate = estimateCost(readSpec(opts.spec), {
+      const estimate = estimateCost(parseCostInput(readSpec(opts.spec)), {
         models: loadModelRegistry(),
         prices: loadPriceList(),
       });

@@ -10,26 +10,49 @@ export type Language = z.infer<typeof Language>;
 export const DeploymentTarget = z.enum(['agentcore', 'ecs-fargate', 'lambda']);
 export type DeploymentTarget = z.infer<typeof DeploymentTarget>;
 
+export const Architecture = z.enum(['arm64', 'x86_64']);
+export type Architecture = z.infer<typeof Architecture>;
+
+/** The deployment fields, without defaults: a patch names only what it changes. */
+const deploymentFields = {
+  target: DeploymentTarget,
+  region: AwsRegion,
+  /** AgentCore Runtime runs linux/arm64 only. */
+  architecture: Architecture,
+  /** Lambda memory, or the container memory for the other targets. */
+  memoryMb: z.number().int().min(128).max(30_720),
+  /** Lambda timeout; the others use it as the per-request limit. */
+  timeoutSeconds: z.number().int().min(1).max(900),
+  // Cost-estimate inputs (optional): ECS Fargate sizing and hours, AgentCore session profile.
+  tasks: z.number().int().min(0).max(10_000),
+  vcpu: z.number().positive(),
+  memoryGb: z.number().positive(),
+  hoursPerMonth: z.number().min(0).max(744),
+  sessionSecondsPerRequest: z.number().nonnegative().max(28_800),
+  activeCpuSecondsPerRequest: z.number().nonnegative().max(28_800),
+};
+
 export const Deployment = z
   .object({
-    target: DeploymentTarget.default('agentcore'),
-    region: AwsRegion.default('us-east-1'),
-    /** AgentCore Runtime runs linux/arm64 only. */
-    architecture: z.enum(['arm64', 'x86_64']).default('arm64'),
-    /** Lambda memory, or the container memory for the other targets. */
-    memoryMb: z.number().int().min(128).max(30_720).default(1024),
-    /** Lambda timeout; the others use it as the per-request limit. */
-    timeoutSeconds: z.number().int().min(1).max(900).default(120),
-    // Cost-estimate inputs (optional): ECS Fargate sizing and hours, AgentCore session profile.
-    tasks: z.number().int().min(0).max(10_000).optional(),
-    vcpu: z.number().positive().optional(),
-    memoryGb: z.number().positive().optional(),
-    hoursPerMonth: z.number().min(0).max(744).optional(),
-    sessionSecondsPerRequest: z.number().nonnegative().max(28_800).optional(),
-    activeCpuSecondsPerRequest: z.number().nonnegative().max(28_800).optional(),
+    ...deploymentFields,
+    target: deploymentFields.target.default('agentcore'),
+    region: deploymentFields.region.default('us-east-1'),
+    architecture: deploymentFields.architecture.default('arm64'),
+    memoryMb: deploymentFields.memoryMb.default(1024),
+    timeoutSeconds: deploymentFields.timeoutSeconds.default(120),
+    tasks: deploymentFields.tasks.optional(),
+    vcpu: deploymentFields.vcpu.optional(),
+    memoryGb: deploymentFields.memoryGb.optional(),
+    hoursPerMonth: deploymentFields.hoursPerMonth.optional(),
+    sessionSecondsPerRequest: deploymentFields.sessionSecondsPerRequest.optional(),
+    activeCpuSecondsPerRequest: deploymentFields.activeCpuSecondsPerRequest.optional(),
   })
   .strict();
 export type Deployment = z.infer<typeof Deployment>;
+
+/** Some deployment fields, and no defaults: applying it changes exactly the fields it names. */
+export const DeploymentPatch = z.object(deploymentFields).partial().strict();
+export type DeploymentPatch = z.infer<typeof DeploymentPatch>;
 
 export const Usage = z
   .object({
@@ -44,6 +67,47 @@ export type Usage = z.infer<typeof Usage>;
 /** A tool's configuration values, by parameter name; checked against the tool registry's parameters. */
 export const ToolConfigValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]);
 export type ToolConfigValue = z.infer<typeof ToolConfigValue>;
+
+/**
+ * A change to an AgentSpec, as the builder's selections hold it and as every suggestion (a cost
+ * optimisation, a compatibility alternative) carries it: the fields it names replace the current ones
+ * (`tools` is the whole new list; `deployment` fields are merged one by one). Clients apply it as is.
+ */
+export const SpecPatch = z
+  .object({
+    name: z.string().trim().min(1).max(200).optional(),
+    description: z.string().max(4000).optional(),
+    systemPrompt: z.string().min(1).max(200_000).optional(),
+    model: z.string().min(1).optional(),
+    tools: z.array(z.string().min(1)).max(40).optional(),
+    toolConfig: z.record(z.string(), z.record(z.string(), ToolConfigValue)).optional(),
+    language: Language.optional(),
+    deployment: DeploymentPatch.optional(),
+  })
+  .strict();
+export type SpecPatch = z.infer<typeof SpecPatch>;
+
+/**
+ * An AgentSpec as far as a session has got: every field it has, none filled by a default, and the
+ * text fields empty until known. Generation validates it with {@link AgentSpec} first.
+ */
+export const AgentSpecDraft = z.object({
+  name: z.string(),
+  description: z.string().optional(),
+  language: Language.optional(),
+  model: z.string(),
+  systemPrompt: z.string(),
+  tools: z.array(z.string()),
+  toolConfig: z.record(z.string(), z.record(z.string(), ToolConfigValue)),
+  deployment: DeploymentPatch,
+  usage: Usage.optional(),
+  budget: z.object({ monthlyUsd: z.number().positive() }).optional(),
+});
+export type AgentSpecDraft = z.infer<typeof AgentSpecDraft>;
+
+/** A suggested change: what it does, in words, and the patch that does it. */
+export const Fix = z.object({ title: z.string(), patch: SpecPatch });
+export type Fix = z.infer<typeof Fix>;
 
 /**
  * The AgentSpec: what the CLI reads from YAML/JSON, what the sessions workflow extracts, what

@@ -6,9 +6,18 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose';
+import { z } from 'zod';
 import { platformConfig } from './config.ts';
+import {
+  type BodyOf,
+  type ParamsOf,
+  type QueryOf,
+  type ResponseInputOf,
+  type Route,
+  type RouteSpec,
+  routeKey,
+} from './contract.ts';
 import { DomainError, RateLimitedError, UnauthorizedError, ValidationError } from './errors.ts';
-import { type Route, type RouteId, routeKey, routes } from './routes.ts';
 import { zodProblems } from './zod-problems.ts';
 
 /** One place sets up logging and tracing for every Lambda (Powertools). */
@@ -19,31 +28,45 @@ export interface User {
   sub: string;
 }
 
-export interface Request {
-  params: Record<string, string>;
-  query: Record<string, unknown>;
-  body: unknown;
+/** What a handler receives: the route's parsed params, query and body, and the signed-in user. */
+export interface RequestOf<R extends RouteSpec> {
+  params: ParamsOf<R>;
+  query: QueryOf<R>;
+  body: BodyOf<R>;
   user: User;
   path: string;
   headers: Record<string, string | undefined>;
 }
 
-/** A handler's answer: a JSON body, or a full reply (status, headers, binary). */
-export interface Reply {
-  status: number;
-  body: unknown;
-  headers?: Record<string, string>;
-  /** The body is bytes, sent base64 as API Gateway expects. */
-  binary?: boolean;
+/** A handler's answer with a status other than 200, or with headers: `reply(201, session)`. */
+declare const replyBrand: unique symbol;
+
+export class Reply<S extends number = number, B = unknown> {
+  // The brand makes Reply nominal in types (no plain body passes for one); `instanceof` tells at run time.
+  declare readonly [replyBrand]: true;
+  constructor(
+    readonly status: S,
+    readonly body: B,
+    readonly headers: Record<string, string> = {},
+  ) {}
 }
 
-export const reply = (status: number, body: unknown, headers?: Record<string, string>): Reply => ({
-  status,
-  body,
-  headers,
-});
+export const reply = <const S extends number, B>(status: S, body: B, headers?: Record<string, string>) =>
+  new Reply(status, body, headers);
 
-export type RouteHandler<D> = (request: Request, deps: D) => Promise<unknown> | unknown;
+type ReplyUnion<R extends RouteSpec> = {
+  [S in keyof R['responses'] & number]: Reply<S, ResponseInputOf<R, S>>;
+}[keyof R['responses'] & number];
+
+/** What a handler of route R may return: a reply of one of its statuses, or the 200 body itself. */
+export type HandlerResult<R extends RouteSpec> =
+  | ReplyUnion<R>
+  | (200 extends keyof R['responses'] ? ResponseInputOf<R, 200> : never);
+
+export type RouteHandler<R extends RouteSpec, D> = (
+  request: RequestOf<R>,
+  deps: D,
+) => Promise<HandlerResult<R>> | HandlerResult<R>;
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
 
@@ -140,11 +163,7 @@ export async function verifyToken(token: string): Promise<User> {
   }
 }
 
-function parsePart(
-  schema: Route['params'] | Route['query'] | Route['body'] | undefined,
-  value: unknown,
-  where: string,
-): unknown {
+function parsePart(schema: z.ZodType | undefined, value: unknown, where: string): unknown {
   if (!schema) return value;
   const result = schema.safeParse(value);
   if (!result.success)
@@ -165,30 +184,40 @@ function parseBody(event: APIGatewayProxyEventV2): unknown {
   }
 }
 
-function toResult(result: unknown): APIGatewayProxyStructuredResultV2 {
-  const r: Reply =
-    result && typeof result === 'object' && 'status' in result && 'body' in result
-      ? (result as Reply)
-      : { status: 200, body: result };
-  if (r.binary) {
-    return {
-      statusCode: r.status,
-      headers: r.headers,
-      isBase64Encoded: true,
-      body: Buffer.from(r.body as Uint8Array).toString('base64'),
-    };
+/** A response that does not match its route's contract: a bug on our side, answered as a 500. */
+class ContractViolation extends Error {
+  constructor(route: Route, status: number, detail: unknown) {
+    super(`${route.id} answered ${status} outside its contract`);
+    logger.error('response outside its contract', { route: route.id, status, detail });
   }
-  if (
-    typeof r.body === 'string' &&
-    r.headers?.['content-type'] &&
-    !r.headers['content-type'].includes('json')
-  ) {
-    return { statusCode: r.status, headers: r.headers, body: r.body };
+}
+
+/** The handler's result as API Gateway's answer, checked against (and stripped to) the route's schema. */
+function toResult(route: Route, result: unknown): APIGatewayProxyStructuredResultV2 {
+  const { status, body, headers } =
+    result instanceof Reply ? result : { status: 200, body: result, headers: {} };
+  const content = route.responses[status];
+  if (!content) throw new ContractViolation(route, status, 'undeclared status');
+  if (!(content instanceof z.ZodType)) {
+    const type = { 'content-type': content.mediaType, ...headers };
+    if (content.binary) {
+      if (!(body instanceof Uint8Array)) throw new ContractViolation(route, status, 'not bytes');
+      return {
+        statusCode: status,
+        headers: type,
+        isBase64Encoded: true,
+        body: Buffer.from(body).toString('base64'),
+      };
+    }
+    if (typeof body !== 'string') throw new ContractViolation(route, status, 'not text');
+    return { statusCode: status, headers: type, body };
   }
+  const checked = content.safeParse(body);
+  if (!checked.success) throw new ContractViolation(route, status, zodProblems(checked.error).slice(0, 10));
   return {
-    statusCode: r.status,
-    headers: { ...JSON_HEADERS, ...r.headers },
-    body: r.body === undefined ? '' : JSON.stringify(r.body),
+    statusCode: status,
+    headers: { ...JSON_HEADERS, ...headers },
+    body: checked.data === undefined ? '' : JSON.stringify(checked.data),
   };
 }
 
@@ -197,14 +226,15 @@ function toResult(result: unknown): APIGatewayProxyStructuredResultV2 {
  * and zod parsing of each route's path parameters, query and body; then the route's handler. Deps are
  * built on the first call and reused; importing a handler has no side effects.
  */
-export function featureHandler<D>(
-  handlers: Partial<Record<RouteId, RouteHandler<D>>>,
+export function featureHandler<const T extends Record<string, Route>, D>(
+  routes: T,
+  handlers: { [K in keyof T]: RouteHandler<T[K], D> },
   deps: () => D | Promise<D>,
 ) {
   const byKey = new Map(
-    Object.entries(handlers).map(([id, fn]) => [
-      routeKey(routes[id as RouteId]),
-      { route: routes[id as RouteId] as Route, fn: fn as RouteHandler<D> },
+    Object.entries(routes).map(([id, route]) => [
+      routeKey(route),
+      { route, fn: handlers[id] as unknown as RouteHandler<Route, D> },
     ]),
   );
   let built: Promise<D> | undefined;
@@ -217,10 +247,10 @@ export function featureHandler<D>(
       if (!entry) throw new ValidationError(`no route ${event.routeKey}`);
       const { route, fn } = entry;
       const user = route.auth ? await authenticate(event) : { sub: 'anonymous' };
-      const request: Request = {
-        params: parsePart(route.params, event.pathParameters ?? {}, 'params') as Record<string, string>,
-        query: parsePart(route.query, event.queryStringParameters ?? {}, 'query') as Record<string, unknown>,
-        body: parsePart(route.body, parseBody(event), 'body'),
+      const request: RequestOf<Route> = {
+        params: parsePart(route.params, event.pathParameters ?? {}, 'params') as ParamsOf<Route>,
+        query: parsePart(route.query, event.queryStringParameters ?? {}, 'query') as QueryOf<Route>,
+        body: parsePart(route.body, parseBody(event), 'body') as BodyOf<Route>,
         user,
         path: event.rawPath,
         headers: event.headers ?? {},
@@ -231,6 +261,6 @@ export function featureHandler<D>(
           built = undefined; // try again on the next request
           throw error;
         });
-      return toResult(await fn(request, await built));
+      return toResult(route, await fn(request, await built));
     });
 }

@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+import type { DeploymentTarget } from '../agent-spec/schema.ts';
 import { formatUsd, type MicroUsd, tokenCost, toUsd } from '../core/money.ts';
 import { availableInRegion } from '../models/registry.ts';
 import type { Tier } from '../models/schema.ts';
@@ -19,7 +21,7 @@ const TIER_RANK: Record<Tier, number> = { small: 0, medium: 1, large: 2, frontie
  * The monthly cost of an AgentSpec (or its cost fields): every line item, totals, the free tier,
  * stated assumptions, and ranked advice on making it cheaper — each with its saving and trade-off.
  */
-export function estimateCost(input: unknown, ctx: CostContext): CostEstimate {
+export function estimateCost(input: z.input<typeof CostInput>, ctx: CostContext): CostEstimate {
   const parsed = parseCostInput(input);
   const raw = computeEstimate(parsed, ctx);
   const optimizations = advise(raw, ctx);
@@ -58,7 +60,7 @@ function advise(raw: RawEstimate, ctx: CostContext): Optimization[] {
       title: `Use ${sameClass.m.name} instead of ${model.name}`,
       savingUsd: toUsd(modelCost - sameClass.cost),
       tradeoff: `Same capability class (${sameClass.m.tier})${required.length ? ', with tool use' : ''}; answers differ by task, so evaluate it on your own prompts first.`,
-      apply: { model: sameClass.m.id },
+      patch: { model: sameClass.m.id },
     });
   }
   if (smaller && (!sameClass || smaller.m.id !== sameClass.m.id)) {
@@ -67,7 +69,7 @@ function advise(raw: RawEstimate, ctx: CostContext): Optimization[] {
       title: `Use the smaller ${smaller.m.name}`,
       savingUsd: toUsd(modelCost - smaller.cost),
       tradeoff: `A ${smaller.m.tier} model instead of a ${model.tier} one: cheaper and faster, but less capable on complex requests.`,
-      apply: { model: smaller.m.id },
+      patch: { model: smaller.m.id },
     });
   }
 
@@ -113,7 +115,7 @@ function advise(raw: RawEstimate, ctx: CostContext): Optimization[] {
         savingUsd: toUsd(saving(arm)),
         tradeoff:
           'Native dependencies must have ARM64 builds; the generated Dockerfiles and packages already do.',
-        apply: { 'deployment.architecture': 'arm64' },
+        patch: { deployment: { architecture: 'arm64' } },
       });
     }
   }
@@ -126,7 +128,7 @@ function advise(raw: RawEstimate, ctx: CostContext): Optimization[] {
         savingUsd: toUsd(saving(smaller)),
         tradeoff:
           'An agent mostly waits on the model, so duration rarely grows with less memory; Lambda also gives less CPU. Measure p95 duration after the change.',
-        apply: { 'deployment.memoryMb': 512 },
+        patch: { deployment: { memoryMb: 512 } },
       });
     }
   }
@@ -138,16 +140,18 @@ function advise(raw: RawEstimate, ctx: CostContext): Optimization[] {
           : rerun(raw, ctx, (i) => ({ ...i, deployment: { ...i.deployment, target } }));
       return [target, sumBy(run.items, 'compute')];
     }),
-  ) as Record<string, MicroUsd>;
+  ) as Record<DeploymentTarget, MicroUsd>;
   const crossover = lambdaFargateCrossover(raw, ctx);
-  const cheapestTarget = Object.entries(byTarget).sort(([, a], [, b]) => (a < b ? -1 : a > b ? 1 : 0))[0];
+  const cheapestTarget = (Object.entries(byTarget) as [DeploymentTarget, MicroUsd][]).sort(([, a], [, b]) =>
+    a < b ? -1 : a > b ? 1 : 0,
+  )[0];
   if (cheapestTarget && cheapestTarget[0] !== d.target && cheapestTarget[1] < computeCost) {
     list.push({
       id: 'deployment-target',
       title: `Deploy on ${cheapestTarget[0]} instead of ${d.target} at this volume`,
       savingUsd: toUsd(computeCost - cheapestTarget[1]),
       tradeoff: targetTradeoff(cheapestTarget[0]),
-      apply: { 'deployment.target': cheapestTarget[0] },
+      patch: { deployment: { target: cheapestTarget[0] } },
       details: {
         computeByTargetUsd: Object.fromEntries(Object.entries(byTarget).map(([t, c]) => [t, toUsd(c)])),
         ...(crossover ? { lambdaFargateCrossoverRequestsPerMonth: crossover } : {}),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Infrastructure } from '../agent-spec/infrastructure.ts';
-import { Deployment, Usage } from '../agent-spec/schema.ts';
+import { Deployment, DeploymentTarget, SpecPatch, Usage } from '../agent-spec/schema.ts';
 import { ValidationError } from '../core/errors.ts';
 import { type MicroUsd, priceCost, tokenCost, toUsd } from '../core/money.ts';
 import { zodProblems } from '../core/zod-problems.ts';
@@ -25,46 +25,67 @@ export const CostInput = z.object({
 });
 export type CostInput = z.infer<typeof CostInput>;
 
-export type CostCategory = 'model' | 'compute' | 'storageOther';
+export const CostCategory = z.enum(['model', 'compute', 'storageOther']);
+export type CostCategory = z.infer<typeof CostCategory>;
 
-export interface LineItem {
-  category: CostCategory;
-  service: string;
-  what: string;
-  quantity: number;
-  unit: string;
+export const LineItem = z.object({
+  category: CostCategory,
+  service: z.string(),
+  what: z.string(),
+  quantity: z.number(),
+  unit: z.string(),
   /** `usd` per `per` units, as the price list states it. */
-  unitPrice: { usd: number; per: number; unit: string };
-  costUsd: number;
+  unitPrice: z.object({ usd: z.number(), per: z.number(), unit: z.string() }),
+  costUsd: z.number(),
   /** Units not charged thanks to the free tier, and what they would have cost. */
-  freeTierUnits: number;
-  freeTierSavingsUsd: number;
-  priceId: string;
-}
+  freeTierUnits: z.number(),
+  freeTierSavingsUsd: z.number(),
+  priceId: z.string(),
+});
+export type LineItem = z.infer<typeof LineItem>;
 
-export interface Optimization {
-  id: string;
-  title: string;
+export const Optimization = z.object({
+  id: z.enum([
+    'cheaper-model',
+    'smaller-model',
+    'prompt-caching',
+    'batch-inference',
+    'arm64',
+    'lambda-memory',
+    'deployment-target',
+    'log-retention',
+    'trace-sampling',
+  ]),
+  title: z.string(),
   /** Monthly saving in USD if applied. */
-  savingUsd: number;
-  tradeoff: string;
-  /** How to apply it to the spec: fields to change. */
-  apply?: Record<string, unknown>;
-  details?: Record<string, unknown>;
-}
+  savingUsd: z.number(),
+  tradeoff: z.string(),
+  /** The change to the spec that applies it, when it is a change of the spec (caching and batch are code). */
+  patch: SpecPatch.optional(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+export type Optimization = z.infer<typeof Optimization>;
 
-export interface CostEstimate {
-  currency: 'USD';
-  region: string;
-  target: CostInput['deployment']['target'];
-  monthly: { model: number; compute: number; storageOther: number; total: number };
-  annual: number;
-  lineItems: LineItem[];
-  freeTierSavings: number;
-  assumptions: string[];
-  optimizations: Optimization[];
-  budget?: { monthlyUsd: number; overBudget: boolean; gapUsd: number; toMeetBudget: string[] };
-}
+export const CostEstimate = z.object({
+  currency: z.literal('USD'),
+  region: z.string(),
+  target: DeploymentTarget,
+  monthly: z.object({ model: z.number(), compute: z.number(), storageOther: z.number(), total: z.number() }),
+  annual: z.number(),
+  lineItems: z.array(LineItem),
+  freeTierSavings: z.number(),
+  assumptions: z.array(z.string()),
+  optimizations: z.array(Optimization),
+  budget: z
+    .object({
+      monthlyUsd: z.number(),
+      overBudget: z.boolean(),
+      gapUsd: z.number(),
+      toMeetBudget: z.array(z.string()),
+    })
+    .optional(),
+});
+export type CostEstimate = z.infer<typeof CostEstimate>;
 
 /** What a computed estimate holds before it is turned into USD numbers. */
 export interface RawEstimate {

@@ -1,27 +1,18 @@
 import { featureHandler, reply } from '../core/http.ts';
 import { platformDeps } from './deps.ts';
+import { generateRoutes } from './routes.ts';
 import { downloadGeneration, getGeneratedFile, getGeneration, startGeneration } from './service.ts';
 import { runTask } from './tasks.ts';
 
 export const handler = featureHandler(
+  generateRoutes,
   {
     generate: async ({ user, body }, deps) => reply(201, await startGeneration(deps, user.sub, body)),
-    getGeneration: ({ user, params }, deps) => getGeneration(deps, user.sub, params.id ?? ''),
-    getGeneratedFile: async ({ user, params }, deps) =>
-      reply(200, await getGeneratedFile(deps, user.sub, params.id ?? '', params.path ?? ''), {
-        'content-type': 'text/plain; charset=utf-8',
-      }),
+    getGeneration: ({ user, params }, deps) => getGeneration(deps, user.sub, params.id),
+    getGeneratedFile: ({ user, params }, deps) => getGeneratedFile(deps, user.sub, params.id, params.path),
     downloadGeneration: async ({ user, params }, deps) => {
-      const { name, zip } = await downloadGeneration(deps, user.sub, params.id ?? '');
-      return {
-        status: 200,
-        body: zip,
-        binary: true,
-        headers: {
-          'content-type': 'application/zip',
-          'content-disposition': `attachment; filename="${name}.zip"`,
-        },
-      };
+      const { name, zip } = await downloadGeneration(deps, user.sub, params.id);
+      return reply(200, zip, { 'content-disposition': `attachment; filename="${name}.zip"` });
     },
   },
   platformDeps,

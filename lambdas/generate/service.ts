@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import { NotFoundError, ValidationError } from '../core/errors.ts';
-import { parseOrThrow } from '../core/zod-problems.ts';
 import { assertValidSpec, type Registries } from '../registries/validate.ts';
 import { extractContext } from '../sessions/extract.ts';
 import type {
@@ -12,6 +10,7 @@ import type {
   SessionRepository,
 } from '../sessions/ports.ts';
 import { attachGeneration, getSession } from '../sessions/workflow.ts';
+import type { GenerateBody } from './model.ts';
 import type { GenerationRunner } from './runner.ts';
 
 export interface GenerationDeps {
@@ -24,20 +23,12 @@ export interface GenerationDeps {
   generateLimitPerHour: number;
 }
 
-export const GenerateBody = z
-  .object({ sessionId: z.string().min(1).optional(), spec: z.unknown().optional() })
-  .strict()
-  .refine((b) => (b.sessionId === undefined) !== (b.spec === undefined), {
-    message: 'give either sessionId or spec',
-  });
-
 /** Generates from a session (its extracted spec) or from a spec; a bad spec is refused before anything runs. */
 export async function startGeneration(
   deps: GenerationDeps,
   owner: string,
-  body: unknown,
+  input: GenerateBody,
 ): Promise<GenerationRecord> {
-  const input = parseOrThrow(GenerateBody, body, 'the generation request');
   let spec: unknown = input.spec;
   if (input.sessionId) {
     const session = await getSession(deps, owner, input.sessionId);

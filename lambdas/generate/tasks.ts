@@ -1,4 +1,4 @@
-import type { AgentSpecInput } from '../agent-spec/schema.ts';
+import type { AgentSpecInput, Language } from '../agent-spec/schema.ts';
 import { estimateCost } from '../cost/advise.ts';
 import type { PriceList } from '../cost/pricing.ts';
 import { assertValidSpec, type Registries } from '../registries/validate.ts';
@@ -37,7 +37,7 @@ interface RenderedState extends ValidatedState {
   rendered?: {
     project: {
       name: string;
-      language: string;
+      language: Language;
       files: string[];
       warnings: { path: string; message: string }[];
     };

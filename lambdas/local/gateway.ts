@@ -4,9 +4,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { extname, join, normalize } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { WebSocket, WebSocketServer } from 'ws';
+import { type Route, routeKey } from '../core/contract.ts';
 import { NotFoundError, ValidationError } from '../core/errors.ts';
 import { problem } from '../core/http.ts';
-import { type Feature, type Route, routeKey, routeList, STREAM_PATH } from '../core/routes.ts';
+import { type Feature, routeList, STREAM_PATH } from '../routes.ts';
 import type { WebSocketEvent } from '../testing/handler.ts';
 
 export type LambdaHandler = (
@@ -15,13 +16,13 @@ export type LambdaHandler = (
 ) => Promise<APIGatewayProxyStructuredResultV2>;
 
 interface CompiledRoute {
-  route: Route;
+  route: Route<Feature>;
   pattern: RegExp;
   names: string[];
   literals: number;
 }
 
-function compile(route: Route): CompiledRoute {
+function compile(route: Route<Feature>): CompiledRoute {
   const names: string[] = [];
   const source = route.path
     .split('/')

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { resetPlatformConfig } from '../core/config.ts';
-import type { Feature } from '../core/routes.ts';
+import type { Feature } from '../routes.ts';
 import { startEmulators } from './emulators.ts';
 import { createGateway, type LambdaHandler, type WebSocketLambda } from './gateway.ts';
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { toUsd } from '../core/money.ts';
 import { parseOrThrow } from '../core/zod-problems.ts';
 import type { ModelRegistry } from './registry.ts';
-import { Capability, type ModelInfo } from './schema.ts';
+import { Capability, ModelPricing, Provider, Tier } from './schema.ts';
 import { DEFAULT_WORKLOAD, describeWorkload, Workload, workloadCost } from './workload.ts';
 
 export const CompareRequest = z
@@ -17,29 +17,31 @@ export const CompareRequest = z
   .strict();
 export type CompareRequest = z.input<typeof CompareRequest>;
 
-export interface ComparedModel {
-  id: string;
-  name: string;
-  provider: ModelInfo['provider'];
-  vendor: string;
-  tier: ModelInfo['tier'];
-  pricing: ModelInfo['pricing'];
-  contextWindow: number;
-  maxOutputTokens: number;
-  capabilities: Record<Capability, boolean>;
-  monthlyCost: { inputUsd: number; outputUsd: number; totalUsd: number };
-}
+export const ComparedModel = z.object({
+  id: z.string(),
+  name: z.string(),
+  provider: Provider,
+  vendor: z.string(),
+  tier: Tier,
+  pricing: ModelPricing,
+  contextWindow: z.number(),
+  maxOutputTokens: z.number(),
+  capabilities: z.record(Capability, z.boolean()),
+  monthlyCost: z.object({ inputUsd: z.number(), outputUsd: z.number(), totalUsd: z.number() }),
+});
+export type ComparedModel = z.infer<typeof ComparedModel>;
 
-export interface Comparison {
-  models: ComparedModel[];
-  workload: Workload;
-  workloadDescription: string;
+export const Comparison = z.object({
+  models: z.array(ComparedModel),
+  workload: Workload,
+  workloadDescription: z.string(),
   /** Id of the model with the lowest monthly cost for the workload (first listed on a tie). */
-  cheapest: string;
-  largestContext: string;
+  cheapest: z.string(),
+  largestContext: z.string(),
   /** Capabilities that some but not all compared models have: where the choice matters. */
-  differences: Capability[];
-}
+  differences: z.array(Capability),
+});
+export type Comparison = z.infer<typeof Comparison>;
 
 /** Side-by-side comparison of 2–5 models, with the same workload priced on each. */
 export function compareModels(registry: ModelRegistry, input: CompareRequest): Comparison {

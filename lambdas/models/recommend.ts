@@ -3,7 +3,7 @@ import { AwsRegion } from '../core/aws-region.ts';
 import { formatUsd, type MicroUsd, toUsd } from '../core/money.ts';
 import { parseOrThrow } from '../core/zod-problems.ts';
 import { availableInRegion, type ModelRegistry } from './registry.ts';
-import { Capability, type ModelInfo, Provider, type Strength, type Tier } from './schema.ts';
+import { Capability, ModelInfo, Provider, Strength, type Tier } from './schema.ts';
 import { DEFAULT_WORKLOAD, describeWorkload, Workload, workloadCost } from './workload.ts';
 
 export const ModelNeed = z
@@ -22,24 +22,26 @@ export const ModelNeed = z
   .strict();
 export type ModelNeed = z.input<typeof ModelNeed>;
 
-export interface Recommendation {
-  model: ModelInfo;
+export const Recommendation = z.object({
+  model: ModelInfo,
   /** 0–100: fit to the use case (50), capability tier (25), cost (25). */
-  score: number;
+  score: z.number().min(0).max(100),
   /** Plain-language reasons, most important first. */
-  reasons: string[];
-  monthlyCostUsd: number;
-}
+  reasons: z.array(z.string()),
+  monthlyCostUsd: z.number().nonnegative(),
+});
+export type Recommendation = z.infer<typeof Recommendation>;
 
-export interface RecommendationResult {
-  recommendations: Recommendation[];
+export const RecommendationResult = z.object({
+  recommendations: z.array(Recommendation),
   /** What the ranking read from the use case. */
-  interpreted: { strengths: Strength[]; requiredCapabilities: Capability[] };
+  interpreted: z.object({ strengths: z.array(Strength), requiredCapabilities: z.array(Capability) }),
   /** Every default the ranking used, stated. */
-  assumptions: string[];
+  assumptions: z.array(z.string()),
   /** Why fewer models than asked for came back, when they did. */
-  notes: string[];
-}
+  notes: z.array(z.string()),
+});
+export type RecommendationResult = z.infer<typeof RecommendationResult>;
 
 interface Hint {
   pattern: RegExp;

@@ -1,25 +1,27 @@
-import type { AgentSpecInput } from '../agent-spec/schema.ts';
+import { z } from 'zod';
+import { AgentSpecDraft } from '../agent-spec/schema.ts';
 import { recommendModels } from '../models/recommend.ts';
 import { type Registries, validateSpec } from '../registries/validate.ts';
 import type { Session } from './model.ts';
 
 /** A field the spec still needs, with the question that gets it. */
-export interface MissingField {
-  field: string;
-  question: string;
-}
+export const MissingField = z.object({ field: z.string(), question: z.string() });
+export type MissingField = z.infer<typeof MissingField>;
 
-export interface ExtractedContext {
-  spec: AgentSpecInput;
+export const FieldSource = z.enum(['selection', 'answer', 'text', 'recommendation', 'default']);
+
+export const ExtractedContext = z.object({
+  spec: AgentSpecDraft,
   /** 0–100: how much of a generatable spec the session holds. */
-  completeness: number;
-  missing: MissingField[];
+  completeness: z.number().min(0).max(100),
+  missing: z.array(MissingField),
   /** Where each field came from: a selection, an answer, the conversation, or a default/recommendation. */
-  sources: Record<string, 'selection' | 'answer' | 'text' | 'recommendation' | 'default'>;
+  sources: z.record(z.string(), FieldSource),
   /** Problems that stop generation even though every field is present. */
-  problems: { path: string; message: string }[];
-  ready: boolean;
-}
+  problems: z.array(z.object({ path: z.string(), message: z.string() })),
+  ready: z.boolean(),
+});
+export type ExtractedContext = z.infer<typeof ExtractedContext>;
 
 interface Cue {
   pattern: RegExp;
@@ -169,7 +171,7 @@ export function extractContext(session: Session, registries: Registries): Extrac
     [useCase ? draftPrompt(name ?? 'the agent', useCase) : undefined, 'text'],
   ]);
 
-  const spec: AgentSpecInput = {
+  const spec: AgentSpecDraft = {
     name: name ?? '',
     ...(description ? { description } : {}),
     ...(language ? { language } : {}),
@@ -179,7 +181,14 @@ export function extractContext(session: Session, registries: Registries): Extrac
     toolConfig: selections.toolConfig ?? {},
     deployment: { ...(selections.deployment ?? {}), ...(target ? { target } : {}) },
     ...(requests
-      ? { usage: { requestsPerMonth: requests, avgInputTokens: 1000, avgOutputTokens: 300 } }
+      ? {
+          usage: {
+            requestsPerMonth: requests,
+            avgInputTokens: 1000,
+            avgOutputTokens: 300,
+            avgDurationSeconds: 3,
+          },
+        }
       : {}),
     ...(budgetUsd ? { budget: { monthlyUsd: budgetUsd } } : {}),
   };

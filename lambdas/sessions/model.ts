@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Deployment, Language } from '../agent-spec/schema.ts';
+import { SpecPatch } from '../agent-spec/schema.ts';
 
 /** The builder's workflow, in order. Going back is allowed; going forward checks each phase's conditions. */
 export const Phase = z.enum([
@@ -22,25 +22,12 @@ const AnswerValue = z.union([
 ]);
 export const Answers = z.record(z.string().max(100), AnswerValue);
 
-/** What the builder chose explicitly; these always win over what is extracted from text. */
-export const Selections = z
-  .object({
-    name: z.string().trim().min(1).max(200).optional(),
-    description: z.string().max(4000).optional(),
-    systemPrompt: z.string().min(1).max(200_000).optional(),
-    model: z.string().min(1).optional(),
-    tools: z.array(z.string().min(1)).max(40).optional(),
-    toolConfig: z
-      .record(
-        z.string(),
-        z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string())])),
-      )
-      .optional(),
-    language: Language.optional(),
-    deployment: Deployment.partial().optional(),
-  })
-  .strict();
-export type Selections = z.infer<typeof Selections>;
+/**
+ * What the builder chose explicitly; these always win over what is extracted from text. A change to
+ * them is a SpecPatch, the same shape every suggestion carries, so a suggestion is applied as is.
+ */
+export const Selections = SpecPatch;
+export type Selections = SpecPatch;
 
 export const Message = z.object({
   role: z.enum(['user', 'assistant']),
@@ -49,21 +36,22 @@ export const Message = z.object({
 });
 export type Message = z.infer<typeof Message>;
 
-export interface Session {
-  id: string;
-  owner: string;
-  title: string;
-  phase: Phase;
+export const Session = z.object({
+  id: z.string(),
+  owner: z.string(),
+  title: z.string(),
+  phase: Phase,
   /** Answers per phase, as the builder gave them. */
-  answers: Partial<Record<Phase, z.infer<typeof Answers>>>;
-  selections: Selections;
-  messages: Message[];
-  generationIds: string[];
+  answers: z.partialRecord(Phase, Answers),
+  selections: Selections,
+  messages: z.array(Message),
+  generationIds: z.array(z.string()),
   /** Incremented by every write; a write is accepted only against the version it read. */
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-}
+  version: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Session = z.infer<typeof Session>;
 
 export const CreateSessionBody = z
   .object({
@@ -72,6 +60,7 @@ export const CreateSessionBody = z
     selections: Selections.optional(),
   })
   .strict();
+export type CreateSessionBody = z.infer<typeof CreateSessionBody>;
 
 export const UpdateSessionBody = z
   .object({
@@ -86,11 +75,14 @@ export const UpdateSessionBody = z
     phase: Phase.optional(),
   })
   .strict();
+export type UpdateSessionBody = z.infer<typeof UpdateSessionBody>;
 
 export const AddMessageBody = z
   .object({ version: z.number().int().nonnegative(), text: z.string().trim().min(1).max(20_000) })
   .strict();
+export type AddMessageBody = z.infer<typeof AddMessageBody>;
 export const AdvanceBody = z.object({ version: z.number().int().nonnegative() }).strict();
+export type AdvanceBody = z.infer<typeof AdvanceBody>;
 
 /** The most messages a session keeps; older ones are dropped first. */
 export const MAX_MESSAGES = 200;

@@ -1,3 +1,4 @@
+import type { Language } from '../agent-spec/schema.ts';
 import type { Session } from './model.ts';
 
 /** Where sessions and generations live (DynamoDB in AWS, dynalite locally, a Map in tests). */
@@ -18,7 +19,7 @@ export interface GenerationRecord {
   reason?: string;
   specHash?: string;
   name?: string;
-  language?: string;
+  language?: Language;
   files?: string[];
   warnings?: { path: string; message: string }[];
   /** S3 prefix of the files and the zip (a cache hit shares its source's). */

@@ -1,17 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, NotFoundError, ValidationError } from '../core/errors.ts';
-import { parseOrThrow } from '../core/zod-problems.ts';
 import type { Registries } from '../registries/validate.ts';
 import { extractContext } from './extract.ts';
 import {
-  AddMessageBody,
-  AdvanceBody,
-  CreateSessionBody,
+  type AddMessageBody,
+  type AdvanceBody,
+  type CreateSessionBody,
   MAX_MESSAGES,
   PHASES,
   type Phase,
   type Session,
-  UpdateSessionBody,
+  type UpdateSessionBody,
 } from './model.ts';
 import type { SessionRepository } from './ports.ts';
 
@@ -30,8 +29,11 @@ export async function getSession(deps: SessionDeps, owner: string, id: string): 
   return session;
 }
 
-export async function createSession(deps: SessionDeps, owner: string, body: unknown): Promise<Session> {
-  const input = parseOrThrow(CreateSessionBody, body ?? {}, 'the new session');
+export async function createSession(
+  deps: SessionDeps,
+  owner: string,
+  input: CreateSessionBody,
+): Promise<Session> {
   const at = nowIso(deps);
   const session: Session = {
     id: randomUUID(),
@@ -72,9 +74,8 @@ export async function updateSession(
   deps: SessionDeps,
   owner: string,
   id: string,
-  body: unknown,
+  input: UpdateSessionBody,
 ): Promise<Session> {
-  const input = parseOrThrow(UpdateSessionBody, body, 'the session change');
   const session = await getSession(deps, owner, id);
   checkVersion(session, input.version);
   if (input.phase && PHASES.indexOf(input.phase) > PHASES.indexOf(session.phase)) {
@@ -103,9 +104,8 @@ export async function addMessage(
   deps: SessionDeps,
   owner: string,
   id: string,
-  body: unknown,
+  input: AddMessageBody,
 ): Promise<Session> {
-  const input = parseOrThrow(AddMessageBody, body, 'the message');
   const session = await getSession(deps, owner, id);
   checkVersion(session, input.version);
   return write(deps, session, (s) => {
@@ -152,9 +152,8 @@ export async function advanceSession(
   deps: SessionDeps,
   owner: string,
   id: string,
-  body: unknown,
+  input: AdvanceBody,
 ): Promise<AdvanceResult> {
-  const input = parseOrThrow(AdvanceBody, body, 'the advance request');
   const session = await getSession(deps, owner, id);
   checkVersion(session, input.version);
   const missing = exitConditions(session, deps.registries);

@@ -6,6 +6,7 @@ import { featureHandler, logger, reply, verifyToken } from '../core/http.ts';
 import { parseOrThrow } from '../core/zod-problems.ts';
 import { testDeps } from './deps.ts';
 import { StreamMessage } from './model.ts';
+import { testingRoutes } from './routes.ts';
 import {
   cancelRun,
   createRun,
@@ -19,25 +20,25 @@ import {
   testHistory,
 } from './service.ts';
 
-/** The `test` feature's HTTP routes. A build or run still going after the wait budget answers 202. */
+/** The `testing` feature's HTTP routes. A build or run still going after the wait budget answers 202. */
 export const handler = featureHandler(
+  testingRoutes,
   {
     buildTest: async ({ user, body }, deps) => {
       const { build, finished } = await startBuild(deps, user.sub, body);
       return reply(finished ? 201 : 202, build, { location: `/api/testing/builds/${build.id}` });
     },
-    getBuild: ({ user, params }, deps) => getBuild(deps, user.sub, params.id ?? ''),
+    getBuild: ({ user, params }, deps) => getBuild(deps, user.sub, params.id),
     runTest: async ({ user, body }, deps) => {
       const { run, finished } = await runTest(deps, user.sub, body);
       return reply(finished ? 201 : 202, run, { location: `/api/testing/runs/${run.id}` });
     },
-    getTestRun: ({ user, params }, deps) => getRun(deps, user.sub, params.id ?? ''),
+    getTestRun: ({ user, params }, deps) => getRun(deps, user.sub, params.id),
     rerunTest: async ({ user, params }, deps) => {
-      const { run, finished } = await rerunTest(deps, user.sub, params.id ?? '');
+      const { run, finished } = await rerunTest(deps, user.sub, params.id);
       return reply(finished ? 201 : 202, run, { location: `/api/testing/runs/${run.id}` });
     },
-    cancelTestRun: async ({ user, params }, deps) =>
-      reply(202, await cancelRun(deps, user.sub, params.id ?? '')),
+    cancelTestRun: async ({ user, params }, deps) => reply(202, await cancelRun(deps, user.sub, params.id)),
     testHistory: ({ user, query }, deps) => testHistory(deps, user.sub, query),
   },
   () => testDeps(),

@@ -1,53 +1,74 @@
 import { z } from 'zod';
-import { RunJob, RunLimits, type RunResult } from '../../runner/events.ts';
+import {
+  ModelInfo,
+  RunEvent,
+  RunJob,
+  RunLimits,
+  RunMetrics,
+  RunStatus,
+  ToolCallRecord,
+} from '../../runner/events.ts';
+import { Language } from '../agent-spec/schema.ts';
+import { Problem } from '../core/contract.ts';
 
 /** A build of a generation: its project installed and compiled by the runner. */
-export interface BuildRecord {
-  id: string;
-  owner: string;
-  generationId: string;
-  sessionId?: string;
-  name?: string;
-  language?: string;
-  status: 'BUILDING' | 'READY' | 'FAILED';
+export const Build = z.object({
+  id: z.string(),
+  generationId: z.string(),
+  sessionId: z.string().optional(),
+  name: z.string().optional(),
+  language: Language.optional(),
+  status: z.enum(['BUILDING', 'READY', 'FAILED']),
   /** Why it failed: the compiler's or package manager's own message. */
-  reason?: string;
-  logs?: string[];
-  installMs?: number;
-  buildMs?: number;
+  reason: z.string().optional(),
+  logs: z.array(z.string()).optional(),
+  installMs: z.number().optional(),
+  buildMs: z.number().optional(),
+  createdAt: z.string(),
+  finishedAt: z.string().optional(),
+});
+export type Build = z.infer<typeof Build>;
+
+/** A build as stored: also whose it is and the Fargate task that ran it. */
+export interface BuildRecord extends Build {
+  owner: string;
   taskArn?: string;
-  createdAt: string;
-  finishedAt?: string;
 }
 
 /** A test run: one input sent to a built agent, with everything that came back. */
-export interface TestRunRecord {
-  id: string;
-  owner: string;
-  buildId: string;
-  generationId: string;
-  sessionId?: string;
-  input: string;
+export const TestRun = z.object({
+  id: z.string(),
+  buildId: z.string(),
+  generationId: z.string(),
+  sessionId: z.string().optional(),
+  input: z.string(),
   /** RUNNING until the runner reports; then the run's own status. */
-  status: 'RUNNING' | RunResult['status'];
-  reason?: string;
-  /** The full streamed text; outputs over 32 KB are kept in S3 and read back with the record. */
-  output?: string;
-  outputKey?: string;
-  toolCalls?: RunResult['toolCalls'];
-  logs?: string[];
-  metrics?: RunResult['metrics'];
-  model?: RunResult['model'];
+  status: z.union([z.literal('RUNNING'), RunStatus]),
+  reason: z.string().optional(),
+  /** The full streamed text (outputs over 32 KB are kept in S3 and read back with the record). */
+  output: z.string().optional(),
+  toolCalls: z.array(ToolCallRecord).optional(),
+  logs: z.array(z.string()).optional(),
+  metrics: RunMetrics.optional(),
+  model: ModelInfo.optional(),
   /** The AgentCore runtime session id the invocation carried. */
-  runtimeSessionId?: string;
-  taskArn?: string;
+  runtimeSessionId: z.string().optional(),
   /** Deadline after which a run still RUNNING is reported as lost. */
-  expiresAt: string;
-  createdAt: string;
-  finishedAt?: string;
+  expiresAt: z.string(),
+  createdAt: z.string(),
+  finishedAt: z.string().optional(),
+});
+export type TestRun = z.infer<typeof TestRun>;
+
+/** A run as stored: also whose it is, where a long output is kept, and the task that ran it. */
+export interface TestRunRecord extends TestRun {
+  owner: string;
+  outputKey?: string;
+  taskArn?: string;
 }
 
 export const BuildBody = z.object({ generationId: z.string().min(1).max(100) }).strict();
+export type BuildBody = z.infer<typeof BuildBody>;
 
 /** Limits a builder may lower or raise within the platform's bounds. */
 const LimitsInput = RunLimits.partial().strict();
@@ -69,9 +90,11 @@ export const HistoryQuery = z
     generationId: z.string().min(1).max(100).optional(),
     limit: z.coerce.number().int().min(1).max(100).default(25),
   })
+  .strict()
   .refine((q) => (q.sessionId === undefined) !== (q.generationId === undefined), {
     message: 'give either sessionId or generationId',
   });
+export type HistoryQuery = z.infer<typeof HistoryQuery>;
 
 /** What a WebSocket client sends on `/ws/testing/stream`. */
 export const StreamMessage = z.discriminatedUnion('action', [
@@ -79,6 +102,24 @@ export const StreamMessage = z.discriminatedUnion('action', [
   z.object({ action: z.literal('cancel'), runId: z.string().min(1).max(100) }).strict(),
 ]);
 export type StreamMessage = z.infer<typeof StreamMessage>;
+
+/**
+ * What a WebSocket client receives: the platform's own notices (its run was accepted, is being
+ * cancelled, failed to start, or the message was refused) and every event the runner streams.
+ */
+export const StreamEvent = z.union([
+  z.object({
+    type: z.literal('accepted'),
+    runId: z.string(),
+    buildId: z.string(),
+    sessionId: z.string().optional(),
+  }),
+  z.object({ type: z.literal('cancelling'), runId: z.string() }),
+  z.object({ type: z.literal('run_failed'), runId: z.string(), reason: z.string() }),
+  z.object({ type: z.literal('error'), problem: Problem }),
+  RunEvent,
+]);
+export type StreamEvent = z.infer<typeof StreamEvent>;
 
 /** The task handed to the runner program: the job, and where its result and events go. */
 export interface RunnerTask {

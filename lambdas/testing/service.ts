@@ -1,17 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_LIMITS, RunLimits, type RunResult } from '../../runner/events.ts';
 import { ConflictError, NotFoundError } from '../core/errors.ts';
-import { parseOrThrow } from '../core/zod-problems.ts';
 import { getGeneration } from '../generate/service.ts';
 import type { ArtifactStore, GenerationRepository, RateLimiter } from '../sessions/ports.ts';
-import {
-  BuildBody,
-  type BuildRecord,
-  HistoryQuery,
-  RunBody,
-  type RunnerTask,
-  type TestRunRecord,
-} from './model.ts';
+import type { BuildBody, BuildRecord, HistoryQuery, RunBody, RunnerTask, TestRunRecord } from './model.ts';
 import type { ConnectionPoster, RunnerBackend, StartedRunner, TestRepository } from './ports.ts';
 
 export interface TestDeps {
@@ -58,9 +50,8 @@ async function waitFor(deps: TestDeps, done: Promise<void>): Promise<void> {
 export async function startBuild(
   deps: TestDeps,
   owner: string,
-  body: unknown,
+  input: BuildBody,
 ): Promise<{ build: BuildRecord; finished: boolean }> {
-  const input = parseOrThrow(BuildBody, body, 'the build request');
   const generation = await getGeneration(deps, owner, input.generationId);
   await deps.limiter.hit(owner, 'test', deps.limitPerHour);
   if (generation.status !== 'SUCCEEDED' || !generation.artifactPrefix) {
@@ -122,10 +113,9 @@ export async function getBuild(
 export async function createRun(
   deps: TestDeps,
   owner: string,
-  body: unknown,
+  input: RunBody,
   connectionId?: string,
 ): Promise<{ run: TestRunRecord; started: StartedRunner }> {
-  const input = parseOrThrow(RunBody, body, 'the test run request');
   const build = await getBuild(deps, owner, input.buildId);
   if (build.status === 'BUILDING')
     throw new ConflictError(
@@ -177,9 +167,9 @@ export async function createRun(
 export async function runTest(
   deps: TestDeps,
   owner: string,
-  body: unknown,
+  input: RunBody,
 ): Promise<{ run: TestRunRecord; finished: boolean }> {
-  const { run, started } = await createRun(deps, owner, body);
+  const { run, started } = await createRun(deps, owner, input);
   await waitFor(deps, started.done);
   const current = await getRun(deps, owner, run.id);
   return { run: current, finished: current.status !== 'RUNNING' };
@@ -231,9 +221,8 @@ async function withOutput(deps: Pick<TestDeps, 'store'>, run: TestRunRecord): Pr
 export async function testHistory(
   deps: Pick<TestDeps, 'tests' | 'store' | 'generations' | 'now'>,
   owner: string,
-  query: unknown,
+  q: HistoryQuery,
 ): Promise<{ runs: TestRunRecord[] }> {
-  const q = parseOrThrow(HistoryQuery, query, 'the history query');
   const history = q.sessionId ? { sessionId: q.sessionId } : { generationId: q.generationId ?? '' };
   const runs = (await deps.tests.listRuns(history, q.limit)).filter((r) => r.owner === owner);
   return { runs: await Promise.all(runs.map(async (r) => withOutput(deps, await reconcile(deps, r)))) };

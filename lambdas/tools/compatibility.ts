@@ -1,24 +1,36 @@
-import type { DeploymentTarget, Language } from '../agent-spec/schema.ts';
+import { z } from 'zod';
+import { DeploymentTarget, Fix, Language } from '../agent-spec/schema.ts';
 import { mergeDependencies } from './dependencies.ts';
 import type { ToolRegistry } from './registry.ts';
 import { type ToolInfo, toolLanguages } from './schema.ts';
 
-export interface CompatibilityProblem {
-  tool: string;
-  /** Machine-readable reason: `unsupported-platform`, `unsupported-language`, `conflict`, `dependency-conflict`, `limited-platform`, `deprecated`. */
-  code: string;
-  message: string;
+export const CompatibilityProblem = z.object({
+  tool: z.string(),
+  /** Machine-readable reason. */
+  code: z.enum([
+    'unsupported-platform',
+    'unsupported-language',
+    'conflict',
+    'dependency-conflict',
+    'limited-platform',
+    'deprecated',
+  ]),
+  message: z.string(),
   /** Registry tools that would work here instead. */
-  alternatives: string[];
-}
+  alternatives: z.array(z.string()),
+  /** Changes that solve it, each a patch to apply as is: a working alternative, another target, dropping a tool. */
+  fixes: z.array(Fix),
+});
+export type CompatibilityProblem = z.infer<typeof CompatibilityProblem>;
 
-export interface CompatibilityReport {
-  ok: boolean;
-  target: DeploymentTarget;
-  language?: Language;
-  errors: CompatibilityProblem[];
-  warnings: CompatibilityProblem[];
-}
+export const CompatibilityReport = z.object({
+  ok: z.boolean(),
+  target: DeploymentTarget,
+  language: Language.optional(),
+  errors: z.array(CompatibilityProblem),
+  warnings: z.array(CompatibilityProblem),
+});
+export type CompatibilityReport = z.infer<typeof CompatibilityReport>;
 
 /**
  * Checks a tool selection against a deployment target (and, when given, a language): tools the target
@@ -42,6 +54,21 @@ export function validateCompatibility(
       const alt = registry.find(id);
       return alt !== undefined && !selected.has(id) && worksHere(alt);
     });
+  const order = [...selected];
+  const replace = (tool: ToolInfo, alternatives: string[]): Fix[] =>
+    alternatives.map((alt) => ({
+      title: `Use ${registry.get(alt).name} instead of ${tool.name}`,
+      patch: { tools: order.map((id) => (id === tool.id ? alt : id)) },
+    }));
+  const drop = (tool: ToolInfo): Fix => ({
+    title: `Remove ${tool.name}`,
+    patch: { tools: order.filter((id) => id !== tool.id) },
+  });
+  // Targets on which every selected tool runs.
+  const otherTargets = (): Fix[] =>
+    DeploymentTarget.options
+      .filter((t) => t !== target && tools.every((each) => each.platforms[t].status !== 'unsupported'))
+      .map((t) => ({ title: `Deploy on ${t} instead of ${target}`, patch: { deployment: { target: t } } }));
 
   for (const tool of tools) {
     const support = tool.platforms[target];
@@ -51,6 +78,7 @@ export function validateCompatibility(
         code: 'unsupported-platform',
         message: `${tool.name} cannot run on ${target}: ${support.note ?? 'not supported'}`,
         alternatives: alternativesFor(tool),
+        fixes: [...replace(tool, alternativesFor(tool)), ...otherTargets(), drop(tool)],
       });
     } else if (support.status === 'limited') {
       warnings.push({
@@ -58,6 +86,7 @@ export function validateCompatibility(
         code: 'limited-platform',
         message: `${tool.name} on ${target}: ${support.note ?? ''}`,
         alternatives: [],
+        fixes: [],
       });
     }
     if (language) {
@@ -68,6 +97,13 @@ export function validateCompatibility(
           code: 'unsupported-language',
           message: `${tool.name} has no ${language} implementation (it supports ${toolLanguages(tool).join(', ')})`,
           alternatives: alternativesFor(tool),
+          fixes: [
+            ...replace(tool, alternativesFor(tool)),
+            ...Language.options
+              .filter((l) => l !== language && tools.every((each) => toolLanguages(each).includes(l)))
+              .map((l) => ({ title: `Generate the agent in ${l}`, patch: { language: l } })),
+            drop(tool),
+          ],
         });
       } else if (impl.deprecated) {
         warnings.push({
@@ -75,6 +111,7 @@ export function validateCompatibility(
           code: 'deprecated',
           message: `${tool.name}: ${impl.deprecated}`,
           alternatives: alternativesFor(tool),
+          fixes: replace(tool, alternativesFor(tool)),
         });
       }
     }
@@ -87,11 +124,12 @@ export function validateCompatibility(
       const pair = [tool.id, conflict.tool].sort().join('|');
       if (reported.has(pair)) continue;
       reported.add(pair);
-      const problem = {
+      const problem: CompatibilityProblem = {
         tool: tool.id,
         code: 'conflict',
         message: `${tool.id} and ${conflict.tool}: ${conflict.reason}`,
         alternatives: [],
+        fixes: [drop(registry.get(conflict.tool)), drop(tool)],
       };
       (conflict.severity === 'error' ? errors : warnings).push(problem);
     }
@@ -104,6 +142,7 @@ export function validateCompatibility(
         code: 'dependency-conflict',
         message: conflict.explanation,
         alternatives: [],
+        fixes: conflict.demands.map((d) => drop(registry.get(d.tool))),
       });
     }
   }

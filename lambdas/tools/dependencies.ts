@@ -1,33 +1,37 @@
-import type { Language } from '../agent-spec/schema.ts';
+import { z } from 'zod';
+import { Language } from '../agent-spec/schema.ts';
 import type { ToolRegistry } from './registry.ts';
 import type { ToolInfo } from './schema.ts';
 import { npmRanges, parsePipName, pipRanges } from './versions.ts';
 
-export interface ResolvedPackage {
+export const ResolvedPackage = z.object({
   /** Package name (pip names normalised per PEP 503). */
-  name: string;
+  name: z.string(),
   /** The range that satisfies every tool that needs the package. */
-  range: string;
+  range: z.string(),
   /** pip extras, merged across tools (`strands-agents-tools[mem0_memory]`). */
-  extras: string[];
-  requiredBy: string[];
-}
+  extras: z.array(z.string()),
+  requiredBy: z.array(z.string()),
+});
+export type ResolvedPackage = z.infer<typeof ResolvedPackage>;
 
-export interface VersionConflict {
-  name: string;
-  demands: { tool: string; range: string }[];
+export const VersionConflict = z.object({
+  name: z.string(),
+  demands: z.array(z.object({ tool: z.string(), range: z.string() })),
   /** Why no version satisfies them, and what to do. */
-  explanation: string;
-}
+  explanation: z.string(),
+});
+export type VersionConflict = z.infer<typeof VersionConflict>;
 
-export interface DependencySet {
-  language: Language;
-  ecosystem: 'npm' | 'pip';
-  packages: ResolvedPackage[];
-  conflicts: VersionConflict[];
+export const DependencySet = z.object({
+  language: Language,
+  ecosystem: z.enum(['npm', 'pip']),
+  packages: z.array(ResolvedPackage),
+  conflicts: z.array(VersionConflict),
   /** Requested tools that have no implementation in this language. */
-  unsupported: string[];
-}
+  unsupported: z.array(z.string()),
+});
+export type DependencySet = z.infer<typeof DependencySet>;
 
 /**
  * Merges the dependencies of the given tools for one language into one package set. Packages needed

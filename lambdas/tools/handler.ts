@@ -1,19 +1,14 @@
 import { featureHandler } from '../core/http.ts';
-import { parseOrThrow } from '../core/zod-problems.ts';
 import { validateCompatibility } from './compatibility.ts';
 import { resolveDependencies } from './dependencies.ts';
 import { loadToolRegistry } from './load.ts';
-import { ToolFilter } from './registry.ts';
+import { toolRoutes } from './routes.ts';
 
 export const handler = featureHandler(
+  toolRoutes,
   {
-    listTools: ({ query }, { tools }) => tools.filter(parseOrThrow(ToolFilter, query, 'the tool filter')),
-    resolveTools: ({ body }, { tools }) => {
-      const { ids, language, platform } = body as {
-        ids: string[];
-        language: 'typescript' | 'python';
-        platform?: 'agentcore' | 'ecs-fargate' | 'lambda';
-      };
+    listTools: ({ query }, { tools }) => tools.filter(query),
+    resolveTools: ({ body: { ids, language, platform } }, { tools }) => {
       const dependencies = resolveDependencies(tools, ids, language);
       const compatibility = platform ? validateCompatibility(tools, ids, platform, language) : undefined;
       const ok =

@@ -2,7 +2,7 @@ import { App, Aspects, type Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { routeList } from '../../lambdas/core/routes.ts';
+import { routeList } from '../../lambdas/routes.ts';
 import { PlatformStack } from '../../lib/platform-stack.ts';
 
 let template: Template;
@@ -34,8 +34,8 @@ describe('PlatformStack', () => {
         resource as { Properties: { RouteKey: string; AuthorizationType?: string } }
       ).Properties;
       if (RouteKey.startsWith('$')) continue;
-      const publicRoute = RouteKey === 'GET /api/health' || RouteKey === 'GET /api/openapi.json';
-      expect(AuthorizationType ?? 'NONE', RouteKey).toBe(publicRoute ? 'NONE' : 'JWT');
+      const route = routeList.find((r) => `${r.method} ${r.path}` === RouteKey);
+      expect(AuthorizationType ?? 'NONE', RouteKey).toBe(route?.auth === false ? 'NONE' : 'JWT');
     }
     template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../lambdas/core/errors.ts';
 import { estimateCost } from '../../lambdas/cost/advise.ts';
+import { parseCostInput } from '../../lambdas/cost/estimate.ts';
 import { loadPriceList, PriceList } from '../../lambdas/cost/pricing.ts';
 import { loadModelRegistry } from '../../lambdas/models/load.ts';
 import { ModelRegistry } from '../../lambdas/models/registry.ts';
@@ -309,7 +310,13 @@ describe('estimateCost: edge cases and bad input', () => {
 
   it('accepts a whole AgentSpec, ignoring the fields it does not need', () => {
     const e = estimateCost(
-      { ...base, name: 'Agent', systemPrompt: 'hi', tools: ['calculator'], deployment: { target: 'lambda' } },
+      parseCostInput({
+        ...base,
+        name: 'Agent',
+        systemPrompt: 'hi',
+        tools: ['calculator'],
+        deployment: { target: 'lambda' },
+      }),
       ctx,
     );
     expect(e.monthly.model).toBe(2500);
@@ -318,7 +325,7 @@ describe('estimateCost: edge cases and bad input', () => {
   it('names the field of a negative volume, an unknown model and a misspelt block', () => {
     const problems = (input: unknown) => {
       try {
-        estimateCost(input, ctx);
+        estimateCost(parseCostInput(input), ctx);
       } catch (error) {
         return (error as ValidationError).errors.map((e) => e.path);
       }
@@ -353,7 +360,7 @@ describe('optimisation advice', () => {
     const e = estimateCost({ ...base, tools: ['calculator'], deployment: { target: 'lambda' } }, ctx);
     const same = e.optimizations.find((o) => o.id === 'cheaper-model');
     // Same Class: 1e9 × $0.5/1M + 3e8 × $2/1M = $500 + $600 = $1,100 → saves $2,500 - $1,100 = $1,400
-    expect(same).toMatchObject({ savingUsd: 1400, apply: { model: 'test.same-class-v1:0' } });
+    expect(same).toMatchObject({ savingUsd: 1400, patch: { model: 'test.same-class-v1:0' } });
     // Small: $100 + $120 = $220 → saves $2,280
     expect(e.optimizations.find((o) => o.id === 'smaller-model')).toMatchObject({ savingUsd: 2280 });
     expect(e.optimizations.map((o) => o.savingUsd)).toEqual(
@@ -387,7 +394,7 @@ describe('optimisation advice', () => {
       ctx,
     );
     const move = e.optimizations.find((o) => o.id === 'deployment-target');
-    expect(move?.apply).toEqual({ 'deployment.target': 'lambda' });
+    expect(move?.patch).toEqual({ deployment: { target: 'lambda' } });
     // Fargate 0.25 vCPU / 1 GB ARM all month: $5.90935 + $2.5988 = $8.50815; Lambda per request on Arm:
     // $0.20/1M + 3 GB-s × $0.0000133334 = $0.0000402002 → crossover 8.50815 / 0.0000402002 = 211,644.47 requests
     expect(move?.details?.lambdaFargateCrossoverRequestsPerMonth).toBe(211_644);

@@ -1,9 +1,8 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { NotFoundError } from '../../lambdas/core/errors.ts';
-import { featureHandler } from '../../lambdas/core/http.ts';
-import { openApiDocument } from '../../lambdas/core/openapi.ts';
-import { routeList } from '../../lambdas/core/routes.ts';
+import { featureHandler, reply } from '../../lambdas/core/http.ts';
+import { testRoutes } from '../types/handler-types.ts';
 
 const context = {
   awsRequestId: 'req',
@@ -28,29 +27,66 @@ const event = (
 
 describe('featureHandler (the middleware every Lambda runs)', () => {
   const handler = featureHandler(
+    testRoutes,
     {
-      getModel: ({ params, user }) => {
+      getThing: ({ params, user }) => {
         if (params.id === 'boom') throw new Error('database password is hunter2');
-        if (params.id === 'missing') throw new NotFoundError('no model missing');
-        return { id: params.id, user: user.sub };
+        if (params.id === 'missing') throw new NotFoundError('no thing missing');
+        // An internal field is stripped by the response schema; a wrong shape is a contract violation.
+        if (params.id === 'drift')
+          return { id: 7, user: user.sub } as unknown as { id: string; user: string };
+        return { id: params.id, user: user.sub, owner: 'internal' };
       },
-      compareModels: ({ body }) => body,
+      createThing: ({ body, user }) => reply(201, { id: body.id, user: user.sub }),
+      thingZip: () => reply(200, new Uint8Array([80, 75, 3, 4]), { 'content-disposition': 'attachment' }),
     },
     () => ({}),
   );
 
-  it('answers with JSON, the caller identified from the JWT claims', async () => {
+  it('answers with JSON shaped by the route: fields outside the schema are stripped', async () => {
     const result = await handler(
-      event('GET /api/models/{id}', '/api/models/x', { pathParameters: { id: 'x' } }),
+      event('GET /api/things/{id}', '/api/things/x', { pathParameters: { id: 'x' } }),
       context,
     );
     expect(result.statusCode).toBe(200);
+    expect(result.headers?.['content-type']).toContain('application/json');
     expect(JSON.parse(result.body ?? '')).toEqual({ id: 'x', user: 'alice' });
+  });
+
+  it('passes the parsed body and answers with the status the handler replies with', async () => {
+    const result = await handler(
+      event('POST /api/things', '/api/things', { body: JSON.stringify({ id: 'new' }) }),
+      context,
+    );
+    expect(result.statusCode).toBe(201);
+    expect(JSON.parse(result.body ?? '')).toEqual({ id: 'new', user: 'alice' });
+  });
+
+  it('sends binary content base64-encoded with its media type', async () => {
+    const result = await handler(
+      event('GET /api/things/{id}/zip', '/api/things/x/zip', { pathParameters: { id: 'x' } }),
+      context,
+    );
+    expect(result).toMatchObject({ statusCode: 200, isBase64Encoded: true });
+    expect(result.headers).toMatchObject({
+      'content-type': 'application/zip',
+      'content-disposition': 'attachment',
+    });
+    expect([...Buffer.from(result.body ?? '', 'base64')]).toEqual([80, 75, 3, 4]);
+  });
+
+  it('answers a response outside its contract with a 500 that says nothing of it', async () => {
+    const result = await handler(
+      event('GET /api/things/{id}', '/api/things/drift', { pathParameters: { id: 'drift' } }),
+      context,
+    );
+    expect(result.statusCode).toBe(500);
+    expect(JSON.parse(result.body ?? '')).toMatchObject({ type: 'internal-error' });
   });
 
   it('turns typed errors into problem+json with their status', async () => {
     const result = await handler(
-      event('GET /api/models/{id}', '/api/models/missing', { pathParameters: { id: 'missing' } }),
+      event('GET /api/things/{id}', '/api/things/missing', { pathParameters: { id: 'missing' } }),
       context,
     );
     expect(result.statusCode).toBe(404);
@@ -58,14 +94,14 @@ describe('featureHandler (the middleware every Lambda runs)', () => {
     expect(JSON.parse(result.body ?? '')).toMatchObject({
       type: 'not-found',
       status: 404,
-      instance: '/api/models/missing',
+      instance: '/api/things/missing',
       traceId: 'trace-1',
     });
   });
 
   it('never puts internals in a 500', async () => {
     const result = await handler(
-      event('GET /api/models/{id}', '/api/models/boom', { pathParameters: { id: 'boom' } }),
+      event('GET /api/things/{id}', '/api/things/boom', { pathParameters: { id: 'boom' } }),
       context,
     );
     expect(result.statusCode).toBe(500);
@@ -73,38 +109,28 @@ describe('featureHandler (the middleware every Lambda runs)', () => {
     expect(JSON.parse(result.body ?? '')).toMatchObject({ type: 'internal-error', traceId: 'trace-1' });
   });
 
-  it('rejects a request without a user, and malformed JSON, with 4xx problems', async () => {
+  it('rejects a request without a user, malformed JSON and a body outside its schema with 4xx problems', async () => {
     const anonymous = await handler(
-      event('GET /api/models/{id}', '/api/models/x', {
+      event('GET /api/things/{id}', '/api/things/x', {
         pathParameters: { id: 'x' },
         requestContext: {} as never,
       }),
       context,
     );
     expect(anonymous.statusCode).toBe(401);
-    const malformed = await handler(
-      event('POST /api/models/compare', '/api/models/compare', { body: '{oops' }),
-      context,
-    );
+    const malformed = await handler(event('POST /api/things', '/api/things', { body: '{oops' }), context);
     expect(malformed.statusCode).toBe(400);
     expect(JSON.parse(malformed.body ?? '')).toMatchObject({
       type: 'validation-error',
       errors: [{ path: 'body' }],
     });
-  });
-});
-
-describe('openApiDocument', () => {
-  it('documents every route with its parameters and problem responses', () => {
-    const doc = openApiDocument() as {
-      openapi: string;
-      paths: Record<string, Record<string, { operationId: string; parameters: { name: string }[] }>>;
-    };
-    expect(doc.openapi).toBe('3.1.0');
-    const operations = Object.values(doc.paths).flatMap((p) => Object.values(p).map((o) => o.operationId));
-    expect(operations.sort()).toEqual(routeList.map((r) => r.id).sort());
-    expect(doc.paths['/api/models']?.get?.parameters.map((p) => p.name)).toEqual(
-      expect.arrayContaining(['provider', 'capability', 'maxInputPrice']),
+    const unknownField = await handler(
+      event('POST /api/things', '/api/things', { body: JSON.stringify({ id: 'a', colour: 'red' }) }),
+      context,
     );
+    expect(unknownField.statusCode).toBe(400);
+    expect(JSON.parse(unknownField.body ?? '').errors).toEqual([
+      { path: 'body.colour', message: 'unknown field; check its spelling' },
+    ]);
   });
 });

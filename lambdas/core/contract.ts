@@ -1,0 +1,162 @@
+import { z } from 'zod';
+
+/**
+ * The shape of a route: the one contract the handler, the gateways (API Gateway from CDK, the local
+ * gateway), the OpenAPI document, the integration tests and the web app's types are all derived from.
+ * Plain zod, no runtime dependencies: the web app type-imports from here.
+ */
+
+/** `application/problem+json`, the body of every error response (DESIGN.md, "Errors"). */
+export const Problem = z.object({
+  type: z.string().describe('machine-readable problem type, e.g. validation-error; switch on this'),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string().describe('what went wrong and what to do'),
+  instance: z.string().optional(),
+  errors: z
+    .array(z.object({ path: z.string(), message: z.string() }))
+    .optional()
+    .describe('every problem with the input, located by path'),
+  traceId: z.string().optional(),
+});
+export type Problem = z.infer<typeof Problem>;
+
+/** A response that is not JSON: its media type, and whether the bytes are binary (sent base64 by API Gateway). */
+export interface RawContent<B extends boolean = boolean> {
+  readonly kind: 'raw';
+  readonly mediaType: string;
+  readonly binary: B;
+  readonly description: string;
+}
+
+/** A text response (a generated file, an HTML page): the handler gives a string. */
+export const textContent = (mediaType: string, description: string): RawContent<false> => ({
+  kind: 'raw',
+  mediaType,
+  binary: false,
+  description,
+});
+
+/** A binary response (a zip, a compressed script): the handler gives bytes. */
+export const binaryContent = (mediaType: string, description: string): RawContent<true> => ({
+  kind: 'raw',
+  mediaType,
+  binary: true,
+  description,
+});
+
+/** What a route answers with one status: a JSON body's schema, or raw content. */
+export type ResponseContent = z.ZodType | RawContent;
+
+/** Error statuses a route declares beyond the ones every route gets (see {@link errorStatuses}). */
+export type ErrorStatus = 403 | 404 | 405 | 409 | 413 | 502 | 503;
+
+export interface RouteSpec {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** API Gateway syntax: `{id}` one segment, `{path+}` the rest. */
+  path: string;
+  /** A signed-in user is required. */
+  auth: boolean;
+  summary: string;
+  description?: string;
+  params?: z.ZodObject;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  /** The success responses, by status. */
+  responses: Readonly<Record<number, ResponseContent>>;
+  /** The problem statuses this route can answer besides 400/401/429/500 (added from the route's shape). */
+  errors?: readonly ErrorStatus[];
+  /** A per-user rate limit applies (429 with Retry-After). */
+  rateLimited?: boolean;
+}
+
+/** A route with its id and owning feature (one Lambda per feature). */
+export type Route<F extends string = string, Id extends string = string> = RouteSpec & {
+  id: Id;
+  feature: F;
+};
+
+/**
+ * A feature's routes: each gets its key as `id` and the feature's name, keeping every literal type
+ * so handlers, clients and the OpenAPI document see the exact shapes.
+ */
+export function defineRoutes<const F extends string, const T extends Record<string, RouteSpec>>(
+  feature: F,
+  routes: T,
+): { [K in keyof T & string]: T[K] & { id: K; feature: F } } {
+  return Object.fromEntries(Object.entries(routes).map(([id, route]) => [id, { ...route, id, feature }])) as {
+    [K in keyof T & string]: T[K] & { id: K; feature: F };
+  };
+}
+
+/** Every problem status a route can answer: what its shape implies, then what it declares. */
+export function errorStatuses(route: RouteSpec): number[] {
+  const statuses = new Set<number>();
+  if (route.params || route.query || route.body) statuses.add(400);
+  if (route.auth) statuses.add(401);
+  for (const status of route.errors ?? []) statuses.add(status);
+  if (route.rateLimited) statuses.add(429);
+  statuses.add(500);
+  return [...statuses].sort((a, b) => a - b);
+}
+
+/** The API Gateway route key of a route: `GET /api/models/{id}`. */
+export const routeKey = (route: Pick<RouteSpec, 'method' | 'path'>) => `${route.method} ${route.path}`;
+
+type Schema<T> = T extends z.ZodType ? T : never;
+
+/** The parsed path parameters a handler receives. */
+export type ParamsOf<R extends RouteSpec> = R['params'] extends z.ZodType
+  ? z.output<R['params']>
+  : Record<string, never>;
+/** The parsed query a handler receives. */
+export type QueryOf<R extends RouteSpec> = R['query'] extends z.ZodType
+  ? z.output<R['query']>
+  : Record<string, never>;
+/** The parsed body a handler receives. */
+export type BodyOf<R extends RouteSpec> = R['body'] extends z.ZodType ? z.output<R['body']> : undefined;
+/** What a client sends as the body (before defaults and transforms). */
+export type BodyInputOf<R extends RouteSpec> = R['body'] extends z.ZodType ? z.input<R['body']> : undefined;
+/** What a client sends as the query. */
+export type QueryInputOf<R extends RouteSpec> = R['query'] extends z.ZodType
+  ? z.input<R['query']>
+  : Record<string, never>;
+
+type JsonStatuses<R extends RouteSpec> = {
+  [S in keyof R['responses'] & number]: R['responses'][S] extends z.ZodType ? S : never;
+}[keyof R['responses'] & number];
+
+/** The JSON body a client receives with status `S` (the first success status by default). */
+export type ResponseOf<R extends RouteSpec, S extends JsonStatuses<R> = JsonStatuses<R>> = z.output<
+  Schema<R['responses'][S]>
+>;
+
+/** The JSON body a handler may give for status `S`. */
+export type ResponseInputOf<
+  R extends RouteSpec,
+  S extends keyof R['responses'] & number,
+> = R['responses'][S] extends z.ZodType
+  ? z.input<R['responses'][S]>
+  : R['responses'][S] extends RawContent
+    ? R['responses'][S]['binary'] extends true
+      ? Uint8Array
+      : string
+    : never;
+
+/** A query parameter holding a comma-separated list (`?capability=tools,vision`), each item checked. */
+export const csvList = <T extends z.ZodType<unknown, string>>(item: T) =>
+  z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(item));
+
+/** A numeric query parameter (query strings carry text). */
+export const queryNumber = () => z.coerce.number<string>();
+
+/** The `{id}` path parameter most routes take. */
+export const IdParams = z.object({ id: z.string().min(1).max(100) });

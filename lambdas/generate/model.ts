@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { Language } from '../agent-spec/schema.ts';
+
+/** Generate from a session (its extracted spec) or from an AgentSpec; exactly one of the two. */
+export const GenerateBody = z
+  .object({
+    sessionId: z.string().min(1).max(100).optional(),
+    /** An AgentSpec (see `spec-schema`); validated against the registries before anything runs. */
+    spec: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict()
+  .refine((b) => (b.sessionId === undefined) !== (b.spec === undefined), {
+    message: 'give either sessionId or spec',
+  });
+export type GenerateBody = z.infer<typeof GenerateBody>;
+
+/** A generation as the API shows it: its outcome, its files and its estimated cost. */
+export const Generation = z.object({
+  id: z.string(),
+  sessionId: z.string().optional(),
+  status: z.enum(['SUCCEEDED', 'FAILED']),
+  /** Why it failed, in words a builder can act on. */
+  reason: z.string().optional(),
+  name: z.string().optional(),
+  language: Language.optional(),
+  /** Paths of the generated files, for `GET /api/code-generation/{id}/files/{path}`. */
+  files: z.array(z.string()).optional(),
+  warnings: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  zipBytes: z.number().int().nonnegative().optional(),
+  cost: z.object({ monthlyUsd: z.number(), annualUsd: z.number() }).optional(),
+  /** The same spec was generated before with these templates: its files are shared. */
+  cached: z.boolean().optional(),
+  createdAt: z.string(),
+});
+export type Generation = z.infer<typeof Generation>;

@@ -1,0 +1,45 @@
+import { binaryContent, defineRoutes, IdParams, textContent } from '../core/contract.ts';
+import { GenerateBody, Generation } from './model.ts';
+
+/** The generate feature: an AgentSpec (or a session's) → a complete project, its files and its zip. */
+export const generateRoutes = defineRoutes('generate', {
+  generate: {
+    method: 'POST',
+    path: '/api/code-generation/generate',
+    auth: true,
+    summary: 'Generate a project from a session or a spec',
+    description:
+      'A spec that is not valid is refused with every problem listed by path; a failed generation is recorded with its reason.',
+    body: GenerateBody,
+    responses: { 201: Generation },
+    errors: [404],
+    rateLimited: true,
+  },
+  getGeneration: {
+    method: 'GET',
+    path: '/api/code-generation/{id}',
+    auth: true,
+    summary: 'A generation and its files',
+    params: IdParams,
+    responses: { 200: Generation },
+    errors: [404],
+  },
+  getGeneratedFile: {
+    method: 'GET',
+    path: '/api/code-generation/{id}/files/{path+}',
+    auth: true,
+    summary: 'One generated file',
+    params: IdParams.extend({ path: IdParams.shape.id.max(500) }),
+    responses: { 200: textContent('text/plain; charset=utf-8', 'the file, as text') },
+    errors: [404],
+  },
+  downloadGeneration: {
+    method: 'GET',
+    path: '/api/code-generation/{id}/download',
+    auth: true,
+    summary: 'The project as a zip',
+    params: IdParams,
+    responses: { 200: binaryContent('application/zip', 'the project, with execute bits kept') },
+    errors: [404],
+  },
+});

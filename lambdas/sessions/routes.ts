@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { defineRoutes, IdParams } from '../core/contract.ts';
+import { Generation } from '../generate/model.ts';
+import { ExtractedContext } from './extract.ts';
+import { AddMessageBody, AdvanceBody, CreateSessionBody, Session, UpdateSessionBody } from './model.ts';
+
+/** The sessions feature: the builder's workflow, its conversation, and the AgentSpec drawn from it. */
+export const sessionRoutes = defineRoutes('sessions', {
+  createSession: {
+    method: 'POST',
+    path: '/api/sessions',
+    auth: true,
+    summary: 'Start a session',
+    body: CreateSessionBody.optional(),
+    responses: { 201: Session },
+  },
+  listSessions: {
+    method: 'GET',
+    path: '/api/sessions',
+    auth: true,
+    summary: "The caller's sessions, newest first",
+    responses: { 200: z.object({ sessions: z.array(Session) }) },
+  },
+  getSession: {
+    method: 'GET',
+    path: '/api/sessions/{id}',
+    auth: true,
+    summary: 'One session',
+    params: IdParams,
+    responses: { 200: Session },
+    errors: [404],
+  },
+  updateSession: {
+    method: 'PATCH',
+    path: '/api/sessions/{id}',
+    auth: true,
+    summary: 'Change answers, selections or phase',
+    description:
+      '`selections` is a SpecPatch: the fields it names replace the current ones (deployment fields one by one). A change based on an older `version` is refused with 409.',
+    params: IdParams,
+    body: UpdateSessionBody,
+    responses: { 200: Session },
+    errors: [404, 409],
+  },
+  addMessage: {
+    method: 'POST',
+    path: '/api/sessions/{id}/messages',
+    auth: true,
+    summary: 'Add a message to the conversation',
+    params: IdParams,
+    body: AddMessageBody,
+    responses: { 200: Session },
+    errors: [404, 409],
+  },
+  advanceSession: {
+    method: 'POST',
+    path: '/api/sessions/{id}/advance',
+    auth: true,
+    summary: 'Move to the next phase when its conditions are met',
+    description: 'Leaving IMPLEMENTATION starts generation; its outcome comes back as `generation`.',
+    params: IdParams,
+    body: AdvanceBody,
+    responses: { 200: z.object({ session: Session, generation: Generation.optional() }) },
+    errors: [404, 409],
+    rateLimited: true,
+  },
+  sessionContext: {
+    method: 'GET',
+    path: '/api/sessions/{id}/context',
+    auth: true,
+    summary: 'The AgentSpec extracted from the session',
+    params: IdParams,
+    responses: { 200: ExtractedContext },
+    errors: [404],
+  },
+});
