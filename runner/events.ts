@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Problem } from '../lambdas/core/contract.ts';
 
 /**
  * The test-run contract shared by the harness, the platform's `test` feature, the WebSocket stream
@@ -147,3 +148,21 @@ export type RunEventBody = RunEvent extends infer E
     ? Omit<E, 'runId' | 'seq' | 'atMs' | 'model'>
     : never
   : never;
+
+/**
+ * What a WebSocket client receives: the platform's own notices (its run was accepted, is being
+ * cancelled, failed to start, or the message was refused) and every event the runner streams.
+ */
+export const StreamEvent = z.union([
+  z.object({
+    type: z.literal('accepted'),
+    runId: z.string(),
+    buildId: z.string(),
+    sessionId: z.string().optional(),
+  }),
+  z.object({ type: z.literal('cancelling'), runId: z.string() }),
+  z.object({ type: z.literal('run_failed'), runId: z.string(), reason: z.string() }),
+  z.object({ type: z.literal('error'), problem: Problem }),
+  RunEvent,
+]);
+export type StreamEvent = z.infer<typeof StreamEvent>;

@@ -1,20 +1,6 @@
 import { createApi, type FetchBaseQueryError, fetchBaseQuery } from '@reduxjs/toolkit/query/react';
 import { appConfig, authToken, setAuthToken } from './config.ts';
-import type {
-  Build,
-  Comparison,
-  CostEstimate,
-  Generation,
-  Model,
-  Problem,
-  Recommendation,
-  ResolvedTools,
-  Selections,
-  Session,
-  SessionContext,
-  TestRun,
-  Tool,
-} from './types.ts';
+import type { Answer, BodyOf, Problem, QueryOf, Session } from './types.ts';
 
 /**
  * A session write answers with the new session: it is stored in the cache at once, so the next
@@ -55,34 +41,24 @@ export const api = createApi({
   },
   tagTypes: ['Session', 'Sessions', 'Context', 'History', 'Build'],
   endpoints: (build) => ({
-    listSessions: build.query<{ sessions: Session[] }, void>({
+    listSessions: build.query<Answer<'listSessions'>, void>({
       query: () => 'api/sessions',
       providesTags: ['Sessions'],
     }),
-    createSession: build.mutation<Session, { title?: string; answers?: Record<string, string> }>({
+    createSession: build.mutation<Answer<'createSession'>, BodyOf<'createSession'>>({
       query: (body) => ({ url: 'api/sessions', method: 'POST', body }),
       invalidatesTags: ['Sessions'],
     }),
-    getSession: build.query<Session, string>({
+    getSession: build.query<Answer<'getSession'>, string>({
       query: (id) => `api/sessions/${encodeURIComponent(id)}`,
       providesTags: (_r, _e, id) => [{ type: 'Session', id }],
     }),
-    updateSession: build.mutation<
-      Session,
-      {
-        id: string;
-        version: number;
-        title?: string;
-        answers?: Record<string, string | number | boolean | string[]>;
-        selections?: Selections;
-        phase?: string;
-      }
-    >({
+    updateSession: build.mutation<Answer<'updateSession'>, { id: string } & BodyOf<'updateSession'>>({
       query: ({ id, ...body }) => ({ url: `api/sessions/${encodeURIComponent(id)}`, method: 'PATCH', body }),
       onQueryStarted: keepSession((session: Session) => session),
       invalidatesTags: (_r, _e, { id }) => [{ type: 'Context', id }, 'Sessions'],
     }),
-    addMessage: build.mutation<Session, { id: string; version: number; text: string }>({
+    addMessage: build.mutation<Answer<'addMessage'>, { id: string } & BodyOf<'addMessage'>>({
       query: ({ id, ...body }) => ({
         url: `api/sessions/${encodeURIComponent(id)}/messages`,
         method: 'POST',
@@ -91,49 +67,40 @@ export const api = createApi({
       onQueryStarted: keepSession((session: Session) => session),
       invalidatesTags: (_r, _e, { id }) => [{ type: 'Context', id }],
     }),
-    advanceSession: build.mutation<
-      { session: Session; generation?: Generation },
-      { id: string; version: number }
-    >({
+    advanceSession: build.mutation<Answer<'advanceSession'>, { id: string } & BodyOf<'advanceSession'>>({
       query: ({ id, version }) => ({
         url: `api/sessions/${encodeURIComponent(id)}/advance`,
         method: 'POST',
         body: { version },
       }),
-      onQueryStarted: keepSession((answer: { session: Session }) => answer.session),
+      onQueryStarted: keepSession((answer: Answer<'advanceSession'>) => answer.session),
       invalidatesTags: (_r, _e, { id }) => [{ type: 'Context', id }, 'Sessions'],
     }),
-    sessionContext: build.query<SessionContext, string>({
+    sessionContext: build.query<Answer<'sessionContext'>, string>({
       query: (id) => `api/sessions/${encodeURIComponent(id)}/context`,
       providesTags: (_r, _e, id) => [{ type: 'Context', id }],
     }),
-    listModels: build.query<Model[], { search?: string }>({
+    listModels: build.query<Answer<'listModels'>, QueryOf<'listModels'>>({
       query: (args) => ({ url: 'api/models', params: args.search ? { search: args.search } : {} }),
     }),
-    recommendModels: build.query<
-      { recommendations: Recommendation[] },
-      { useCase: string; requests?: number; inputTokens?: number; outputTokens?: number }
-    >({
+    recommendModels: build.query<Answer<'recommendModels'>, QueryOf<'recommendModels'>>({
       query: (params) => ({ url: 'api/models/recommend', params: { ...params, limit: 5 } }),
     }),
-    compareModels: build.query<Comparison, string[]>({
-      query: (ids) => ({ url: 'api/models/compare', method: 'POST', body: { ids } }),
+    compareModels: build.query<Answer<'compareModels'>, BodyOf<'compareModels'>>({
+      query: (body) => ({ url: 'api/models/compare', method: 'POST', body }),
     }),
-    listTools: build.query<Tool[], void>({ query: () => 'api/tools' }),
-    resolveTools: build.query<
-      ResolvedTools,
-      { ids: string[]; language: 'typescript' | 'python'; platform?: string }
-    >({
+    listTools: build.query<Answer<'listTools'>, void>({ query: () => 'api/tools' }),
+    resolveTools: build.query<Answer<'resolveTools'>, BodyOf<'resolveTools'>>({
       query: (body) => ({ url: 'api/tools/resolve', method: 'POST', body }),
     }),
-    estimateCost: build.query<CostEstimate, Record<string, unknown>>({
+    estimateCost: build.query<Answer<'estimateCost'>, BodyOf<'estimateCost'>>({
       query: (body) => ({ url: 'api/cost-estimate', method: 'POST', body }),
     }),
-    generate: build.mutation<Generation, { sessionId: string }>({
+    generate: build.mutation<Answer<'generate'>, BodyOf<'generate'> & { sessionId: string }>({
       query: (body) => ({ url: 'api/code-generation/generate', method: 'POST', body }),
       invalidatesTags: (_r, _e, { sessionId }) => [{ type: 'Session', id: sessionId }],
     }),
-    getGeneration: build.query<Generation, string>({
+    getGeneration: build.query<Answer<'getGeneration'>, string>({
       query: (id) => `api/code-generation/${encodeURIComponent(id)}`,
     }),
     getGeneratedFile: build.query<string, { id: string; path: string }>({
@@ -142,11 +109,11 @@ export const api = createApi({
         responseHandler: 'text',
       }),
     }),
-    buildProject: build.mutation<Build, { generationId: string }>({
+    buildProject: build.mutation<Answer<'buildTest'>, BodyOf<'buildTest'>>({
       query: (body) => ({ url: 'api/testing/build', method: 'POST', body }),
       invalidatesTags: ['Build'],
     }),
-    history: build.query<{ runs: TestRun[] }, { sessionId: string }>({
+    history: build.query<Answer<'testHistory'>, QueryOf<'testHistory'> & { sessionId: string }>({
       query: (params) => ({ url: 'api/testing/history', params }),
       providesTags: ['History'],
     }),

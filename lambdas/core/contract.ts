@@ -156,7 +156,54 @@ export const csvList = <T extends z.ZodType<unknown, string>>(item: T) =>
     .pipe(z.array(item));
 
 /** A numeric query parameter (query strings carry text). */
-export const queryNumber = () => z.coerce.number<string>();
+export const queryNumber = () => z.coerce.number<string | number>();
 
 /** The `{id}` path parameter most routes take. */
 export const IdParams = z.object({ id: z.string().min(1).max(100) });
+
+/** A request matched to its route: the route and its path parameters, decoded. */
+export interface RouteMatch<R extends Route> {
+  route: R;
+  params: Record<string, string>;
+}
+
+/**
+ * Matches requests to routes as API Gateway does: `{name}` is one segment, `{name+}` the rest, and
+ * the route with the most literal segments wins (`/api/models/recommend` over `/api/models/{id}`).
+ * Answers the routes of the path under other methods too, for a 405 that names them.
+ */
+export function routeMatcher<R extends Route>(routes: readonly R[]) {
+  const compiled = routes
+    .map((route) => {
+      const names: string[] = [];
+      const source = route.path
+        .split('/')
+        .map((segment) => {
+          const param = /^\{(\w+)(\+?)\}$/.exec(segment);
+          if (!param) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+          names.push(param[1] ?? '');
+          return param[2] ? '(.+)' : '([^/]+)';
+        })
+        .join('/');
+      return {
+        route,
+        names,
+        pattern: new RegExp(`^${source}$`),
+        literals: route.path.split('/').filter((s) => !s.startsWith('{')).length,
+      };
+    })
+    .sort((a, b) => b.literals - a.literals);
+  return (method: string, path: string): { match?: RouteMatch<R>; methods: string[] } => {
+    const candidates = compiled.flatMap((c) => {
+      const found = c.pattern.exec(path);
+      return found ? [{ c, found }] : [];
+    });
+    const hit = candidates.find((x) => x.c.route.method === method);
+    const methods = [...new Set(candidates.map((x) => x.c.route.method))];
+    if (!hit) return { methods };
+    const params = Object.fromEntries(
+      hit.c.names.map((name, i) => [name, decodeURIComponent(hit.found[i + 1] ?? '')]),
+    );
+    return { match: { route: hit.c.route, params }, methods };
+  };
+}

@@ -167,7 +167,10 @@ function parsePart(schema: z.ZodType | undefined, value: unknown, where: string)
   if (!schema) return value;
   const result = schema.safeParse(value);
   if (!result.success)
-    throw new ValidationError(`the ${where} is not valid`, zodProblems(result.error, where));
+    throw new ValidationError(
+      `the ${where} is not valid`,
+      zodProblems(result.error, where === 'body' ? '' : where),
+    );
   return result.data;
 }
 

@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { extname, join, normalize } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { WebSocket, WebSocketServer } from 'ws';
-import { type Route, routeKey } from '../core/contract.ts';
+import { routeKey, routeMatcher } from '../core/contract.ts';
 import { NotFoundError, ValidationError } from '../core/errors.ts';
 import { problem } from '../core/http.ts';
 import { type Feature, routeList, STREAM_PATH } from '../routes.ts';
@@ -14,39 +14,6 @@ export type LambdaHandler = (
   event: APIGatewayProxyEventV2,
   context: Context,
 ) => Promise<APIGatewayProxyStructuredResultV2>;
-
-interface CompiledRoute {
-  route: Route<Feature>;
-  pattern: RegExp;
-  names: string[];
-  literals: number;
-}
-
-function compile(route: Route<Feature>): CompiledRoute {
-  const names: string[] = [];
-  const source = route.path
-    .split('/')
-    .map((segment) => {
-      const greedy = /^\{(\w+)\+\}$/.exec(segment);
-      if (greedy) {
-        names.push(greedy[1] ?? '');
-        return '(.+)';
-      }
-      const param = /^\{(\w+)\}$/.exec(segment);
-      if (param) {
-        names.push(param[1] ?? '');
-        return '([^/]+)';
-      }
-      return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    })
-    .join('/');
-  return {
-    route,
-    pattern: new RegExp(`^${source}$`),
-    names,
-    literals: route.path.split('/').filter((s) => !s.startsWith('{')).length,
-  };
-}
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -68,8 +35,7 @@ export function createGateway(
   options: { staticDir?: string; wsHandler?: WebSocketLambda } = {},
 ): Server {
   const sockets = new Map<string, WebSocket>();
-  // Most literal segments first, as API Gateway prefers /api/models/recommend over /api/models/{id}.
-  const compiled = routeList.map(compile).sort((a, b) => b.literals - a.literals);
+  const match = routeMatcher(routeList);
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -77,19 +43,14 @@ export function createGateway(
     const requestId = randomUUID();
     if (url.pathname.startsWith('/@connections/')) return connectionsApi(req, res, url, sockets);
     if (!url.pathname.startsWith('/api/')) return serveStatic(url.pathname, res, options.staticDir);
-    const candidates = compiled
-      .map((c) => ({ c, match: c.pattern.exec(url.pathname) }))
-      .filter((x) => x.match);
-    const hit = candidates.find((x) => x.c.route.method === method);
-    if (!hit?.match) {
+    const { match: hit, methods } = match(method, url.pathname);
+    if (!hit) {
       const error =
-        candidates.length > 0
-          ? new ValidationError(
-              `${method} is not allowed on ${url.pathname}; use ${candidates.map((x) => x.c.route.method).join(' or ')}`,
-            )
+        methods.length > 0
+          ? new ValidationError(`${method} is not allowed on ${url.pathname}; use ${methods.join(' or ')}`)
           : new NotFoundError(`no API route ${url.pathname}; see /api/openapi.json`);
       const result = problem(error, url.pathname, requestId);
-      return send(res, { ...result, statusCode: candidates.length > 0 ? 405 : 404 });
+      return send(res, { ...result, statusCode: methods.length > 0 ? 405 : 404 });
     }
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -104,7 +65,7 @@ export function createGateway(
     );
     const query: Record<string, string> = {};
     for (const [key, value] of url.searchParams) query[key] = key in query ? `${query[key]},${value}` : value;
-    const { route, names } = hit.c;
+    const { route, params } = hit;
     const event: APIGatewayProxyEventV2 = {
       version: '2.0',
       routeKey: routeKey(route),
@@ -112,13 +73,7 @@ export function createGateway(
       rawQueryString: url.search.slice(1),
       headers,
       ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
-      ...(names.length > 0
-        ? {
-            pathParameters: Object.fromEntries(
-              names.map((name, i) => [name, decodeURIComponent(hit.match?.[i + 1] ?? '')]),
-            ),
-          }
-        : {}),
+      ...(Object.keys(params).length > 0 ? { pathParameters: params } : {}),
       ...(raw.length > 0 ? { body: textual ? raw.toString('utf8') : raw.toString('base64') } : {}),
       isBase64Encoded: !textual,
       requestContext: {

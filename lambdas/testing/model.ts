@@ -1,15 +1,6 @@
 import { z } from 'zod';
-import {
-  ModelInfo,
-  RunEvent,
-  RunJob,
-  RunLimits,
-  RunMetrics,
-  RunStatus,
-  ToolCallRecord,
-} from '../../runner/events.ts';
+import { ModelInfo, RunJob, RunLimits, RunMetrics, RunStatus, ToolCallRecord } from '../../runner/events.ts';
 import { Language } from '../agent-spec/schema.ts';
-import { Problem } from '../core/contract.ts';
 
 /** A build of a generation: its project installed and compiled by the runner. */
 export const Build = z.object({
@@ -102,24 +93,6 @@ export const StreamMessage = z.discriminatedUnion('action', [
   z.object({ action: z.literal('cancel'), runId: z.string().min(1).max(100) }).strict(),
 ]);
 export type StreamMessage = z.infer<typeof StreamMessage>;
-
-/**
- * What a WebSocket client receives: the platform's own notices (its run was accepted, is being
- * cancelled, failed to start, or the message was refused) and every event the runner streams.
- */
-export const StreamEvent = z.union([
-  z.object({
-    type: z.literal('accepted'),
-    runId: z.string(),
-    buildId: z.string(),
-    sessionId: z.string().optional(),
-  }),
-  z.object({ type: z.literal('cancelling'), runId: z.string() }),
-  z.object({ type: z.literal('run_failed'), runId: z.string(), reason: z.string() }),
-  z.object({ type: z.literal('error'), problem: Problem }),
-  RunEvent,
-]);
-export type StreamEvent = z.infer<typeof StreamEvent>;
 
 /** The task handed to the runner program: the job, and where its result and events go. */
 export interface RunnerTask {

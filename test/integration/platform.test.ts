@@ -3,6 +3,7 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type RunningPlatform, startPlatform } from '../../lambdas/local/platform.ts';
+import { contractClient, type Json } from './contract-client.ts';
 
 // The embedded platform over real HTTP: the local gateway, the same handlers as the Lambdas,
 // dynalite, s3rver and the generation ASL run by aws-local-stepfunctions. JWT mode, so two users exist.
@@ -18,31 +19,21 @@ const token = (sub: string) =>
     .setIssuedAt()
     .sign(new TextEncoder().encode(SECRET));
 
+const call = contractClient(() => platform.url);
+
+/** A call whose answer is checked against its route's contract; zips come back as bytes, text as text. */
 async function api(
   method: string,
   path: string,
   options: { body?: unknown; as?: string; raw?: string } = {},
 ) {
-  const response = await fetch(`${platform.url}${path}`, {
-    method,
-    headers: {
-      'content-type': 'application/json',
-      ...(options.as !== undefined ? { authorization: `Bearer ${options.as}` } : {}),
-    },
-    ...(options.raw !== undefined
-      ? { body: options.raw }
-      : options.body !== undefined
-        ? { body: JSON.stringify(options.body) }
-        : {}),
-  });
-  const type = response.headers.get('content-type') ?? '';
-  const body = type.includes('json')
-    ? ((await response.json()) as Record<string, unknown>)
-    : type.includes('zip')
-      ? new Uint8Array(await response.arrayBuffer())
-      : await response.text();
-  // biome-ignore lint/suspicious/noExplicitAny: response bodies are asserted field by field below
-  return { status: response.status, type, body: body as never as Record<string, any> };
+  const answer = await call(method, path, { body: options.body, token: options.as, raw: options.raw });
+  const body = answer.type.includes('json')
+    ? answer.body
+    : answer.type.includes('zip')
+      ? answer.bytes
+      : answer.body.text;
+  return { status: answer.status, type: answer.type, body: body as never as Json };
 }
 
 beforeAll(async () => {

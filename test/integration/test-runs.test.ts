@@ -6,6 +6,7 @@ import { type RunningPlatform, startPlatform } from '../../lambdas/local/platfor
 import type { RunEvent } from '../../runner/events.ts';
 import { HOSTILE_NAME } from '../generated/specs.ts';
 import { ROOT } from '../generated/workspace.ts';
+import { checkStreamEvent, contractClient, type Json } from './contract-client.ts';
 
 // Test runs on the embedded platform: a generated TypeScript agent with tools is built by the runner
 // (a child process, as the Fargate task would run it), run against the offline model over the
@@ -13,24 +14,12 @@ import { ROOT } from '../generated/workspace.ts';
 const CACHE = join(ROOT, '.cache', 'runner');
 let platform: RunningPlatform;
 
-// biome-ignore lint/suspicious/noExplicitAny: response bodies are asserted field by field
-type Json = Record<string, any>;
+const call = contractClient(() => platform.url);
 
-async function api(
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; type: string; body: Json }> {
-  const response = await fetch(`${platform.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  return {
-    status: response.status,
-    type: response.headers.get('content-type') ?? '',
-    body: (await response.json()) as Json,
-  };
+/** A call whose answer is checked against its route's contract. */
+async function api(method: string, path: string, body?: unknown) {
+  const { status, type, body: answer } = await call(method, path, { body });
+  return { status, type, body: answer };
 }
 
 /** Opens the stream, sends one message, and collects everything until the run's result (or an error). */
@@ -43,7 +32,7 @@ async function stream(message: unknown): Promise<Json[]> {
   const received: Json[] = [];
   const done = new Promise<void>((resolve) => {
     ws.on('message', (data) => {
-      const event = JSON.parse(data.toString()) as Json;
+      const event = checkStreamEvent(JSON.parse(data.toString()));
       received.push(event);
       if (event.type === 'result' || event.type === 'error' || event.type === 'run_failed') resolve();
     });

@@ -130,7 +130,7 @@ describe('featureHandler (the middleware every Lambda runs)', () => {
     );
     expect(unknownField.statusCode).toBe(400);
     expect(JSON.parse(unknownField.body ?? '').errors).toEqual([
-      { path: 'body.colour', message: 'unknown field; check its spelling' },
+      { path: 'colour', message: 'unknown field; check its spelling' },
     ]);
   });
 });

@@ -2,10 +2,12 @@ import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { context, fakeApi, makeSession, renderAt } from '../test/harness.tsx';
+import type { CostEstimate } from '../types.ts';
 import { CostEstimator } from './CostEstimator.tsx';
 
-const estimate = (requests: number) => ({
+const estimate = (requests: number): CostEstimate => ({
   currency: 'USD',
+  region: 'us-east-1',
   target: 'lambda',
   monthly: { model: requests / 1000, compute: 0, storageOther: 0, total: requests / 1000 },
   annual: (requests / 1000) * 12,
@@ -16,8 +18,11 @@ const estimate = (requests: number) => ({
       what: 'input tokens',
       quantity: 1,
       unit: 'token',
+      unitPrice: { usd: 0.8, per: 1_000_000, unit: 'token' },
       costUsd: requests / 1000,
+      freeTierUnits: 0,
       freeTierSavingsUsd: 0,
+      priceId: 'bedrock.amazon.nova-pro-v1:0.input',
     },
     {
       category: 'compute',
@@ -25,8 +30,11 @@ const estimate = (requests: number) => ({
       what: 'requests',
       quantity: 1,
       unit: 'request',
+      unitPrice: { usd: 0.2, per: 1_000_000, unit: 'request' },
       costUsd: 0,
+      freeTierUnits: 1,
       freeTierSavingsUsd: 0.006,
+      priceId: 'lambda.requests.arm64',
     },
   ],
   freeTierSavings: 1.2,
@@ -37,7 +45,7 @@ const estimate = (requests: number) => ({
       title: 'Use the smaller Amazon Nova Micro',
       savingUsd: 3.5,
       tradeoff: 'Less capable.',
-      apply: { model: 'amazon.nova-micro-v1:0' },
+      patch: { model: 'amazon.nova-micro-v1:0' },
     },
     { id: 'batch-inference', title: 'Use batch inference', savingUsd: 1, tradeoff: 'Asynchronous.' },
   ],
@@ -109,7 +117,7 @@ describe('CostEstimator', () => {
   });
 
   it('asks for a model first when there is none', async () => {
-    fakeApi([{ path: /\/context$/, body: { ...context, spec: { ...context.spec, model: undefined } } }]);
+    fakeApi([{ path: /\/context$/, body: { ...context, spec: { ...context.spec, model: '' } } }]);
     renderAt(<CostEstimator session={makeSession()} />);
     expect(await screen.findByText(/Choose a model first/)).toBeInTheDocument();
   });

@@ -1,5 +1,6 @@
 import { lazy, Suspense, useState } from 'react';
-import { useEstimateCostQuery, useSessionContextQuery, useUpdateSessionMutation } from '../api.ts';
+import { useEstimateCostQuery, useSessionContextQuery } from '../api.ts';
+import { useApplyPatch } from '../hooks/use-apply-patch.ts';
 import { useDebounced } from '../hooks/use-debounced.ts';
 import type { Session } from '../types.ts';
 import { Loading, ProblemMessage } from './ProblemMessage.tsx';
@@ -11,7 +12,7 @@ const usd = (n: number) =>
 /** The monthly cost of the agent as selected now: breakdown, projections, free tier, and advice to apply. */
 export function CostEstimator({ session }: { session: Session }) {
   const context = useSessionContextQuery(session.id);
-  const [update, applying] = useUpdateSessionMutation();
+  const [apply, applying] = useApplyPatch(session);
   const answered = Number(session.answers.REQUIREMENTS?.requestsPerMonth ?? 0);
   const [requests, setRequests] = useState(String(answered > 0 ? answered : 10_000));
   const [inputTokens, setInputTokens] = useState('800');
@@ -25,7 +26,7 @@ export function CostEstimator({ session }: { session: Session }) {
   };
   const estimate = useEstimateCostQuery(
     {
-      model: spec?.model,
+      model: spec?.model ?? '',
       deployment: spec?.deployment ?? { target: 'agentcore' },
       usage,
       tools: spec?.tools ?? [],
@@ -125,20 +126,11 @@ export function CostEstimator({ session }: { session: Session }) {
                     <strong>{o.title}</strong>: save {usd(o.savingUsd)}/month
                     <p className="muted">{o.tradeoff}</p>
                   </div>
-                  {o.apply && (
+                  {o.patch && (
                     <button
                       type="button"
                       disabled={applying.isLoading}
-                      onClick={() =>
-                        update({
-                          id: session.id,
-                          version: session.version,
-                          selections: {
-                            ...(o.apply?.model ? { model: o.apply.model } : {}),
-                            ...(o.apply?.deployment ? { deployment: o.apply.deployment as never } : {}),
-                          },
-                        })
-                      }
+                      onClick={() => o.patch && apply(o.patch)}
                     >
                       Apply
                     </button>

@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { fakeApi, makeSession, renderAt } from '../test/harness.tsx';
-import type { Model } from '../types.ts';
+import { CAPABILITIES, type Comparison, type Model, type Recommendations } from '../types.ts';
 import { filterModels, ModelSelector } from './ModelSelector.tsx';
 
 const model = (id: string, name: string, overrides: Partial<Model> = {}): Model => ({
@@ -11,8 +11,8 @@ const model = (id: string, name: string, overrides: Partial<Model> = {}): Model 
   provider: 'bedrock',
   vendor: 'Amazon',
   family: 'nova',
-  description: '',
-  pricing: { inputPerMTok: 0.06, outputPerMTok: 0.24, basis: '' },
+  description: `${name}, a model for tests`,
+  pricing: { inputPerMTok: 0.06, outputPerMTok: 0.24, basis: 'on-demand, us-east-1' },
   contextWindow: 300_000,
   maxOutputTokens: 10_000,
   capabilities: ['tool-use', 'streaming'],
@@ -28,13 +28,15 @@ const model = (id: string, name: string, overrides: Partial<Model> = {}): Model 
 const models = [
   model('amazon.nova-lite-v1:0', 'Amazon Nova Lite', { capabilities: ['tool-use', 'streaming', 'vision'] }),
   model('amazon.nova-micro-v1:0', 'Amazon Nova Micro', {
-    pricing: { inputPerMTok: 0.035, outputPerMTok: 0.14, basis: '' },
+    pricing: { inputPerMTok: 0.035, outputPerMTok: 0.14, basis: 'on-demand, us-east-1' },
   }),
   model('llama3.1:8b', 'Llama 3.1 8B', {
     provider: 'ollama',
     vendor: 'Meta',
     family: 'llama',
-    pricing: { inputPerMTok: 0, outputPerMTok: 0, basis: '' },
+    pricing: { inputPerMTok: 0, outputPerMTok: 0, basis: 'runs locally' },
+    regions: [],
+    recommended: false,
   }),
   ...Array.from({ length: 5 }, (_, i) =>
     model(`vendor.extra-${i}`, `Extra ${i}`, { vendor: 'Other', family: 'extra' }),
@@ -48,21 +50,44 @@ function api() {
       path: /^\/api\/models\/recommend$/,
       body: {
         recommendations: [
-          { model: models[1], score: 81, reasons: ['Cheapest that can use tools.'], monthlyCostUsd: 1.12 },
+          {
+            model: model('amazon.nova-micro-v1:0', 'Amazon Nova Micro'),
+            score: 81,
+            reasons: ['Cheapest that can use tools.'],
+            monthlyCostUsd: 1.12,
+          },
         ],
-      },
+        interpreted: { strengths: [], requiredCapabilities: ['tool-use'] },
+        assumptions: [],
+        notes: [],
+      } satisfies Recommendations,
     },
     {
       method: 'POST',
       path: /^\/api\/models\/compare$/,
-      body: ({ body }: { body: { ids: string[] } }) => ({
-        models: body.ids.map((id) => ({
-          ...models.find((m) => m.id === id),
-          capabilities: { vision: id.includes('lite') },
-          monthlyCost: { totalUsd: 1 },
-        })),
+      body: ({ body }: { body: { ids: string[] } }): Comparison => ({
+        models: body.ids.map((id) => {
+          const m = models.find((each) => each.id === id) ?? model(id, id);
+          return {
+            id: m.id,
+            name: m.name,
+            provider: m.provider,
+            vendor: m.vendor,
+            tier: m.tier,
+            pricing: m.pricing,
+            contextWindow: m.contextWindow,
+            maxOutputTokens: m.maxOutputTokens,
+            capabilities: Object.fromEntries(
+              CAPABILITIES.map((c) => [c, c === 'vision' ? id.includes('lite') : m.capabilities.includes(c)]),
+            ) as Comparison['models'][number]['capabilities'],
+            monthlyCost: { inputUsd: 0.5, outputUsd: 0.5, totalUsd: 1 },
+          };
+        }),
+        workload: { requestsPerMonth: 10_000, avgInputTokens: 1_000, avgOutputTokens: 300 },
         workloadDescription: '10,000 requests/month',
-        cheapest: body.ids[0],
+        cheapest: body.ids[0] ?? '',
+        largestContext: body.ids[0] ?? '',
+        differences: ['vision'],
       }),
     },
     {

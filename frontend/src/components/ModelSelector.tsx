@@ -7,18 +7,9 @@ import {
 } from '../api.ts';
 import { useDebounced } from '../hooks/use-debounced.ts';
 import { clearCompare, setModelView, toggleCompare, useAppDispatch, useAppSelector } from '../store.ts';
-import type { Capability, Model, Session } from '../types.ts';
+import { CAPABILITIES, type Capability, type Model, type Session } from '../types.ts';
 import { ModelList } from './ModelList.tsx';
 import { Loading, ProblemMessage } from './ProblemMessage.tsx';
-
-const CAPABILITIES: Capability[] = [
-  'tool-use',
-  'streaming',
-  'vision',
-  'reasoning',
-  'prompt-caching',
-  'batch',
-];
 
 export interface ModelFilters {
   search: string;
@@ -62,7 +53,7 @@ export function ModelSelector({ session }: { session: Session }) {
     () => filterModels(models.data ?? [], { ...filters, search }),
     [models.data, filters, search],
   );
-  const comparison = useCompareModelsQuery(compare, { skip: compare.length < 2 });
+  const comparison = useCompareModelsQuery({ ids: compare }, { skip: compare.length < 2 });
   const selected = session.selections.model;
 
   const select = (model: string) =>

@@ -6,7 +6,9 @@ import { fakeApi, makeSession, renderAt } from '../test/harness.tsx';
 import type { StreamEvent } from '../types.ts';
 import { TestRunner } from './TestRunner.tsx';
 
-const offline = { kind: 'offline', label: 'offline model' };
+const offline = { kind: 'offline', label: 'offline model' } as const;
+/** The fields the harness stamps on every event it streams. */
+const at = (seq: number) => ({ runId: 'r1', seq, atMs: seq * 10, model: offline });
 const metrics = {
   totalLatencyMs: 900,
   timeToFirstTokenMs: 80,
@@ -16,7 +18,7 @@ const metrics = {
   outputTokens: 30,
   toolCalls: 1,
   exitCode: null,
-  status: 'succeeded',
+  status: 'succeeded' as const,
 };
 
 /** A WebSocket stand-in: records what the page sends and lets the test push server events. */
@@ -47,16 +49,28 @@ describe('TestRunner', () => {
   it('folds stream events into the run: text, tool calls and results, logs, metrics, result', () => {
     const events: StreamEvent[] = [
       { type: 'accepted', runId: 'r1', buildId: 'b1' },
-      { type: 'status', phase: 'starting', message: 'starting the agent', model: offline },
-      { type: 'tool_call', name: 'calculator', toolUseId: 't1', input: { expression: '1+1' } },
-      { type: 'tool_result', toolUseId: 't1', status: 'success' },
-      { type: 'text', text: 'It is ' },
-      { type: 'text', text: '2.' },
-      { type: 'log', source: 'agent', stream: 'stdout', line: 'listening' },
+      { ...at(1), type: 'status', phase: 'starting', message: 'starting the agent' },
+      { ...at(2), type: 'tool_call', name: 'calculator', toolUseId: 't1', input: { expression: '1+1' } },
+      { ...at(3), type: 'tool_result', toolUseId: 't1', status: 'success' },
+      { ...at(4), type: 'text', text: 'It is ' },
+      { ...at(5), type: 'text', text: '2.' },
+      { ...at(6), type: 'log', source: 'agent', stream: 'stdout', line: 'listening' },
       {
+        ...at(7),
         type: 'result',
-        model: offline,
-        result: { runId: 'r1', status: 'succeeded', output: 'It is 2.', metrics },
+        result: {
+          runId: 'r1',
+          mode: 'run',
+          status: 'succeeded',
+          input: 'What is 1+1?',
+          output: 'It is 2.',
+          toolCalls: [{ toolUseId: 't1', name: 'calculator', status: 'success' }],
+          logs: [],
+          metrics,
+          model: offline,
+          startedAt: '2026-01-01T00:00:00.000Z',
+          finishedAt: '2026-01-01T00:00:01.000Z',
+        },
       },
     ];
     const state = events.reduce(reduceStream, { running: true, output: '', toolCalls: [], logs: [] });
@@ -79,7 +93,13 @@ describe('TestRunner', () => {
         method: 'POST',
         path: /^\/api\/testing\/build$/,
         status: 201,
-        body: { id: 'b1', generationId: 'g1', status: 'READY', buildMs: 2100 },
+        body: {
+          id: 'b1',
+          generationId: 'g1',
+          status: 'READY',
+          buildMs: 2100,
+          createdAt: '2026-01-01T00:00:00Z',
+        },
       },
       {
         path: /^\/api\/testing\/history$/,
@@ -88,6 +108,8 @@ describe('TestRunner', () => {
             {
               id: 'r0',
               buildId: 'b1',
+              generationId: 'g1',
+              expiresAt: '2026-01-01T01:00:00Z',
               input: 'earlier question',
               status: 'succeeded',
               output: 'earlier answer',
@@ -150,7 +172,13 @@ describe('TestRunner', () => {
         method: 'POST',
         path: /^\/api\/testing\/build$/,
         status: 201,
-        body: { id: 'b2', generationId: 'g1', status: 'FAILED', reason: 'src/agent.ts(3,7): error TS2322' },
+        body: {
+          id: 'b2',
+          generationId: 'g1',
+          status: 'FAILED',
+          reason: 'src/agent.ts(3,7): error TS2322',
+          createdAt: '2026-01-01T00:00:00Z',
+        },
       },
       { path: /^\/api\/testing\/history$/, body: { runs: [] } },
     ]);

@@ -2,15 +2,27 @@ import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { context, fakeApi, makeSession, renderAt } from '../test/harness.tsx';
-import type { Tool } from '../types.ts';
+import type { ResolvedTools, Tool } from '../types.ts';
 import { ToolSelector } from './ToolSelector.tsx';
 
-const tool = (id: string, name: string, category: string, overrides: Partial<Tool> = {}): Tool => ({
+const generated = (id: string) => ({
+  kind: 'generated' as const,
+  module: `tools/${id}`,
+  symbol: id,
+  dependencies: [],
+});
+const tool = (id: string, name: string, category: Tool['category'], overrides: Partial<Tool> = {}): Tool => ({
   id,
   name,
   category,
   description: `${name} tool`,
-  implementations: { typescript: { kind: 'generated' }, python: { kind: 'generated' } },
+  implementations: { typescript: generated(id), python: generated(id) },
+  env: [],
+  iam: [],
+  config: [],
+  example: `Use ${name}`,
+  source: 'https://strandsagents.com/',
+  asOf: '2026-11-01',
   platforms: {
     agentcore: { status: 'supported' },
     'ecs-fargate': { status: 'supported' },
@@ -23,7 +35,7 @@ const tool = (id: string, name: string, category: string, overrides: Partial<Too
 
 const tools = [
   tool('calculator', 'Calculator', 'utility'),
-  tool('shell', 'Shell', 'code', {
+  tool('shell', 'Shell', 'code-execution', {
     platforms: {
       agentcore: { status: 'supported' },
       'ecs-fargate': { status: 'supported' },
@@ -31,8 +43,8 @@ const tools = [
     },
     alternatives: ['code_interpreter'],
   }),
-  tool('code_interpreter', 'Code Interpreter', 'code'),
-  tool('tavily_search', 'Tavily search', 'web', { implementations: { python: { kind: 'generated' } } }),
+  tool('code_interpreter', 'Code Interpreter', 'code-execution'),
+  tool('tavily_search', 'Tavily search', 'web', { implementations: { python: generated('tavily_search') } }),
 ];
 
 describe('ToolSelector', () => {
@@ -43,14 +55,23 @@ describe('ToolSelector', () => {
       {
         method: 'POST',
         path: /^\/api\/tools\/resolve$/,
-        body: { ok: true, dependencies: { ecosystem: 'npm', packages: [], conflicts: [], unsupported: [] } },
+        body: {
+          ok: true,
+          dependencies: {
+            language: 'typescript',
+            ecosystem: 'npm',
+            packages: [],
+            conflicts: [],
+            unsupported: [],
+          },
+        } satisfies ResolvedTools,
       },
     ]);
     renderAt(<ToolSelector session={makeSession({ phase: 'IMPLEMENTATION' })} />);
     expect(await screen.findByRole('checkbox', { name: /^Calculator/ })).toBeChecked();
     expect(screen.queryByText('Tavily search')).not.toBeInTheDocument(); // Python only
     expect(screen.getByText('unsupported on lambda')).toBeInTheDocument();
-    await userEvent.selectOptions(screen.getByLabelText('Category'), 'code');
+    await userEvent.selectOptions(screen.getByLabelText('Category'), 'code-execution');
     expect(screen.queryByRole('checkbox', { name: /^Calculator/ })).not.toBeInTheDocument();
     await userEvent.type(screen.getByLabelText('Search'), 'interp');
     await waitFor(() => expect(screen.queryByRole('checkbox', { name: /^Shell/ })).not.toBeInTheDocument());
@@ -67,27 +88,45 @@ describe('ToolSelector', () => {
         body: {
           ok: false,
           dependencies: {
+            language: 'typescript',
             ecosystem: 'npm',
             packages: [
-              { name: '@strands-agents/sdk', range: '^1.19.0', requiredBy: ['calculator', 'shell'] },
-              { name: 'mathjs', range: '^15.0.0', requiredBy: ['calculator'] },
+              {
+                name: '@strands-agents/sdk',
+                range: '^1.19.0',
+                extras: [],
+                requiredBy: ['calculator', 'shell'],
+              },
+              { name: 'mathjs', range: '^15.0.0', extras: [], requiredBy: ['calculator'] },
             ],
             conflicts: [],
             unsupported: [],
           },
           compatibility: {
             ok: false,
+            target: 'lambda',
+            language: 'typescript',
             errors: [
               {
                 tool: 'shell',
                 code: 'unsupported-platform',
                 message: 'Shell cannot run on lambda',
                 alternatives: ['code_interpreter'],
+                fixes: [
+                  {
+                    title: 'Use Code Interpreter instead of Shell',
+                    patch: { tools: ['calculator', 'code_interpreter'] },
+                  },
+                  {
+                    title: 'Deploy on ecs-fargate instead of lambda',
+                    patch: { deployment: { target: 'ecs-fargate' } },
+                  },
+                ],
               },
             ],
             warnings: [],
           },
-        },
+        } satisfies ResolvedTools,
       },
       { method: 'PATCH', path: /^\/api\/sessions\/s1$/, body: makeSession({ version: 4 }) },
     ]);
@@ -97,7 +136,8 @@ describe('ToolSelector', () => {
       'Shell@strands-agents/sdk ^1.19.0',
     );
     expect(screen.getByRole('alert')).toHaveTextContent('Shell cannot run on lambda');
-    await userEvent.click(screen.getByRole('button', { name: 'Use Code Interpreter instead' }));
+    expect(screen.getByRole('button', { name: 'Deploy on ecs-fargate instead of lambda' })).toBeEnabled();
+    await userEvent.click(screen.getByRole('button', { name: 'Use Code Interpreter instead of Shell' }));
     await waitFor(() =>
       expect(calls.find((c) => c.method === 'PATCH')?.body).toEqual({
         version: 3,

@@ -5,6 +5,7 @@ import {
   useSessionContextQuery,
   useUpdateSessionMutation,
 } from '../api.ts';
+import { useApplyPatch } from '../hooks/use-apply-patch.ts';
 import { useDebounced } from '../hooks/use-debounced.ts';
 import type { Session, Target, Tool } from '../types.ts';
 import { Loading, ProblemMessage } from './ProblemMessage.tsx';
@@ -14,6 +15,7 @@ export function ToolSelector({ session }: { session: Session }) {
   const tools = useListToolsQuery();
   const context = useSessionContextQuery(session.id);
   const [update, saving] = useUpdateSessionMutation();
+  const [apply, applying] = useApplyPatch(session);
   const language = session.selections.language ?? context.data?.spec.language ?? 'typescript';
   const target = (session.selections.deployment?.target ?? context.data?.spec.deployment?.target) as
     | Target
@@ -52,7 +54,6 @@ export function ToolSelector({ session }: { session: Session }) {
     setPending(undefined);
   };
   const toggle = (id: string) => save(chosen.includes(id) ? chosen.filter((c) => c !== id) : [...chosen, id]);
-  const swap = (from: string, to: string) => save([...chosen.filter((c) => c !== from && c !== to), to]);
   const support = (tool: Tool) => (target ? tool.platforms[target] : undefined);
 
   return (
@@ -116,7 +117,7 @@ export function ToolSelector({ session }: { session: Session }) {
       </section>
       <section className="card stack" aria-labelledby="selection-heading">
         <h2 id="selection-heading">Selected ({chosen.length})</h2>
-        <ProblemMessage error={saving.error} />
+        <ProblemMessage error={saving.error ?? applying.error} />
         {chosen.length === 0 && <p className="empty">No tools: the agent answers from the model alone.</p>}
         {resolved.isFetching && <Loading label="Resolving dependencies" />}
         {resolved.error && <ProblemMessage error={resolved.error} />}
@@ -132,16 +133,21 @@ export function ToolSelector({ session }: { session: Session }) {
                 role="alert"
               >
                 <p>{w.message}</p>
-                {w.alternatives?.map((alt) => (
-                  <button type="button" key={alt} onClick={() => swap(w.tool, alt)}>
-                    Use {byId.get(alt)?.name ?? alt} instead
+                {w.fixes.map((fix) => (
+                  <button
+                    type="button"
+                    key={fix.title}
+                    disabled={applying.isLoading}
+                    onClick={() => apply(fix.patch)}
+                  >
+                    {fix.title}
                   </button>
                 ))}
               </div>
             ))}
             {resolved.data.dependencies.conflicts.map((c) => (
               <p key={c.name} className="warning error" role="alert">
-                Conflict on {c.name}: {c.message}
+                Conflict on {c.name}: {c.explanation}
               </p>
             ))}
             <h3>Dependency tree ({resolved.data.dependencies.ecosystem})</h3>

@@ -2,9 +2,17 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { context, fakeApi, makeSession, renderAt } from '../test/harness.tsx';
+import type { Recommendations } from '../types.ts';
 import { AgentBuilderPage } from './AgentBuilderPage.tsx';
 
 const at = (path: string) => renderAt(<AgentBuilderPage />, { path, pattern: '/sessions/:id/:tab?' });
+
+const noRecommendations: Recommendations = {
+  recommendations: [],
+  interpreted: { strengths: [], requiredCapabilities: [] },
+  assumptions: [],
+  notes: ['No model fits these needs.'],
+};
 
 describe('AgentBuilderPage', () => {
   it('opens the tabs the session has reached, with the progress of its phase', async () => {
@@ -12,7 +20,7 @@ describe('AgentBuilderPage', () => {
       { path: /^\/api\/sessions\/s1$/, body: makeSession({ phase: 'ARCHITECTURE' }) },
       { path: /\/context$/, body: context },
       { path: /^\/api\/models$/, body: [] },
-      { path: /^\/api\/models\/recommend$/, body: { recommendations: [] } },
+      { path: /^\/api\/models\/recommend$/, body: noRecommendations },
     ]);
     at('/sessions/s1');
     const tabs = within(await screen.findByRole('tablist', { name: 'Workflow' }));
@@ -30,7 +38,7 @@ describe('AgentBuilderPage', () => {
       { path: /^\/api\/sessions\/s1$/, body: makeSession({ phase: 'ARCHITECTURE' }) },
       { path: /\/context$/, body: context },
       { path: /^\/api\/models$/, body: [] },
-      { path: /^\/api\/models\/recommend$/, body: { recommendations: [] } },
+      { path: /^\/api\/models\/recommend$/, body: noRecommendations },
     ]);
     const { router } = at('/sessions/s1/requirements');
     const first = await screen.findByRole('tab', { name: 'Requirements' });

@@ -2,10 +2,13 @@ import { render } from '@testing-library/react';
 import type { ReactElement } from 'react';
 import { Provider } from 'react-redux';
 import { createMemoryRouter, RouterProvider } from 'react-router';
-import { vi } from 'vitest';
+import { afterEach, vi } from 'vitest';
+import { z } from 'zod';
+import { Problem, routeMatcher } from '../../../lambdas/core/contract.ts';
+import { routeList } from '../../../lambdas/routes.ts';
 import { setAppConfig } from '../config.ts';
 import { makeStore } from '../store.ts';
-import type { Session } from '../types.ts';
+import type { Session, SessionContext } from '../types.ts';
 
 /** One fake API route: method + path (a RegExp on the path), and what it answers. */
 export interface FakeRoute {
@@ -15,7 +18,39 @@ export interface FakeRoute {
   body: unknown | ((request: { url: URL; body: unknown }) => unknown);
 }
 
-/** A fetch that answers from `routes` (first match) and records every request; problem+json for errors. */
+/** The platform route a request is for, matched as API Gateway does. */
+const platformRoute = routeMatcher(routeList);
+
+/** Fake answers outside the contract: fetch turns a throw into a network error, so they are kept here. */
+const violations: string[] = [];
+afterEach(() => {
+  const found = violations.splice(0);
+  if (found.length > 0) throw new Error(found.join('\n'));
+});
+
+/**
+ * A fake answer must be one the platform could give: the route's schema for that status, or a
+ * problem+json. A fake that drifts from the contract fails the test instead of hiding the drift.
+ */
+function checkAgainstContract(method: string, path: string, status: number, payload: unknown): void {
+  const { match } = platformRoute(method, path);
+  if (!match) throw new Error(`the fake answers ${method} ${path}, which is no route of the platform`);
+  if (status >= 400) {
+    Problem.parse(payload);
+    return;
+  }
+  const content = match.route.responses[status];
+  if (!content) throw new Error(`${match.route.id} never answers ${status}`);
+  if (!(content instanceof z.ZodType)) return;
+  const checked = content.safeParse(payload);
+  if (!checked.success)
+    throw new Error(`the fake answer of ${match.route.id} is outside its contract: ${checked.error.message}`);
+}
+
+/**
+ * A fetch that answers from `routes` (first match) and records every request; problem+json for
+ * errors. Every answer is checked against the platform's own response schema first.
+ */
 export function fakeApi(routes: FakeRoute[]) {
   const calls: { method: string; path: string; body: unknown }[] = [];
   const fetchFn = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
@@ -36,7 +71,14 @@ export function fakeApi(routes: FakeRoute[]) {
         { status: 404, headers: { 'content-type': 'application/problem+json' } },
       );
     const payload = typeof route.body === 'function' ? route.body({ url, body }) : route.body;
-    const status = route.status ?? 200;
+    const status =
+      route.status ?? (request.method === 'POST' && /\/api\/sessions$/.test(url.pathname) ? 201 : 200);
+    try {
+      checkAgainstContract(request.method, url.pathname, status, payload);
+    } catch (error) {
+      violations.push((error as Error).message);
+      throw error;
+    }
     return typeof payload === 'string'
       ? new Response(payload, { status, headers: { 'content-type': 'text/plain' } })
       : new Response(JSON.stringify(payload), {
@@ -67,6 +109,7 @@ export function renderAt(element: ReactElement, { path = '/', pattern = '*' } = 
 export function makeSession(overrides: Partial<Session> = {}): Session {
   return {
     id: 's1',
+    owner: 'local-developer',
     title: 'Refund helper',
     phase: 'REQUIREMENTS',
     answers: { REQUIREMENTS: { useCase: 'Answer refund questions and calculate totals' } },
@@ -84,7 +127,9 @@ export const context = {
   spec: {
     name: 'Refund helper',
     model: 'amazon.nova-pro-v1:0',
+    systemPrompt: 'You are Refund helper.',
     tools: ['calculator'],
+    toolConfig: {},
     language: 'typescript',
     deployment: { target: 'lambda' },
   },
@@ -93,4 +138,4 @@ export const context = {
   sources: { model: 'recommendation' },
   problems: [],
   ready: true,
-};
+} satisfies SessionContext;
