@@ -1,4 +1,4 @@
-import type { ProjectContext } from './generate.ts';
+import type { ProjectContext } from './project.ts';
 
 /**
  * IAM for a generated agent, least privilege: the model it calls, its log group, X-Ray, its metrics
