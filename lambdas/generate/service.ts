@@ -12,7 +12,7 @@ import type {
   SessionRepository,
 } from '../sessions/ports.ts';
 import { attachGeneration, getSession } from '../sessions/workflow.ts';
-import type { GenerationRunner } from './runner.ts';
+import type { GenerationRunner } from './ports.ts';
 
 export interface GenerationDeps {
   registries: Registries;
