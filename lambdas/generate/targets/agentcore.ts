@@ -1,12 +1,12 @@
-import { ecrPullStatements, subLiteral } from '../iam.ts';
+import { agentRoleStatements, cfnPolicyDocument, subLiteral } from '../iam.ts';
 import type { PlannedFile, ProjectContext } from '../project.ts';
 import { containerFiles } from './container.ts';
 import {
-  agentStatements,
   cloudFormationFile,
   getAtt,
-  policyDocument,
+  REPOSITORY_ARN,
   ref,
+  SECRET_ARNS,
   secretParameters,
   sub,
 } from './shared.ts';
@@ -25,27 +25,6 @@ export function agentcoreFiles(context: ProjectContext): PlannedFile[] {
 }
 
 function agentcoreTemplate(context: ProjectContext): object {
-  const logGroup = sub(
-    'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/bedrock-agentcore/runtimes/*',
-  );
-  const statements = [
-    ...ecrPullStatements(
-      sub('arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/${RepositoryName}'),
-    ),
-    {
-      Sid: 'RuntimeLogGroups',
-      Effect: 'Allow' as const,
-      Action: ['logs:CreateLogGroup', 'logs:DescribeLogStreams'],
-      Resource: logGroup,
-    },
-    ...agentStatements(
-      context,
-      sub(
-        'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/bedrock-agentcore/runtimes/*:log-stream:*',
-      ),
-      'bedrock-agentcore',
-    ),
-  ];
   return {
     AWSTemplateFormatVersion: '2010-09-09',
     Description: `Execution role of the ${context.projectName} agent on Amazon Bedrock AgentCore Runtime`,
@@ -63,7 +42,15 @@ function agentcoreTemplate(context: ProjectContext): object {
         Properties: {
           Description: `Execution role of the ${subLiteral(context.projectName)} AgentCore runtime`,
           AssumeRolePolicyDocument: agentcoreTrust(),
-          Policies: [{ PolicyName: 'agent', PolicyDocument: policyDocument(statements) }],
+          Policies: [
+            {
+              PolicyName: 'agent',
+              PolicyDocument: cfnPolicyDocument(agentRoleStatements(context), {
+                repositoryArn: REPOSITORY_ARN,
+                secretArns: SECRET_ARNS,
+              }),
+            },
+          ],
         },
       },
     },

@@ -1,5 +1,6 @@
+import { cfnPolicyDocument, imageBuildRoleStatements } from '../iam.ts';
 import type { PlannedFile, ProjectContext } from '../project.ts';
-import { cloudFormationFile, getAtt, policyDocument, ref, serviceTrust, sub } from './shared.ts';
+import { cloudFormationFile, getAtt, REPOSITORY_ARN, ref, serviceTrust, sub } from './shared.ts';
 
 // The container image that AgentCore and ECS Fargate both run: Dockerfile, the scripts that build and
 // push it, and the CodeBuild project for machines that cannot build an ARM64 image themselves.
@@ -55,42 +56,10 @@ function codebuildTemplate(context: ProjectContext): object {
           Policies: [
             {
               PolicyName: 'build',
-              PolicyDocument: policyDocument([
-                {
-                  Sid: 'ReadSource',
-                  Effect: 'Allow',
-                  Action: ['s3:GetObject', 's3:GetObjectVersion'],
-                  Resource: sub('${SourceBucket.Arn}/*'),
-                },
-                {
-                  Sid: 'BuildLogs',
-                  Effect: 'Allow',
-                  Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-                  Resource: getAtt('BuildLogGroup', 'Arn'),
-                },
-                {
-                  Sid: 'PushImage',
-                  Effect: 'Allow',
-                  Action: [
-                    'ecr:BatchCheckLayerAvailability',
-                    'ecr:InitiateLayerUpload',
-                    'ecr:UploadLayerPart',
-                    'ecr:CompleteLayerUpload',
-                    'ecr:PutImage',
-                    'ecr:BatchGetImage',
-                  ],
-                  Resource: sub(
-                    'arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/${RepositoryName}',
-                  ),
-                },
-                {
-                  Sid: 'EcrAuthorizationToken',
-                  Effect: 'Allow',
-                  Action: ['ecr:GetAuthorizationToken'],
-                  Resource: '*',
-                  comment: 'ecr:GetAuthorizationToken is account-wide: AWS requires "*" for it.',
-                },
-              ]),
+              PolicyDocument: cfnPolicyDocument(imageBuildRoleStatements(), {
+                logGroupArn: getAtt('BuildLogGroup', 'Arn'),
+                repositoryArn: REPOSITORY_ARN,
+              }),
             },
           ],
         },

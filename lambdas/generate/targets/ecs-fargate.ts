@@ -1,13 +1,13 @@
-import { ecrPullStatements } from '../iam.ts';
+import { agentRoleStatements, cfnPolicyDocument, ecsExecutionRoleStatements } from '../iam.ts';
 import type { PlannedFile, ProjectContext } from '../project.ts';
 import { containerFiles } from './container.ts';
 import {
-  agentStatements,
   cloudFormationFile,
   getAtt,
-  policyDocument,
+  REPOSITORY_ARN,
   ref,
   runtimeEnvironment,
+  SECRET_ARNS,
   secretParameters,
   serviceTrust,
   sub,
@@ -92,19 +92,10 @@ function ecsTemplate(context: ProjectContext): object {
           Policies: [
             {
               PolicyName: 'pull-and-log',
-              PolicyDocument: policyDocument([
-                ...ecrPullStatements(
-                  sub(
-                    'arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/${RepositoryName}',
-                  ),
-                ),
-                {
-                  Sid: 'ContainerLogs',
-                  Effect: 'Allow',
-                  Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-                  Resource: getAtt('LogGroup', 'Arn'),
-                },
-              ]),
+              PolicyDocument: cfnPolicyDocument(ecsExecutionRoleStatements(), {
+                repositoryArn: REPOSITORY_ARN,
+                logGroupArn: getAtt('LogGroup', 'Arn'),
+              }),
             },
           ],
         },
@@ -116,9 +107,10 @@ function ecsTemplate(context: ProjectContext): object {
           Policies: [
             {
               PolicyName: 'agent',
-              PolicyDocument: policyDocument(
-                agentStatements(context, getAtt('LogGroup', 'Arn'), context.projectName),
-              ),
+              PolicyDocument: cfnPolicyDocument(agentRoleStatements(context), {
+                logGroupArn: getAtt('LogGroup', 'Arn'),
+                secretArns: SECRET_ARNS,
+              }),
             },
           ],
         },

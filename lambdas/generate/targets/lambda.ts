@@ -1,11 +1,11 @@
+import { agentRoleStatements, cfnPolicyDocument } from '../iam.ts';
 import type { PlannedFile, ProjectContext } from '../project.ts';
 import {
-  agentStatements,
   cloudFormationFile,
   getAtt,
-  policyDocument,
   ref,
   runtimeEnvironment,
+  SECRET_ARNS,
   secretParameters,
   serviceTrust,
   sub,
@@ -50,9 +50,10 @@ function lambdaTemplate(context: ProjectContext): object {
           Policies: [
             {
               PolicyName: 'agent',
-              PolicyDocument: policyDocument(
-                agentStatements(context, getAtt('LogGroup', 'Arn'), context.projectName),
-              ),
+              PolicyDocument: cfnPolicyDocument(agentRoleStatements(context), {
+                logGroupArn: getAtt('LogGroup', 'Arn'),
+                secretArns: SECRET_ARNS,
+              }),
             },
           ],
         },

@@ -1,15 +1,10 @@
 import { toCfnYaml } from '../cfn-yaml.ts';
-import {
-  modelStatements,
-  observabilityStatements,
-  type Statement,
-  secretStatements,
-  toolStatements,
-} from '../iam.ts';
+import { cdkPermissionsFile } from '../iam.ts';
 import type { PlannedFile, ProjectContext } from '../project.ts';
 
 // What every deployment target shares: CloudFormation helpers, the agent's runtime environment, and
-// the files each target has (deploy/config.env, deploy/lib.sh, its three scripts, the infra/ CDK app).
+// the files each target has (deploy/config.env, deploy/lib.sh, its three scripts, the infra/ CDK app
+// with its permissions.ts from iam.ts).
 
 /** `Fn::Sub` of a CloudFormation string. */
 export const sub = (text: string) => ({ 'Fn::Sub': text });
@@ -17,8 +12,13 @@ export const sub = (text: string) => ({ 'Fn::Sub': text });
 export const ref = (name: string) => ({ Ref: name });
 /** `Fn::GetAtt` of a resource's attribute. */
 export const getAtt = (resource: string, attribute: string) => ({ 'Fn::GetAtt': [resource, attribute] });
-/** An IAM policy document of the given statements. */
-export const policyDocument = (statements: Statement[]) => ({ Version: '2012-10-17', Statement: statements });
+
+/** The agent image's ECR repository, named by the template's `RepositoryName` parameter. */
+export const REPOSITORY_ARN = sub(
+  'arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/${RepositoryName}',
+);
+/** The `SecretArns` parameter (see secretParameters). */
+export const SECRET_ARNS = ref('SecretArns');
 
 /** A CloudFormation template as a planned YAML file, under a header naming the project. */
 export function cloudFormationFile(
@@ -55,21 +55,6 @@ export function secretParameters(context: ProjectContext): Record<string, unknow
   };
 }
 
-/** The statements of the role the agent runs as: its model, observability, secrets and tools. */
-export function agentStatements(
-  context: ProjectContext,
-  logGroupArn: unknown,
-  metricsNamespace: string,
-): Statement[] {
-  const toolIam = new Map(context.tools.map((t) => [t.id, t.iam]));
-  return [
-    ...modelStatements(context),
-    ...observabilityStatements(logGroupArn, metricsNamespace),
-    ...secretStatements(context, ref('SecretArns')),
-    ...toolStatements(context, toolIam),
-  ];
-}
-
 /** A trust policy for an AWS service principal. */
 export function serviceTrust(service: string) {
   return {
@@ -94,35 +79,6 @@ export function sharedFiles(context: ProjectContext): PlannedFile[] {
       'infra/bin/app.ts',
       'infra/lib/agent-stack.ts',
     ].map((path) => ({ path, template: `deploy/${path}` })),
-    { path: 'infra/lib/permissions.ts', content: cdkPermissions(context) },
+    cdkPermissionsFile(context),
   ];
-}
-
-/** The model and tool statements for the CDK app, as data (the stack adds logs, X-Ray, metrics, secrets). */
-function cdkPermissions(context: ProjectContext): string {
-  const toolIam = new Map(context.tools.map((t) => [t.id, t.iam]));
-  const statements = [...modelStatements(context), ...toolStatements(context, toolIam)].map((s) => ({
-    sid: s.Sid,
-    actions: s.Action,
-    resources: (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).map((r) =>
-      r === '*' ? '*' : (r as { 'Fn::Sub': string })['Fn::Sub'],
-    ),
-    ...(s.comment ? { why: s.comment } : {}),
-  }));
-  return [
-    '// Generated from the AgentSpec and the tool registry: what the model and the tools need, and no more.',
-    '// Resources are CloudFormation Fn::Sub strings; "*" only where AWS requires it (see `why`).',
-    '',
-    'export interface AgentStatement {',
-    '  sid: string;',
-    '  actions: string[];',
-    '  resources: string[];',
-    '  why?: string;',
-    '}',
-    '',
-    `export const AGENT_STATEMENTS: AgentStatement[] = ${JSON.stringify(statements, null, 2)};`,
-    '',
-    `export const SECRET_NAMES: string[] = ${JSON.stringify(context.secretNames)};`,
-    '',
-  ].join('\n');
 }
