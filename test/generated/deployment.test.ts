@@ -219,6 +219,8 @@ describe('deployment artifacts', () => {
         unknown
       >;
       expect(await validateTemplate(template), label).toEqual([]);
+      // The agent's role holds only the statements of permissions.ts, no managed policy granting more.
+      expect(JSON.stringify(template), label).not.toContain('AWSLambdaBasicExecutionRole');
     }
   }, 600_000);
 });

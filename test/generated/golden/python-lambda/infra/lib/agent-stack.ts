@@ -39,9 +39,12 @@ export class AgentStack extends Stack {
       );
 
     const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    // A role of its own: without one, CDK attaches AWSLambdaBasicExecutionRole (logs on every log group).
+    const role = new iam.Role(this, 'FunctionRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     const runtime = lambda.Runtime.PYTHON_3_12;
     const fn = new lambda.Function(this, 'Function', {
       runtime,
+      role,
       architecture: lambda.Architecture.ARM_64,
       handler: 'app.lambda_handler.handler',
       // Built in the Lambda build image by `cdk deploy` (Docker needed), like deploy/lambda/package.sh.
