@@ -1,12 +1,44 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
+import definition from '../../lib/workflows/generation.asl.json' with { type: 'json' };
 import { dataAdapters } from '../core/adapters/data.ts';
+import { LocalStepFunctionsExecutor, StepFunctionsExecutor } from '../core/adapters/step-functions.ts';
 import { platformConfig } from '../core/config.ts';
 import { loadPriceList } from '../cost/pricing.ts';
 import { loadModelRegistry } from '../models/load.ts';
+import type { GenerationRecord } from '../sessions/ports.ts';
 import { loadToolRegistry } from '../tools/load.ts';
-import { LocalStepFunctionsRunner, StepFunctionsRunner } from './runner.ts';
+import type { GenerationRunner } from './ports.ts';
 import type { GenerationDeps } from './service.ts';
-import type { TaskDeps } from './tasks.ts';
+import { type GenerationInput, runTask, type TaskDeps } from './tasks.ts';
+
+/** The task Lambda's ARN in the ASL; locally any well-formed ARN, since its tasks run in-process. */
+const LOCAL_TASK_FUNCTION_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:local-generate-tasks';
+
+/**
+ * The generation workflow: the Express state machine in AWS, the same ASL in-process locally, its
+ * Task states running the tasks of tasks.ts either way.
+ */
+function generationRunner(
+  stateMachineArn: string | undefined,
+  region: string,
+  deps: TaskDeps,
+): GenerationRunner {
+  if (stateMachineArn) {
+    return new StepFunctionsExecutor<GenerationInput, GenerationRecord>(
+      new SFNClient({ region }),
+      stateMachineArn,
+      {
+        executionName: (input) => input.generationId,
+        label: 'generation workflow',
+      },
+    );
+  }
+  return new LocalStepFunctionsExecutor<GenerationInput, GenerationRecord>(
+    definition,
+    (task, input) => runTask(task, input, deps),
+    { substitutions: { GenerateTaskFunctionArn: LOCAL_TASK_FUNCTION_ARN } },
+  );
+}
 
 /**
  * The adapters behind sessions and generation, from the platform configuration: DynamoDB and S3
@@ -21,12 +53,7 @@ export function platformDeps(): GenerationDeps & TaskDeps {
     ...taskDeps,
     sessions: db,
     limiter: db,
-    runner: config.GENERATION_STATE_MACHINE_ARN
-      ? new StepFunctionsRunner(
-          new SFNClient({ region: config.AWS_REGION }),
-          config.GENERATION_STATE_MACHINE_ARN,
-        )
-      : new LocalStepFunctionsRunner(taskDeps),
+    runner: generationRunner(config.GENERATION_STATE_MACHINE_ARN, config.AWS_REGION, taskDeps),
     generateLimitPerHour: config.GENERATE_LIMIT_PER_HOUR,
   };
 }

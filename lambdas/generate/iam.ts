@@ -1,13 +1,33 @@
-import type { ProjectContext } from './generate.ts';
+import type { PlannedFile, ProjectContext } from './project.ts';
+
+// The one source of every IAM statement a generated project grants. Each role's statements are listed
+// once, as data, and rendered twice: into the CloudFormation templates under deploy/cloudformation
+// (cfnStatements) and into the CDK app's infra/lib/permissions.ts (cdkPermissionsFile), which
+// infra/lib/agent-stack.ts turns into PolicyStatements without adding any of its own.
 
 /**
- * IAM for a generated agent, least privilege: the model it calls, its log group, X-Ray, its metrics
- * namespace, its secrets and each selected tool's actions from the tool registry. Resources are
- * CloudFormation `Fn::Sub` strings so the same statements serve every template. A statement whose
- * resource is `*` carries `comment`, saying why AWS requires it; the YAML writer prints it above the
- * statement.
+ * A resource the template itself creates or receives, named by role because CloudFormation and CDK
+ * spell it differently: `Fn::GetAtt LogGroup.Arn` in one, `logGroup.logGroupArn` in the other.
  */
-export interface Statement {
+export type ResourceSlot = 'logGroupArn' | 'secretArns' | 'repositoryArn';
+
+/** `"*"`, a CloudFormation `Fn::Sub` pattern, or a {@link ResourceSlot}. */
+export type PolicyResource = string | { slot: ResourceSlot };
+
+/** One statement of least privilege. A `"*"` resource carries `why`, the reason AWS requires it. */
+export interface PolicyStatement {
+  sid: string;
+  actions: string[];
+  resources: PolicyResource[];
+  conditions?: Record<string, Record<string, string>>;
+  why?: string;
+}
+
+/**
+ * A statement as CloudFormation takes it. `comment` is no IAM field: the YAML writer prints it above
+ * the statement and drops it.
+ */
+export interface CfnStatement {
   Sid: string;
   Effect: 'Allow';
   Action: string[];
@@ -16,7 +36,8 @@ export interface Statement {
   comment?: string;
 }
 
-const sub = (text: string) => ({ 'Fn::Sub': text });
+const ANY = '*';
+const slot = (name: ResourceSlot): PolicyResource => ({ slot: name });
 
 /** A value placed inside Fn::Sub: `${` would start a substitution, so it is escaped as `${!`. */
 export function subLiteral(value: string): string {
@@ -33,123 +54,249 @@ function sidFor(text: string): string {
 }
 
 /** Resource patterns from the tool registry, placeholders filled (`{region}`, `{config.bucket}`, …). */
-export function toolResource(pattern: string, settings: Record<string, unknown>): unknown {
-  if (pattern === '*') return '*';
-  const text = pattern
+export function toolResource(pattern: string, settings: Record<string, unknown>): string {
+  if (pattern === ANY) return ANY;
+  return pattern
     .replace(/\{config\.(\w+)\}/g, (_m, name: string) => subLiteral(String(settings[name] ?? '')))
     .replaceAll('{region}', '${AWS::Region}')
     .replaceAll('{account}', '${AWS::AccountId}')
     .replaceAll('{partition}', '${AWS::Partition}');
-  return sub(text);
 }
 
-export function modelStatements(context: ProjectContext): Statement[] {
+/** Invoking the chosen Bedrock model (directly, or through its cross-Region inference profile). */
+export function modelStatements(context: ProjectContext): PolicyStatement[] {
   const { model } = context;
   if (model.provider !== 'bedrock') return [];
   const actions = ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'];
   if (model.invocationId === model.id) {
     return [
       {
-        Sid: 'InvokeModel',
-        Effect: 'Allow',
-        Action: actions,
-        Resource: sub(`arn:\${AWS::Partition}:bedrock:\${AWS::Region}::foundation-model/${model.id}`),
+        sid: 'InvokeModel',
+        actions,
+        resources: [`arn:\${AWS::Partition}:bedrock:\${AWS::Region}::foundation-model/${model.id}`],
       },
     ];
   }
   return [
     {
-      Sid: 'InvokeModelThroughInferenceProfile',
-      Effect: 'Allow',
-      Action: actions,
-      Resource: [
-        sub(
-          `arn:\${AWS::Partition}:bedrock:\${AWS::Region}:\${AWS::AccountId}:inference-profile/${model.invocationId}`,
-        ),
-        sub(`arn:\${AWS::Partition}:bedrock:*::foundation-model/${model.id}`),
+      sid: 'InvokeModelThroughInferenceProfile',
+      actions,
+      resources: [
+        `arn:\${AWS::Partition}:bedrock:\${AWS::Region}:\${AWS::AccountId}:inference-profile/${model.invocationId}`,
+        `arn:\${AWS::Partition}:bedrock:*::foundation-model/${model.id}`,
       ],
-      comment:
-        'The cross-Region inference profile may serve the request from any Region of its geography, so AWS requires the foundation-model permission in each of them: the Region segment is * while the model stays fixed.',
+      why: 'The cross-Region inference profile may serve the request from any Region of its geography, so AWS requires the foundation-model permission in each of them: the Region segment is * while the model stays fixed.',
     },
   ];
 }
 
-export function toolStatements(
-  context: ProjectContext,
-  toolIam: Map<string, { actions: string[]; resources: string[]; why: string }[]>,
-): Statement[] {
+/** Each selected tool's statements from the tool registry, its settings filled into the resources. */
+export function toolStatements(context: ProjectContext): PolicyStatement[] {
   return context.tools.flatMap((tool) =>
-    (toolIam.get(tool.id) ?? []).map((statement, index) => {
-      const resources = statement.resources.map((r) => toolResource(r, tool.settings));
-      return {
-        Sid: sidFor(`${tool.id} ${index + 1}`),
-        Effect: 'Allow' as const,
-        Action: statement.actions,
-        Resource: resources.length === 1 ? resources[0] : resources,
-        ...(statement.resources.includes('*') ? { comment: `${tool.name}: ${statement.why}` } : {}),
-      };
-    }),
+    tool.iam.map((statement, index) => ({
+      sid: sidFor(`${tool.id} ${index + 1}`),
+      actions: statement.actions,
+      resources: statement.resources.map((r) => toolResource(r, tool.settings)),
+      ...(statement.resources.includes(ANY) ? { why: `${tool.name}: ${statement.why}` } : {}),
+    })),
   );
 }
 
-export function observabilityStatements(logGroupArn: unknown, metricsNamespace: string): Statement[] {
+/** The agent's own log streams, X-Ray, and metrics in its own namespace. */
+export function observabilityStatements(
+  logGroupArn: PolicyResource,
+  metricsNamespace: string,
+): PolicyStatement[] {
   return [
     {
-      Sid: 'WriteOwnLogs',
-      Effect: 'Allow',
-      Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-      Resource: logGroupArn,
+      sid: 'WriteOwnLogs',
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+      resources: [logGroupArn],
     },
     {
-      Sid: 'XRayTracing',
-      Effect: 'Allow',
-      Action: [
+      sid: 'XRayTracing',
+      actions: [
         'xray:PutTraceSegments',
         'xray:PutTelemetryRecords',
         'xray:GetSamplingRules',
         'xray:GetSamplingTargets',
       ],
-      Resource: '*',
-      comment: 'X-Ray has no resource-level permissions for these actions, so AWS requires "*".',
+      resources: [ANY],
+      why: 'X-Ray has no resource-level permissions for these actions, so AWS requires "*".',
     },
     {
-      Sid: 'PutMetricsInOwnNamespace',
-      Effect: 'Allow',
-      Action: ['cloudwatch:PutMetricData'],
-      Resource: '*',
-      Condition: { StringEquals: { 'cloudwatch:namespace': metricsNamespace } },
-      comment:
-        'PutMetricData has no resource-level permissions, so AWS requires "*"; the condition limits it to this agent\'s namespace.',
+      sid: 'PutMetricsInOwnNamespace',
+      actions: ['cloudwatch:PutMetricData'],
+      resources: [ANY],
+      conditions: { StringEquals: { 'cloudwatch:namespace': metricsNamespace } },
+      why: 'PutMetricData has no resource-level permissions, so AWS requires "*"; the condition limits it to this agent\'s namespace.',
     },
   ];
 }
 
-export function secretStatements(context: ProjectContext, secretArns: unknown): Statement[] {
+/** Reading the agent's Secrets Manager secrets, when it has any. */
+export function secretStatements(context: ProjectContext): PolicyStatement[] {
   if (context.secretNames.length === 0) return [];
   return [
     {
-      Sid: 'ReadOwnSecrets',
-      Effect: 'Allow',
-      Action: ['secretsmanager:GetSecretValue'],
-      Resource: secretArns,
+      sid: 'ReadOwnSecrets',
+      actions: ['secretsmanager:GetSecretValue'],
+      resources: [slot('secretArns')],
     },
   ];
 }
 
-export function ecrPullStatements(repositoryArn: unknown): Statement[] {
+/** The ECR authorization token, which every pull and push needs. */
+export const ECR_TOKEN_STATEMENT: PolicyStatement = {
+  sid: 'EcrAuthorizationToken',
+  actions: ['ecr:GetAuthorizationToken'],
+  resources: [ANY],
+  why: 'ecr:GetAuthorizationToken is account-wide: AWS requires "*" for it.',
+};
+
+/** Pulling the agent image from its repository. */
+export function ecrPullStatements(): PolicyStatement[] {
   return [
     {
-      Sid: 'PullImage',
-      Effect: 'Allow',
-      Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
-      Resource: repositoryArn,
+      sid: 'PullImage',
+      actions: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+      resources: [slot('repositoryArn')],
     },
+    ECR_TOKEN_STATEMENT,
+  ];
+}
+
+/** Where an AgentCore runtime logs: AWS creates its log group under this prefix. */
+const AGENTCORE_LOG_GROUPS =
+  'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/bedrock-agentcore/runtimes/*';
+
+/**
+ * The role the agent runs as on its target (AgentCore's execution role, the ECS task role, the Lambda
+ * function role): what CloudFormation and CDK both grant it, in this order.
+ */
+export function agentRoleStatements(context: ProjectContext): PolicyStatement[] {
+  const agentcore = context.deployment.target === 'agentcore';
+  return [
+    ...(agentcore
+      ? [
+          ...ecrPullStatements(),
+          {
+            sid: 'RuntimeLogGroups',
+            actions: ['logs:CreateLogGroup', 'logs:DescribeLogStreams'],
+            resources: [AGENTCORE_LOG_GROUPS],
+          },
+        ]
+      : []),
+    ...modelStatements(context),
+    ...(agentcore
+      ? observabilityStatements(`${AGENTCORE_LOG_GROUPS}:log-stream:*`, 'bedrock-agentcore')
+      : observabilityStatements(slot('logGroupArn'), context.projectName)),
+    ...secretStatements(context),
+    ...toolStatements(context),
+  ];
+}
+
+/**
+ * The ECS task execution role of the CloudFormation template: pull the image, write the container's
+ * logs. CDK's ApplicationLoadBalancedFargateService makes and grants its own execution role.
+ */
+export function ecsExecutionRoleStatements(): PolicyStatement[] {
+  return [
+    ...ecrPullStatements(),
     {
-      Sid: 'EcrAuthorizationToken',
-      Effect: 'Allow',
-      Action: ['ecr:GetAuthorizationToken'],
-      Resource: '*',
-      comment: 'ecr:GetAuthorizationToken is account-wide: AWS requires "*" for it.',
+      sid: 'ContainerLogs',
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [slot('logGroupArn')],
     },
   ];
+}
+
+/** The CodeBuild role that builds the image: read the uploaded source, log, push to the repository. */
+export function imageBuildRoleStatements(): PolicyStatement[] {
+  return [
+    {
+      sid: 'ReadSource',
+      actions: ['s3:GetObject', 's3:GetObjectVersion'],
+      resources: ['${SourceBucket.Arn}/*'],
+    },
+    {
+      sid: 'BuildLogs',
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [slot('logGroupArn')],
+    },
+    {
+      sid: 'PushImage',
+      actions: [
+        'ecr:BatchCheckLayerAvailability',
+        'ecr:InitiateLayerUpload',
+        'ecr:UploadLayerPart',
+        'ecr:CompleteLayerUpload',
+        'ecr:PutImage',
+        'ecr:BatchGetImage',
+      ],
+      resources: [slot('repositoryArn')],
+    },
+    ECR_TOKEN_STATEMENT,
+  ];
+}
+
+/**
+ * The statements as CloudFormation writes them: patterns become `Fn::Sub`, slots the template's own
+ * values, and a single resource is written as a scalar.
+ */
+export function cfnStatements(
+  statements: PolicyStatement[],
+  slots: Partial<Record<ResourceSlot, unknown>>,
+): CfnStatement[] {
+  const resolve = (resource: PolicyResource): unknown => {
+    if (typeof resource === 'string') return resource === ANY ? ANY : { 'Fn::Sub': resource };
+    const value = slots[resource.slot];
+    if (value === undefined) throw new Error(`no CloudFormation value for the ${resource.slot} slot`);
+    return value;
+  };
+  return statements.map((s) => {
+    const resources = s.resources.map(resolve);
+    return {
+      Sid: s.sid,
+      Effect: 'Allow' as const,
+      Action: s.actions,
+      Resource: resources.length === 1 ? resources[0] : resources,
+      ...(s.conditions ? { Condition: s.conditions } : {}),
+      ...(s.why ? { comment: s.why } : {}),
+    };
+  });
+}
+
+/** An IAM policy document as CloudFormation takes it. */
+export function cfnPolicyDocument(
+  statements: PolicyStatement[],
+  slots: Partial<Record<ResourceSlot, unknown>>,
+) {
+  return { Version: '2012-10-17', Statement: cfnStatements(statements, slots) };
+}
+
+/** `infra/lib/permissions.ts`: the agent role's statements as data for the CDK stack. */
+export function cdkPermissionsFile(context: ProjectContext): PlannedFile {
+  const content = [
+    '// Generated by Agent Builder Platform from the AgentSpec and the tool registry: every permission the',
+    "// agent's role gets, and no more. The same statements as the role in deploy/cloudformation/.",
+    '// Resources are CloudFormation Fn::Sub patterns, "*" only where AWS requires it (see `why`), or a',
+    '// slot: a resource the stack creates (its log group, image repository) or receives (secret ARNs).',
+    '',
+    "export type ResourceSlot = 'logGroupArn' | 'secretArns' | 'repositoryArn';",
+    '',
+    'export interface AgentStatement {',
+    '  sid: string;',
+    '  actions: string[];',
+    '  resources: (string | { slot: ResourceSlot })[];',
+    '  conditions?: Record<string, Record<string, string>>;',
+    '  why?: string;',
+    '}',
+    '',
+    `export const AGENT_STATEMENTS: AgentStatement[] = ${JSON.stringify(agentRoleStatements(context), null, 2)};`,
+    '',
+    `export const SECRET_NAMES: string[] = ${JSON.stringify(context.secretNames)};`,
+    '',
+  ].join('\n');
+  return { path: 'infra/lib/permissions.ts', content };
 }

@@ -11,7 +11,7 @@ import type {
 } from '../sessions/ports.ts';
 import { attachGeneration, getSession } from '../sessions/workflow.ts';
 import type { GenerateBody } from './model.ts';
-import type { GenerationRunner } from './runner.ts';
+import type { GenerationRunner } from './ports.ts';
 
 export interface GenerationDeps {
   registries: Registries;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isMap, isScalar, parse, parseDocument, visit } from 'yaml';
-import type { GeneratedProject } from '../../lambdas/generate/generate.ts';
+import type { GeneratedProject } from '../../lambdas/generate/project.ts';
 import { validateTemplate } from './cfn-schema.ts';
 import { specWithTools } from './specs.ts';
 import { generate, run, scratchDir, sharedNodeModules, writeProject } from './workspace.ts';
@@ -219,6 +219,8 @@ describe('deployment artifacts', () => {
         unknown
       >;
       expect(await validateTemplate(template), label).toEqual([]);
+      // The agent's role holds only the statements of permissions.ts, no managed policy granting more.
+      expect(JSON.stringify(template), label).not.toContain('AWSLambdaBasicExecutionRole');
     }
   }, 600_000);
 });

@@ -1,7 +1,7 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { GeneratedProject } from '../../lambdas/generate/generate.ts';
+import type { GeneratedProject } from '../../lambdas/generate/project.ts';
 import { matrix, specWithTools } from './specs.ts';
 import { generate, linkNodeModules, run, scratchDir, sharedNodeModules, writeProject } from './workspace.ts';
 

@@ -6,7 +6,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { AgentSpecInput } from '../../lambdas/agent-spec/schema.ts';
-import { type GeneratedProject, generateAgentProject } from '../../lambdas/generate/generate.ts';
+import { generateAgentProject } from '../../lambdas/generate/generate.ts';
+import type { GeneratedProject } from '../../lambdas/generate/project.ts';
 import { loadModelRegistry } from '../../lambdas/models/load.ts';
 import { loadToolRegistry } from '../../lambdas/tools/load.ts';
 

@@ -1,8 +1,7 @@
-import { requirementLine } from '../tools/dependencies.ts';
-import { parsePipName, pipRanges } from '../tools/versions.ts';
-import { deploymentFiles } from './deployment.ts';
-import type { ProjectContext } from './generate.ts';
-import { envExample, type PlannedFile, type ProjectPlan } from './typescript.ts';
+import { requirementLine } from '../../tools/dependencies.ts';
+import { parsePipName, pipRanges } from '../../tools/versions.ts';
+import type { PlannedFile, ProjectContext, ProjectPlan } from '../project.ts';
+import { envExample } from './env-example.ts';
 
 /** Packages every generated Python agent uses, beyond its tools' own. */
 const BASE_REQUIREMENTS: Record<string, string> = {
@@ -23,7 +22,7 @@ const PROVIDER_EXTRAS: Record<string, string[]> = {
 
 const DEV_REQUIREMENTS: Record<string, string> = { pytest: '>=8.0.0,<9.0.0', httpx: '>=0.27.0,<1.0.0' };
 
-/** The files of a Python agent project, and its requirements. */
+/** The files of a Python agent project (its deployment's come from deploymentFiles), and its requirements. */
 export function pythonProject(context: ProjectContext): ProjectPlan {
   const requirements = new Map<string, { extras: Set<string>; range: string }>();
   const add = (spec: string, range: string) => {
@@ -82,7 +81,6 @@ export function pythonProject(context: ProjectContext): ProjectPlan {
     t('tests/test_agent.py'),
     t('tests/test_server.py'),
     ...(context.deployment.target === 'lambda' ? [t('app/lambda_handler.py')] : []),
-    ...deploymentFiles(context),
   ];
   return {
     files,

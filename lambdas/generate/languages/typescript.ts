@@ -1,16 +1,5 @@
-import { deploymentFiles } from './deployment.ts';
-import type { ProjectContext } from './generate.ts';
-
-/** A file to write: rendered from a template (with the project context, or a narrower one), or given. */
-export type PlannedFile =
-  | { path: string; template: string; context?: object }
-  | { path: string; content: string };
-
-export interface ProjectPlan {
-  files: PlannedFile[];
-  dependencies: { name: string; range: string }[];
-  devDependencies: { name: string; range: string }[];
-}
+import type { PlannedFile, ProjectContext, ProjectPlan } from '../project.ts';
+import { envExample } from './env-example.ts';
 
 /** Packages every generated TypeScript agent uses, beyond its tools' own. */
 const BASE_DEPENDENCIES: Record<string, string> = {
@@ -38,7 +27,7 @@ const TELEMETRY_DEPENDENCIES: Record<string, string> = {
   '@opentelemetry/exporter-metrics-otlp-http': '^0.219.0',
 };
 
-export const TYPESCRIPT_DEV_DEPENDENCIES: Record<string, string> = {
+const TYPESCRIPT_DEV_DEPENDENCIES: Record<string, string> = {
   '@types/node': '^22.10.0',
   typescript: '^5.9.0',
   vitest: '^4.0.0',
@@ -48,7 +37,7 @@ function sortedRecord(entries: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(entries).sort(([a], [b]) => a.localeCompare(b)));
 }
 
-/** The files of a TypeScript agent project, and its package.json. */
+/** The files of a TypeScript agent project (its deployment's come from deploymentFiles), and its package.json. */
 export function typescriptProject(context: ProjectContext): ProjectPlan {
   const deps: Record<string, string> = {
     ...BASE_DEPENDENCIES,
@@ -126,35 +115,10 @@ export function typescriptProject(context: ProjectContext): ProjectPlan {
     t('test/agent.test.ts'),
     t('test/server.test.ts'),
     ...(context.deployment.target === 'lambda' ? [t('src/lambda.ts')] : []),
-    ...deploymentFiles(context),
   ];
   return {
     files,
     dependencies: Object.entries(dependencies).map(([name, range]) => ({ name, range })),
     devDependencies: Object.entries(TYPESCRIPT_DEV_DEPENDENCIES).map(([name, range]) => ({ name, range })),
   };
-}
-
-/** `.env.example`: every setting by name, never a secret value. Shared by both languages. */
-export function envExample(context: ProjectContext): string {
-  const lines = [
-    '# Settings for this agent. Copy to .env (git-ignored) and fill in. Never commit secrets.',
-    '# A secret may instead come from AWS Secrets Manager: set <NAME>_SECRET_ID to the secret id or ARN.',
-    '',
-    `AWS_REGION=${context.deployment.region}`,
-    `MODEL_ID=${context.model.invocationId}`,
-    'PORT=8080',
-    'LOG_LEVEL=INFO',
-  ];
-  if (context.model.provider === 'ollama') lines.push('OLLAMA_HOST=http://localhost:11434');
-  lines.push('# OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4318');
-  for (const variable of context.env) {
-    lines.push(
-      '',
-      `# ${variable.description}${variable.required ? ' (required)' : ' (optional)'}${variable.secret ? ' Secret.' : ''}`,
-    );
-    lines.push(`${variable.required ? '' : '# '}${variable.name}=`);
-    if (variable.secret) lines.push(`# ${variable.name}_SECRET_ID=`);
-  }
-  return `${lines.join('\n')}\n`;
 }

@@ -1,0 +1,25 @@
+import type { ProjectContext } from '../project.ts';
+
+/** `.env.example`: every setting by name, never a secret value. Shared by both languages. */
+export function envExample(context: ProjectContext): string {
+  const lines = [
+    '# Settings for this agent. Copy to .env (git-ignored) and fill in. Never commit secrets.',
+    '# A secret may instead come from AWS Secrets Manager: set <NAME>_SECRET_ID to the secret id or ARN.',
+    '',
+    `AWS_REGION=${context.deployment.region}`,
+    `MODEL_ID=${context.model.invocationId}`,
+    'PORT=8080',
+    'LOG_LEVEL=INFO',
+  ];
+  if (context.model.provider === 'ollama') lines.push('OLLAMA_HOST=http://localhost:11434');
+  lines.push('# OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4318');
+  for (const variable of context.env) {
+    lines.push(
+      '',
+      `# ${variable.description}${variable.required ? ' (required)' : ' (optional)'}${variable.secret ? ' Secret.' : ''}`,
+    );
+    lines.push(`${variable.required ? '' : '# '}${variable.name}=`);
+    if (variable.secret) lines.push(`# ${variable.name}_SECRET_ID=`);
+  }
+  return `${lines.join('\n')}\n`;
+}

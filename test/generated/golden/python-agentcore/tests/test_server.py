@@ -1,0 +1,79 @@
+"""The server honours the AgentCore runtime contract (with a scripted model, no network)."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from fastapi.testclient import TestClient
+from strands import Agent, tool
+
+from app.main import SESSION_HEADER, create_app
+from app.prompt import SYSTEM_PROMPT
+from tests.conftest import ScriptedModel
+
+SESSION_ID = "test-session-0123456789-abcdefghijklmnop"
+
+
+@tool
+def add_numbers(a: int, b: int) -> int:
+    """Add two numbers.
+
+    Args:
+        a: The first number.
+        b: The second number.
+    """
+    return a + b
+
+
+def make_client(*scripts: list) -> TestClient:
+    queue = list(scripts)
+    app = create_app(
+        lambda: Agent(model=ScriptedModel(queue.pop(0) if queue else []), system_prompt=SYSTEM_PROMPT, tools=[add_numbers], callback_handler=None),
+        max_input_chars=1000,
+    )
+    return TestClient(app)
+
+
+def test_ping_is_healthy_with_the_time_of_the_last_update() -> None:
+    response = make_client().get("/ping")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "Healthy"
+    assert isinstance(body["time_of_last_update"], int)
+    assert body["time_of_last_update"] <= int(time.time())
+
+
+def test_invocations_answer_with_json() -> None:
+    client = make_client([{"text": "The answer is 42."}])
+    response = client.post("/invocations", json={"prompt": "What is the answer?"}, headers={SESSION_HEADER: SESSION_ID})
+    assert response.status_code == 200
+    body = response.json()
+    assert "The answer is 42." in body["response"]
+    assert body["sessionId"] == SESSION_ID
+
+
+def test_invocations_stream_text_and_tool_calls_as_server_sent_events() -> None:
+    client = make_client([{"tool": "add_numbers", "input": {"a": 2, "b": 3}}, {"text": "Two plus three is 5."}])
+    response = client.post("/invocations", json={"prompt": "Add 2 and 3"}, headers={SESSION_HEADER: SESSION_ID, "accept": "text/event-stream"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/event-stream")
+    events = [json.loads(chunk[6:]) for chunk in response.text.split("\n\n") if chunk.startswith("data: ")]
+    assert any(e["type"] == "tool_call" and e["name"] == "add_numbers" for e in events)
+    assert any(e["type"] == "tool_result" and e["status"] == "success" for e in events)
+    assert "".join(e["text"] for e in events if e["type"] == "text") == "Two plus three is 5."
+    assert events[-1]["type"] == "done"
+
+
+def test_rejects_bad_input_with_clear_errors() -> None:
+    client = make_client()
+    missing = client.post("/invocations", json={}, headers={SESSION_HEADER: SESSION_ID})
+    assert missing.status_code == 400
+    assert missing.json()["error"]["code"] == "invalid_request"
+    assert client.post("/invocations", content=b"{not json", headers={SESSION_HEADER: SESSION_ID}).status_code == 400
+    assert client.post("/invocations", json={"prompt": "hi"}, headers={SESSION_HEADER: "too-short"}).status_code == 400
+    assert client.post("/invocations", json={"prompt": "x" * 1001}, headers={SESSION_HEADER: SESSION_ID}).status_code == 413
+
+
+def test_unknown_routes_are_404() -> None:
+    assert make_client().get("/nope").status_code == 404

@@ -1,0 +1,58 @@
+"""The agent is configured with exactly the spec's system prompt, model and tools."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+
+import pytest
+
+from app.agent import create_agent
+from app.config import ConfigError, load_settings
+from app.model import create_model
+from app.tools import TOOL_FACTORIES, create_tools
+from tests.conftest import TEST_ENV, ScriptedModel
+
+# The spec's values, encoded independently of the source code (UTF-16 code units, base64).
+SPEC_SYSTEM_PROMPT = base64.b64decode("WQBvAHUAIABhAHIAZQAgAHQAaABlACAAcwB1AHAAcABvAHIAdAAgAHQAcgBpAGEAZwBlACAAYQBnAGUAbgB0ACAAbwBmACAARQB4AGEAbQBwAGwAZQAgAEMAbwByAHAALgAKAEMAbABhAHMAcwBpAGYAeQAgAGUAYQBjAGgAIAB0AGkAYwBrAGUAdAAgAGEAcwAgACIAYgBpAGwAbABpAG4AZwAiACwAIAAiAGIAdQBnACIAIABvAHIAIAAiAHEAdQBlAHMAdABpAG8AbgAiACwAIAB0AGgAZQBuACAAZAByAGEAZgB0ACAAYQAgAHMAaABvAHIAdAAgAHIAZQBwAGwAeQAuAAoATABvAG8AawAgAGEAbgBzAHcAZQByAHMAIAB1AHAAIABpAG4AIAB0AGgAZQAgAGsAbgBvAHcAbABlAGQAZwBlACAAYgBhAHMAZQAgAGYAaQByAHMAdAA7ACAAcwBlAGEAcgBjAGgAIAB0AGgAZQAgAHcAZQBiACAAbwBuAGwAeQAgAHcAaABlAG4AIABpAHQAIABoAGEAcwAgAG4AbwB0AGgAaQBuAGcALgA=").decode("utf-16-le", "surrogatepass")
+SPEC_MODEL_ID = "us.anthropic.claude-haiku-4-5-20251001-v1:0"
+SPEC_TOOL_IDS = ["calculator", "http_request", "knowledge_base_retrieve", "tavily_search"]
+
+
+def test_uses_exactly_the_system_prompt_of_the_spec() -> None:
+    agent = create_agent(load_settings(TEST_ENV), model=ScriptedModel([]))
+    assert agent.system_prompt == SPEC_SYSTEM_PROMPT
+
+
+def test_calls_the_model_of_the_spec_by_default() -> None:
+    model = create_model(load_settings(TEST_ENV))
+    assert model.get_config()["model_id"] == SPEC_MODEL_ID
+
+
+def test_has_exactly_the_tools_of_the_spec_in_order() -> None:
+    assert [tool_id for tool_id, _ in TOOL_FACTORIES] == SPEC_TOOL_IDS
+    settings = load_settings(TEST_ENV)
+    built = create_tools(settings)
+    assert len(built) >= len(SPEC_TOOL_IDS)
+    agent = create_agent(settings, model=ScriptedModel([]))
+    names = [getattr(tool, "tool_name", None) for tool in built]
+    assert set(name for name in names if name) <= set(agent.tool_names)
+
+
+def test_sends_the_system_prompt_and_returns_the_answer() -> None:
+    model = ScriptedModel([{"text": "Hello from the test model."}])
+    agent = create_agent(load_settings(TEST_ENV), model=model)
+    result = asyncio.run(agent.invoke_async("Hi"))
+    assert "Hello from the test model." in str(result)
+    assert model.requests[0]["system_prompt"] == SPEC_SYSTEM_PROMPT
+
+
+def test_refuses_to_start_without_its_required_settings() -> None:
+    with pytest.raises(ConfigError) as error:
+        load_settings({})
+    assert "TAVILY_API_KEY" in str(error.value)
+
+
+def test_rejects_an_invalid_port() -> None:
+    with pytest.raises(ConfigError, match="PORT"):
+        load_settings({**TEST_ENV, "PORT": "eighty"})

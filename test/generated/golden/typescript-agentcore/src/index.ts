@@ -1,0 +1,27 @@
+import { setupTracer } from '@strands-agents/sdk/telemetry';
+import { createAgent } from './agent.js';
+import { loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { createServer } from './server.js';
+
+const config = await loadConfig();
+const logger = createLogger(config.LOG_LEVEL);
+
+// Traces go to an OpenTelemetry collector (the AgentCore runtime's, or ADOT → X-Ray) when configured.
+if (process.env.OTEL_EXPORTER_OTLP_ENDPOINT) setupTracer({ exporters: { otlp: true } });
+
+const server = createServer({
+  createAgent: () => createAgent(config),
+  logger,
+  maxInputChars: config.MAX_INPUT_CHARS,
+  maxSessions: config.MAX_SESSIONS,
+});
+server.listen(config.PORT, '0.0.0.0', () => logger.info('agent listening', { port: config.PORT, model: config.MODEL_ID }));
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    logger.info('shutting down', { signal });
+    server.close(() => process.exit(0));
+    setTimeout(() => process.exit(0), 10_000).unref();
+  });
+}
