@@ -455,6 +455,7 @@ describe('Fargate runner backend', () => {
     containerName: 'runner',
     subnets: ['subnet-a', 'subnet-b'],
     securityGroups: ['sg-1'],
+    pollIntervalMs: 5,
   };
   const task: RunnerTask = {
     job: { mode: 'run', runId: 'run-1', project: { artifactKey: 'k' } },
@@ -479,7 +480,10 @@ describe('Fargate runner backend', () => {
   it('starts one Fargate task in private subnets, tagged with the record and told where its task is', async () => {
     const { client, sent } = ecs({
       RunTaskCommand: [{ tasks: [{ taskArn: 'arn:task/1' }] }],
-      DescribeTasksCommand: [{ tasks: [{ lastStatus: 'STOPPED', containers: [{ exitCode: 0 }] }] }],
+      DescribeTasksCommand: [
+        { tasks: [{ lastStatus: 'RUNNING' }] },
+        { tasks: [{ lastStatus: 'STOPPED', containers: [{ exitCode: 0 }] }] },
+      ],
     });
     const failures: string[] = [];
     const runner = new EcsRunner(client, options, async (_t, reason) => {
@@ -510,13 +514,15 @@ describe('Fargate runner backend', () => {
       },
     });
     await started.done;
+    // It kept polling while the task ran and stopped at the first STOPPED answer.
+    expect(sent.filter((s) => s.name === 'DescribeTasksCommand')).toHaveLength(2);
     expect(failures).toEqual([]);
     await runner.cancel('run-1', 'arn:task/1');
     expect(sent.at(-1)).toEqual({
       name: 'StopTaskCommand',
       input: { cluster: options.cluster, task: 'arn:task/1', reason: 'cancelled by the builder' },
     });
-  }, 10_000);
+  });
 
   it('reports a task that could not start (502) and one that stopped badly', async () => {
     const refused = new EcsRunner(
@@ -554,5 +560,5 @@ describe('Fargate runner backend', () => {
     expect(failures).toEqual([
       'the Fargate runner task stopped: EssentialContainerExited; OutOfMemoryError; exit code 137',
     ]);
-  }, 10_000);
+  });
 });
