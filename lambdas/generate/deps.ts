@@ -1,6 +1,6 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { dataAdapters } from '../core/adapters/data.ts';
-import { platformConfig } from '../core/config.ts';
+import type { PlatformConfig } from '../core/config.ts';
 import { loadPriceList } from '../cost/pricing.ts';
 import { loadModelRegistry } from '../models/load.ts';
 import { loadToolRegistry } from '../tools/load.ts';
@@ -11,9 +11,9 @@ import type { TaskDeps } from './tasks.ts';
 /**
  * The adapters behind sessions and generation, from the platform configuration: DynamoDB and S3
  * (emulators locally), and the workflow (Step Functions in AWS, the same ASL in-process locally).
+ * The configuration is an argument, so a caller (a handler, a test, the local platform) decides it.
  */
-export function platformDeps(): GenerationDeps & TaskDeps {
-  const config = platformConfig();
+export function platformDeps(config: PlatformConfig): GenerationDeps & TaskDeps {
   const { db, store } = dataAdapters(config);
   const registries = { models: loadModelRegistry(), tools: loadToolRegistry() };
   const taskDeps: TaskDeps = { registries, prices: loadPriceList(), store, generations: db };

@@ -4,7 +4,7 @@ import { ApiGatewayConnectionPoster } from '../core/adapters/connections.ts';
 import { dataAdapters } from '../core/adapters/data.ts';
 import { EcsRunner } from '../core/adapters/ecs-runner.ts';
 import { LocalProcessRunner } from '../core/adapters/local-runner.ts';
-import { type PlatformConfig, platformConfig } from '../core/config.ts';
+import type { PlatformConfig } from '../core/config.ts';
 import type { ConnectionPoster } from './ports.ts';
 import { recordRunnerFailure, type TestDeps } from './service.ts';
 
@@ -24,7 +24,7 @@ function localRunnerEnv(config: PlatformConfig): Record<string, string> {
  * The adapters behind test runs: DynamoDB and S3 (emulators locally), the runner as a child process
  * (local) or a Fargate task (AWS), and the @connections API for streaming.
  */
-export function testDeps(config: PlatformConfig = platformConfig()): TestDeps {
+export function testDeps(config: PlatformConfig): TestDeps {
   const { db, store } = dataAdapters(config);
   const connections = config.WEBSOCKET_ENDPOINT
     ? new ApiGatewayConnectionPoster(config.WEBSOCKET_ENDPOINT, config.AWS_REGION)

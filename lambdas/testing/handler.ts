@@ -1,6 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { stoppedTaskFailure } from '../core/adapters/ecs-runner.ts';
+import { platformConfig } from '../core/config.ts';
 import { DomainError, UnauthorizedError, ValidationError } from '../core/errors.ts';
 import { featureHandler, logger, reply, verifyToken } from '../core/http.ts';
 import { parseOrThrow } from '../core/zod-problems.ts';
@@ -40,7 +41,7 @@ export const handler = featureHandler(
       reply(202, await cancelRun(deps, user.sub, params.id ?? '')),
     testHistory: ({ user, query }, deps) => testHistory(deps, user.sub, query),
   },
-  () => testDeps(),
+  () => testDeps(platformConfig()),
 );
 
 /** The WebSocket event API Gateway sends (and the local gateway imitates). */
@@ -79,7 +80,7 @@ function problemMessage(error: unknown, requestId: string) {
 export const wsHandler = middy<WebSocketEvent, { statusCode: number; body?: string }>()
   .use(injectLambdaContext(logger))
   .handler(async (event) => {
-    wsDeps ??= testDeps();
+    wsDeps ??= testDeps(platformConfig());
     const deps = wsDeps;
     const { routeKey, connectionId, requestId = connectionId } = event.requestContext;
     if (routeKey === '$connect') {
@@ -146,7 +147,7 @@ interface TaskStateChange {
  * pull) its build or run is recorded as failed, so no failure is silent even after the API answered.
  */
 export async function taskStoppedHandler(event: TaskStateChange): Promise<void> {
-  wsDeps ??= testDeps();
+  wsDeps ??= testDeps(platformConfig());
   const { startedBy, lastStatus } = event.detail;
   if (lastStatus !== 'STOPPED' || !startedBy) return;
   const failure = stoppedTaskFailure(event.detail);
