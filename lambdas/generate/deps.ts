@@ -1,9 +1,12 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { dataAdapters } from '../core/adapters/data.ts';
+import { DynamoDbRateLimiter } from '../core/adapters/dynamodb-rate-limiter.ts';
 import type { PlatformConfig } from '../core/config.ts';
 import { loadPriceList } from '../cost/pricing.ts';
 import { loadModelRegistry } from '../models/load.ts';
+import { DynamoDbSessionRepository } from '../sessions/dynamodb-session-repository.ts';
 import { loadToolRegistry } from '../tools/load.ts';
+import { DynamoDbGenerationRepository } from './dynamodb-generation-repository.ts';
 import { LocalStepFunctionsRunner, StepFunctionsRunner } from './runner.ts';
 import type { GenerationDeps } from './service.ts';
 import type { TaskDeps } from './tasks.ts';
@@ -14,13 +17,18 @@ import type { TaskDeps } from './tasks.ts';
  * The configuration is an argument, so a caller (a handler, a test, the local platform) decides it.
  */
 export function platformDeps(config: PlatformConfig): GenerationDeps & TaskDeps {
-  const { db, store } = dataAdapters(config);
+  const { table, store } = dataAdapters(config);
   const registries = { models: loadModelRegistry(), tools: loadToolRegistry() };
-  const taskDeps: TaskDeps = { registries, prices: loadPriceList(), store, generations: db };
+  const taskDeps: TaskDeps = {
+    registries,
+    prices: loadPriceList(),
+    store,
+    generations: new DynamoDbGenerationRepository(table),
+  };
   return {
     ...taskDeps,
-    sessions: db,
-    limiter: db,
+    sessions: new DynamoDbSessionRepository(table),
+    limiter: new DynamoDbRateLimiter(table),
     runner: config.GENERATION_STATE_MACHINE_ARN
       ? new StepFunctionsRunner(
           new SFNClient({ region: config.AWS_REGION }),

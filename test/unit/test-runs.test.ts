@@ -9,8 +9,7 @@ import {
 } from '@aws-sdk/client-bedrock-runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EcsRunner, stoppedTaskFailure } from '../../lambdas/core/adapters/ecs-runner.ts';
-import type { RunnerTask } from '../../lambdas/testing/model.ts';
-import type { RunnerBackend } from '../../lambdas/testing/ports.ts';
+import type { RunnerBackend } from '../../lambdas/core/ports.ts';
 import {
   cancelRun,
   createRun,
@@ -32,6 +31,7 @@ import {
 import type { RunResult } from '../../runner/events.ts';
 import { aggregate, type RunningGateway, startModelGateway } from '../../runner/model-gateway.ts';
 import { offlineBackend } from '../../runner/offline-model.ts';
+import type { RunnerTask } from '../../runner/task.ts';
 import { MemoryTestStore } from '../fakes.ts';
 
 const calculator = {

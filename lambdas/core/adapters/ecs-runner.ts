@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DescribeTasksCommand, type ECSClient, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
-import type { RunnerTask } from '../../testing/model.ts';
-import type { RunnerBackend, StartedRunner } from '../../testing/ports.ts';
+import type { RunnerTask } from '../../../runner/task.ts';
 import { UpstreamError } from '../errors.ts';
+import type { RunnerBackend, StartedRunner } from '../ports.ts';
 
 export interface EcsRunnerOptions {
   cluster: string;
