@@ -13,15 +13,17 @@ import { resolve } from 'node:path';
 import { ApiGatewayConnectionPoster } from '../lambdas/core/adapters/connections.ts';
 import { dataAdapters } from '../lambdas/core/adapters/data.ts';
 import { platformConfig } from '../lambdas/core/config.ts';
-import type { RunnerTask } from '../lambdas/testing/model.ts';
+import { DynamoDbTestRepository } from '../lambdas/testing/dynamodb-test-repository.ts';
 import { recordResult } from '../lambdas/testing/service.ts';
 import { chooseBackend, ollamaHostFor } from './backends.ts';
 import { type RunEvent, RunJob } from './events.ts';
 import { runJob, scrubbedEnv } from './harness.ts';
+import type { RunnerTask } from './task.ts';
 
 async function main(): Promise<number> {
   const config = platformConfig();
-  const { db: tests, store } = dataAdapters(config);
+  const { table, store } = dataAdapters(config);
+  const tests = new DynamoDbTestRepository(table);
   const taskKey = process.env.RUN_TASK_KEY;
   const taskFile = process.argv[2];
   let task: RunnerTask;

@@ -1,12 +1,8 @@
 import { ConflictError } from '../lambdas/core/errors.ts';
+import type { ArtifactStore, RateLimiter } from '../lambdas/core/ports.ts';
+import type { GenerationRecord, GenerationRepository } from '../lambdas/generate/ports.ts';
 import type { Session } from '../lambdas/sessions/model.ts';
-import type {
-  ArtifactStore,
-  GenerationRecord,
-  GenerationRepository,
-  RateLimiter,
-  SessionRepository,
-} from '../lambdas/sessions/ports.ts';
+import type { SessionRepository } from '../lambdas/sessions/ports.ts';
 import type { BuildRecord, TestRunRecord } from '../lambdas/testing/model.ts';
 import { historyOf, type RunHistory, type TestRepository } from '../lambdas/testing/ports.ts';
 

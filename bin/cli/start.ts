@@ -3,7 +3,6 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { platformConfig } from '../../lambdas/core/config.ts';
-import { startPlatform } from '../../lambdas/local/platform.ts';
 import { chooseBackend } from '../../runner/backends.ts';
 import type { Output } from './format.ts';
 
@@ -21,6 +20,9 @@ export function startCommand(io: Output): Command {
     .option('--data <dir>', 'where DynamoDB and S3 data persist', '.data')
     .action(async (opts) => {
       ensureWebApp(io);
+      // Loaded here, not at the top: the emulators and every handler are a second of imports that the
+      // other commands (and the in-process CLI tests) do not need.
+      const { startPlatform } = await import('../../lambdas/local/platform.ts');
       const dataDir = resolve(opts.data);
       const platform = await startPlatform({
         port: opts.port ?? Number(process.env.PORT ?? 3000),

@@ -1,15 +1,17 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import definition from '../../lib/workflows/generation.asl.json' with { type: 'json' };
 import { dataAdapters } from '../core/adapters/data.ts';
+import { DynamoDbRateLimiter } from '../core/adapters/dynamodb-rate-limiter.ts';
 import { LocalStepFunctionsExecutor, StepFunctionsExecutor } from '../core/adapters/step-functions.ts';
-import { platformConfig } from '../core/config.ts';
+import type { PlatformConfig } from '../core/config.ts';
 import { loadPriceList } from '../cost/pricing.ts';
 import { loadModelRegistry } from '../models/load.ts';
-import type { GenerationRecord } from '../sessions/ports.ts';
+import { DynamoDbSessionRepository } from '../sessions/dynamodb-session-repository.ts';
 import { loadToolRegistry } from '../tools/load.ts';
-import type { GenerationRunner } from './ports.ts';
+import { DynamoDbGenerationRepository } from './dynamodb-generation-repository.ts';
+import type { GenerationInput, GenerationRecord, GenerationRunner } from './ports.ts';
 import type { GenerationDeps } from './service.ts';
-import { type GenerationInput, runTask, type TaskDeps } from './tasks.ts';
+import { runTask, type TaskDeps } from './tasks.ts';
 
 /** The task Lambda's ARN in the ASL; locally any well-formed ARN, since its tasks run in-process. */
 const LOCAL_TASK_FUNCTION_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:local-generate-tasks';
@@ -43,16 +45,21 @@ function generationRunner(
 /**
  * The adapters behind sessions and generation, from the platform configuration: DynamoDB and S3
  * (emulators locally), and the workflow (Step Functions in AWS, the same ASL in-process locally).
+ * The configuration is an argument, so a caller (a handler, a test, the local platform) decides it.
  */
-export function platformDeps(): GenerationDeps & TaskDeps {
-  const config = platformConfig();
-  const { db, store } = dataAdapters(config);
+export function platformDeps(config: PlatformConfig): GenerationDeps & TaskDeps {
+  const { table, store } = dataAdapters(config);
   const registries = { models: loadModelRegistry(), tools: loadToolRegistry() };
-  const taskDeps: TaskDeps = { registries, prices: loadPriceList(), store, generations: db };
+  const taskDeps: TaskDeps = {
+    registries,
+    prices: loadPriceList(),
+    store,
+    generations: new DynamoDbGenerationRepository(table),
+  };
   return {
     ...taskDeps,
-    sessions: db,
-    limiter: db,
+    sessions: new DynamoDbSessionRepository(table),
+    limiter: new DynamoDbRateLimiter(table),
     runner: generationRunner(config.GENERATION_STATE_MACHINE_ARN, config.AWS_REGION, taskDeps),
     generateLimitPerHour: config.GENERATE_LIMIT_PER_HOUR,
   };

@@ -1,3 +1,4 @@
+import { platformConfig } from '../core/config.ts';
 import { featureHandler, reply } from '../core/http.ts';
 import { platformDeps } from './deps.ts';
 import { generateRoutes } from './routes.ts';
@@ -15,13 +16,13 @@ export const handler = featureHandler(
       return reply(200, zip, { 'content-disposition': `attachment; filename="${name}.zip"` });
     },
   },
-  platformDeps,
+  () => platformDeps(platformConfig()),
 );
 
 let taskDeps: ReturnType<typeof platformDeps> | undefined;
 
 /** The task states of the generation workflow (invoked by Step Functions with `{task, input}`). */
 export async function taskHandler(event: { task: string; input: unknown }): Promise<unknown> {
-  taskDeps ??= platformDeps();
+  taskDeps ??= platformDeps(platformConfig());
   return runTask(event.task, event.input, taskDeps);
 }

@@ -1,17 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { NotFoundError, ValidationError } from '../core/errors.ts';
+import type { ArtifactStore, RateLimiter } from '../core/ports.ts';
 import { assertValidSpec, type Registries } from '../registries/validate.ts';
 import { extractContext } from '../sessions/extract.ts';
-import type {
-  ArtifactStore,
-  GenerationRecord,
-  GenerationRepository,
-  RateLimiter,
-  SessionRepository,
-} from '../sessions/ports.ts';
+import type { SessionRepository } from '../sessions/ports.ts';
 import { attachGeneration, getSession } from '../sessions/workflow.ts';
 import type { GenerateBody } from './model.ts';
-import type { GenerationRunner } from './ports.ts';
+import type { GenerationRecord, GenerationRepository, GenerationRunner } from './ports.ts';
 
 export interface GenerationDeps {
   registries: Registries;

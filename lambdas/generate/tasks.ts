@@ -1,9 +1,10 @@
 import type { AgentSpecInput, Language } from '../agent-spec/schema.ts';
+import type { ArtifactStore } from '../core/ports.ts';
 import { estimateCost } from '../cost/advise.ts';
 import type { PriceList } from '../cost/pricing.ts';
 import { assertValidSpec, type Registries } from '../registries/validate.ts';
-import type { ArtifactStore, GenerationRecord, GenerationRepository } from '../sessions/ports.ts';
 import { generateAgentProject, hashSpec } from './generate.ts';
+import type { GenerationInput, GenerationRecord, GenerationRepository } from './ports.ts';
 import { loadTemplates } from './templates.ts';
 import { zipProject } from './zip.ts';
 
@@ -18,13 +19,6 @@ export interface TaskDeps {
   store: ArtifactStore;
   generations: GenerationRepository;
   now?: () => Date;
-}
-
-export interface GenerationInput {
-  generationId: string;
-  owner: string;
-  sessionId?: string;
-  spec: AgentSpecInput;
 }
 
 export interface ValidatedState extends GenerationInput {

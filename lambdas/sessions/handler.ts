@@ -1,3 +1,4 @@
+import { platformConfig } from '../core/config.ts';
 import { featureHandler, reply } from '../core/http.ts';
 import { platformDeps } from '../generate/deps.ts';
 import { startGeneration } from '../generate/service.ts';
@@ -24,5 +25,5 @@ export const handler = featureHandler(
     sessionContext: async ({ user, params }, deps) =>
       extractContext(await getSession(deps, user.sub, params.id), deps.registries),
   },
-  platformDeps,
+  () => platformDeps(platformConfig()),
 );

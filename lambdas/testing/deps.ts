@@ -2,10 +2,13 @@ import { resolve } from 'node:path';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ApiGatewayConnectionPoster } from '../core/adapters/connections.ts';
 import { dataAdapters } from '../core/adapters/data.ts';
+import { DynamoDbRateLimiter } from '../core/adapters/dynamodb-rate-limiter.ts';
 import { EcsRunner } from '../core/adapters/ecs-runner.ts';
 import { LocalProcessRunner } from '../core/adapters/local-runner.ts';
-import { type PlatformConfig, platformConfig } from '../core/config.ts';
-import type { ConnectionPoster } from './ports.ts';
+import type { PlatformConfig } from '../core/config.ts';
+import type { ConnectionPoster } from '../core/ports.ts';
+import { DynamoDbGenerationRepository } from '../generate/dynamodb-generation-repository.ts';
+import { DynamoDbTestRepository } from './dynamodb-test-repository.ts';
 import { recordRunnerFailure, type TestDeps } from './service.ts';
 
 const noConnections: ConnectionPoster = { post: async () => false };
@@ -24,12 +27,13 @@ function localRunnerEnv(config: PlatformConfig): Record<string, string> {
  * The adapters behind test runs: DynamoDB and S3 (emulators locally), the runner as a child process
  * (local) or a Fargate task (AWS), and the @connections API for streaming.
  */
-export function testDeps(config: PlatformConfig = platformConfig()): TestDeps {
-  const { db, store } = dataAdapters(config);
+export function testDeps(config: PlatformConfig): TestDeps {
+  const { table, store } = dataAdapters(config);
+  const tests = new DynamoDbTestRepository(table);
   const connections = config.WEBSOCKET_ENDPOINT
     ? new ApiGatewayConnectionPoster(config.WEBSOCKET_ENDPOINT, config.AWS_REGION)
     : noConnections;
-  const failureDeps = { tests: db, connections };
+  const failureDeps = { tests, connections };
   const backend =
     config.TEST_BACKEND === 'ecs'
       ? new EcsRunner(
@@ -53,12 +57,12 @@ export function testDeps(config: PlatformConfig = platformConfig()): TestDeps {
           );
         });
   return {
-    tests: db,
-    generations: db,
+    tests,
+    generations: new DynamoDbGenerationRepository(table),
     store,
     backend,
     connections,
-    limiter: db,
+    limiter: new DynamoDbRateLimiter(table),
     limitPerHour: config.TEST_LIMIT_PER_HOUR,
     waitMs: config.TEST_WAIT_MS,
   };

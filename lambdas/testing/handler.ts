@@ -1,6 +1,8 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
+import type { StreamEvent } from '../../runner/events.ts';
 import { stoppedTaskFailure } from '../core/adapters/ecs-runner.ts';
+import { platformConfig } from '../core/config.ts';
 import { DomainError, UnauthorizedError, ValidationError } from '../core/errors.ts';
 import { featureHandler, logger, reply, verifyToken } from '../core/http.ts';
 import { parseOrThrow } from '../core/zod-problems.ts';
@@ -41,7 +43,7 @@ export const handler = featureHandler(
     cancelTestRun: async ({ user, params }, deps) => reply(202, await cancelRun(deps, user.sub, params.id)),
     testHistory: ({ user, query }, deps) => testHistory(deps, user.sub, query),
   },
-  () => testDeps(),
+  () => testDeps(platformConfig()),
 );
 
 /** The WebSocket event API Gateway sends (and the local gateway imitates). */
@@ -55,7 +57,7 @@ export interface WebSocketEvent {
 let wsDeps: TestDeps | undefined;
 
 /** What a client is told when its message is refused: the same problem+json fields the HTTP API uses. */
-function problemMessage(error: unknown, requestId: string) {
+function problemMessage(error: unknown, requestId: string): StreamEvent {
   if (error instanceof DomainError)
     return { type: 'error', problem: { ...error.toJSON(), traceId: requestId } };
   logger.error('stream message failed', { error: error instanceof Error ? error.message : String(error) });
@@ -80,7 +82,7 @@ function problemMessage(error: unknown, requestId: string) {
 export const wsHandler = middy<WebSocketEvent, { statusCode: number; body?: string }>()
   .use(injectLambdaContext(logger))
   .handler(async (event) => {
-    wsDeps ??= testDeps();
+    wsDeps ??= testDeps(platformConfig());
     const deps = wsDeps;
     const { routeKey, connectionId, requestId = connectionId } = event.requestContext;
     if (routeKey === '$connect') {
@@ -147,7 +149,7 @@ interface TaskStateChange {
  * pull) its build or run is recorded as failed, so no failure is silent even after the API answered.
  */
 export async function taskStoppedHandler(event: TaskStateChange): Promise<void> {
-  wsDeps ??= testDeps();
+  wsDeps ??= testDeps(platformConfig());
   const { startedBy, lastStatus } = event.detail;
   if (lastStatus !== 'STOPPED' || !startedBy) return;
   const failure = stoppedTaskFailure(event.detail);

@@ -93,12 +93,3 @@ export const StreamMessage = z.discriminatedUnion('action', [
   z.object({ action: z.literal('cancel'), runId: z.string().min(1).max(100) }).strict(),
 ]);
 export type StreamMessage = z.infer<typeof StreamMessage>;
-
-/** The task handed to the runner program: the job, and where its result and events go. */
-export interface RunnerTask {
-  job: z.input<typeof RunJob>;
-  /** The record the result completes. */
-  record: { kind: 'build' | 'run'; id: string };
-  /** A WebSocket connection that receives every event. */
-  connectionId?: string;
-}

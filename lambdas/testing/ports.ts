@@ -1,5 +1,4 @@
-import type { RunEvent } from '../../runner/events.ts';
-import type { BuildRecord, RunnerTask, TestRunRecord } from './model.ts';
+import type { BuildRecord, TestRunRecord } from './model.ts';
 
 /** Whose history a run is in: its session's, or its generation's when it was made without one. */
 export type RunHistory = { sessionId: string } | { generationId: string };
@@ -20,25 +19,4 @@ export interface TestRepository {
   putConnection(connectionId: string, owner: string): Promise<void>;
   getConnectionOwner(connectionId: string): Promise<string | undefined>;
   deleteConnection(connectionId: string): Promise<void>;
-}
-
-/** A started runner: how to find it again, and a promise settled when it has ended. */
-export interface StartedRunner {
-  taskArn?: string;
-  done: Promise<void>;
-}
-
-/**
- * Where the runner program runs: a child process (local) or a Fargate task (AWS). The task itself is
- * stored at `taskKey` in the artifact store; the runner reads it from there.
- */
-export interface RunnerBackend {
-  start(task: RunnerTask, taskKey: string): Promise<StartedRunner>;
-  cancel(id: string, taskArn?: string): Promise<void>;
-}
-
-/** Sends events to a WebSocket client (API Gateway's @connections API; the local gateway's twin). */
-export interface ConnectionPoster {
-  /** False when the client has gone. */
-  post(connectionId: string, message: RunEvent | Record<string, unknown>): Promise<boolean>;
 }

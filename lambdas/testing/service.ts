@@ -1,17 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_LIMITS, RunLimits, type RunResult } from '../../runner/events.ts';
+import { DEFAULT_LIMITS, RunLimits, type RunResult, type StreamEvent } from '../../runner/events.ts';
+import type { RunnerTask } from '../../runner/task.ts';
 import { ConflictError, NotFoundError } from '../core/errors.ts';
+import type {
+  ArtifactStore,
+  ConnectionPoster,
+  RateLimiter,
+  RunnerBackend,
+  StartedRunner,
+} from '../core/ports.ts';
+import type { GenerationRepository } from '../generate/ports.ts';
 import { getGeneration } from '../generate/service.ts';
-import type { ArtifactStore, GenerationRepository, RateLimiter } from '../sessions/ports.ts';
-import type { BuildBody, BuildRecord, HistoryQuery, RunBody, RunnerTask, TestRunRecord } from './model.ts';
-import type { ConnectionPoster, RunnerBackend, StartedRunner, TestRepository } from './ports.ts';
+import type { BuildBody, BuildRecord, HistoryQuery, RunBody, TestRunRecord } from './model.ts';
+import type { TestRepository } from './ports.ts';
 
 export interface TestDeps {
   tests: TestRepository;
   generations: GenerationRepository;
   store: ArtifactStore;
   backend: RunnerBackend;
-  connections: ConnectionPoster;
+  connections: ConnectionPoster<StreamEvent>;
   limiter: RateLimiter;
   /** Builds and runs a user may start per hour. */
   limitPerHour: number;

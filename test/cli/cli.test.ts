@@ -1,29 +1,36 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../../bin/cli/program.ts';
 
-const run = promisify(execFile);
-const root = fileURLToPath(new URL('../..', import.meta.url));
-
-/** Runs the CLI as a separate process, exactly as `npm run cli -- …` does. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'bin/cli.ts', ...args], {
-      cwd: root,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+/**
+ * Runs the CLI in this process, as `npm run cli -- …` would run it, with its output captured: the
+ * process wrapper (bin/cli.ts) only connects these sinks to stdout and stderr (test/cli/process.test.ts
+ * covers that wrapper).
+ */
+async function cli(
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string; binary: Uint8Array }> {
+  let stdout = '';
+  let stderr = '';
+  const chunks: Uint8Array[] = [];
+  const code = await runCli(args, {
+    out: (text) => {
+      stdout += `${text}\n`;
+    },
+    err: (text) => {
+      stderr += `${text}\n`;
+    },
+    binary: (data) => {
+      chunks.push(data);
+    },
+  });
+  return { code, stdout, stderr, binary: new Uint8Array(Buffer.concat(chunks)) };
 }
 
-describe('agent-builder CLI (as a process)', () => {
+describe('agent-builder CLI (in process)', () => {
   it('prints an overview with no command', async () => {
     const { code, stdout } = await cli();
     expect(code).toBe(0);
@@ -172,12 +179,9 @@ describe('agent-builder CLI (as a process)', () => {
     expect(unknown.stderr).toMatch(/unknown tool id "hammer"/);
   });
 
-  it('runs through the agent-builder bin entry', async () => {
-    const { stdout } = await run(
-      process.execPath,
-      ['bin/agent-builder.js', 'tools', 'show', 'code_interpreter'],
-      { cwd: root },
-    );
+  it('shows one tool with the IAM actions it needs', async () => {
+    const { code, stdout } = await cli('tools', 'show', 'code_interpreter');
+    expect(code).toBe(0);
     expect(stdout).toContain('bedrock-agentcore:InvokeCodeInterpreter');
   });
 
@@ -224,16 +228,16 @@ describe('agent-builder CLI (as a process)', () => {
     });
 
     it('writes a zip to stdout with --out -', async () => {
-      const { stdout } = await run(
-        process.execPath,
-        ['--import', 'tsx', 'bin/cli.ts', 'generate', '--spec', 'examples/support-triage.yaml', '--out', '-'],
-        {
-          cwd: root,
-          encoding: 'buffer',
-          maxBuffer: 32 * 1024 * 1024,
-        },
+      const { code, stdout, binary } = await cli(
+        'generate',
+        '--spec',
+        'examples/support-triage.yaml',
+        '--out',
+        '-',
       );
-      const files = unzipSync(new Uint8Array(stdout));
+      expect(code).toBe(0);
+      expect(stdout).toBe('');
+      const files = unzipSync(binary);
       expect(Object.keys(files)).toContain('support-triage/src/agent.ts');
     });
 

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -154,12 +154,32 @@ describe('test runs on the embedded platform', () => {
     const final = events.at(-1) as RunEvent;
     expect(final.type).toBe('result');
     if (final.type !== 'result') return;
+    // Stopped for its wall-time limit, which it names. How far the agent got in 4 s (how many tool calls,
+    // or whether it was even healthy yet) depends on this machine's load, so no count is asserted; the
+    // limit's clock starts once the agent is being started, never during install or build.
+    expect(events).toContainEqual(expect.objectContaining({ type: 'status', phase: 'starting' }));
     expect(final.result.status).toBe('timeout');
     expect(final.result.reason).toBe('the agent did not finish within 4 s and was stopped');
-    expect(final.result.metrics.toolCalls).toBeGreaterThan(1);
-    const left = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
-      .split('\n')
-      .filter((line) => line.includes(join(CACHE, 'builds', buildId)));
+    // Not before its limit; no upper bound, since a loaded machine stops it late but still stops it.
+    expect(final.result.metrics.totalLatencyMs).toBeGreaterThanOrEqual(4_000);
+    expect(final.result.metrics.toolCalls).toBe(events.filter((e) => e.type === 'tool_call').length);
+    const stored = await api('GET', `/api/testing/runs/${final.runId}`);
+    expect(stored.body).toMatchObject({ status: 'timeout', reason: final.result.reason });
+    // No process runs in the build (the agent's working directory) or names it. The result is sent
+    // after the harness has waited for the agent's exit, so this holds at once, however slow the machine.
+    const buildDir = join(CACHE, 'builds', buildId);
+    const left = readdirSync('/proc')
+      .filter((pid) => /^\d+$/.test(pid))
+      .filter((pid) => {
+        try {
+          return (
+            readlinkSync(`/proc/${pid}/cwd`).startsWith(buildDir) ||
+            readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(buildDir)
+          );
+        } catch {
+          return false; // exited meanwhile
+        }
+      });
     expect(left).toEqual([]);
   }, 120_000);
 

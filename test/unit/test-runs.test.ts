@@ -9,9 +9,9 @@ import {
 } from '@aws-sdk/client-bedrock-runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EcsRunner, stoppedTaskFailure } from '../../lambdas/core/adapters/ecs-runner.ts';
+import type { RunnerBackend } from '../../lambdas/core/ports.ts';
 import { parseOrThrow } from '../../lambdas/core/zod-problems.ts';
-import { RunBody, type RunnerTask } from '../../lambdas/testing/model.ts';
-import type { RunnerBackend } from '../../lambdas/testing/ports.ts';
+import { RunBody } from '../../lambdas/testing/model.ts';
 import {
   cancelRun,
   createRun,
@@ -33,6 +33,7 @@ import {
 import type { RunResult } from '../../runner/events.ts';
 import { aggregate, type RunningGateway, startModelGateway } from '../../runner/model-gateway.ts';
 import { offlineBackend } from '../../runner/offline-model.ts';
+import type { RunnerTask } from '../../runner/task.ts';
 import { MemoryTestStore } from '../fakes.ts';
 
 const calculator = {
@@ -459,6 +460,7 @@ describe('Fargate runner backend', () => {
     containerName: 'runner',
     subnets: ['subnet-a', 'subnet-b'],
     securityGroups: ['sg-1'],
+    pollIntervalMs: 5,
   };
   const task: RunnerTask = {
     job: { mode: 'run', runId: 'run-1', project: { artifactKey: 'k' } },
@@ -483,7 +485,10 @@ describe('Fargate runner backend', () => {
   it('starts one Fargate task in private subnets, tagged with the record and told where its task is', async () => {
     const { client, sent } = ecs({
       RunTaskCommand: [{ tasks: [{ taskArn: 'arn:task/1' }] }],
-      DescribeTasksCommand: [{ tasks: [{ lastStatus: 'STOPPED', containers: [{ exitCode: 0 }] }] }],
+      DescribeTasksCommand: [
+        { tasks: [{ lastStatus: 'RUNNING' }] },
+        { tasks: [{ lastStatus: 'STOPPED', containers: [{ exitCode: 0 }] }] },
+      ],
     });
     const failures: string[] = [];
     const runner = new EcsRunner(client, options, async (_t, reason) => {
@@ -514,13 +519,15 @@ describe('Fargate runner backend', () => {
       },
     });
     await started.done;
+    // It kept polling while the task ran and stopped at the first STOPPED answer.
+    expect(sent.filter((s) => s.name === 'DescribeTasksCommand')).toHaveLength(2);
     expect(failures).toEqual([]);
     await runner.cancel('run-1', 'arn:task/1');
     expect(sent.at(-1)).toEqual({
       name: 'StopTaskCommand',
       input: { cluster: options.cluster, task: 'arn:task/1', reason: 'cancelled by the builder' },
     });
-  }, 10_000);
+  });
 
   it('reports a task that could not start (502) and one that stopped badly', async () => {
     const refused = new EcsRunner(
@@ -558,5 +565,5 @@ describe('Fargate runner backend', () => {
     expect(failures).toEqual([
       'the Fargate runner task stopped: EssentialContainerExited; OutOfMemoryError; exit code 137',
     ]);
-  }, 10_000);
+  });
 });

@@ -3,7 +3,7 @@ import {
   GoneException,
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
-import type { ConnectionPoster } from '../../testing/ports.ts';
+import type { ConnectionPoster } from '../ports.ts';
 
 /**
  * Messages to WebSocket clients through the @connections API: API Gateway's in AWS, the local

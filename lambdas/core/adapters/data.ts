@@ -1,11 +1,14 @@
 import type { PlatformConfig } from '../config.ts';
-import { DynamoDbStore } from './dynamodb.ts';
+import { DynamoDbTable } from './dynamodb-table.ts';
 import { S3ArtifactStore } from './s3.ts';
 
-/** The platform's table and bucket adapters, from its configuration (emulator endpoints locally). */
-export function dataAdapters(config: PlatformConfig): { db: DynamoDbStore; store: S3ArtifactStore } {
+/**
+ * The platform's table and bucket adapters, from its configuration (emulator endpoints locally). The
+ * features build their repositories on the table.
+ */
+export function dataAdapters(config: PlatformConfig): { table: DynamoDbTable; store: S3ArtifactStore } {
   return {
-    db: DynamoDbStore.create({
+    table: DynamoDbTable.create({
       table: config.TABLE_NAME,
       region: config.AWS_REGION,
       endpoint: config.DYNAMODB_ENDPOINT,

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DescribeTasksCommand, type ECSClient, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
-import type { RunnerTask } from '../../testing/model.ts';
-import type { RunnerBackend, StartedRunner } from '../../testing/ports.ts';
+import type { RunnerTask } from '../../../runner/task.ts';
 import { UpstreamError } from '../errors.ts';
+import type { RunnerBackend, StartedRunner } from '../ports.ts';
 
 export interface EcsRunnerOptions {
   cluster: string;
@@ -10,6 +10,12 @@ export interface EcsRunnerOptions {
   containerName: string;
   subnets: string[];
   securityGroups: string[];
+  /**
+   * How long to wait between DescribeTasks calls while a task runs: Fargate tasks take seconds to
+   * change state, so polling faster only spends API quota (tests pass a few milliseconds).
+   * @default 2000
+   */
+  pollIntervalMs?: number;
 }
 
 /** Why a stopped Fargate task ended, when it ended badly; undefined when the runner exited 0. */
@@ -76,7 +82,7 @@ export class EcsRunner implements RunnerBackend {
   /** Polls the task until it stops; a failed stop is recorded. */
   private async watch(task: RunnerTask, taskArn: string): Promise<void> {
     for (;;) {
-      await sleep(2_000);
+      await sleep(this.options.pollIntervalMs ?? 2_000);
       const described = await this.client.send(
         new DescribeTasksCommand({ cluster: this.options.cluster, tasks: [taskArn] }),
       );

@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RunnerTask } from '../../testing/model.ts';
-import type { RunnerBackend, StartedRunner } from '../../testing/ports.ts';
+import type { RunnerTask } from '../../../runner/task.ts';
+import type { RunnerBackend, StartedRunner } from '../ports.ts';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 

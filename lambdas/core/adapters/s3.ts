@@ -1,5 +1,5 @@
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { ArtifactStore } from '../../sessions/ports.ts';
+import type { ArtifactStore } from '../ports.ts';
 
 /** Generated projects in S3 (s3rver locally). */
 export class S3ArtifactStore implements ArtifactStore {

@@ -1,0 +1,155 @@
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+
+/** The primary key of an item of the single table. */
+export interface TableKey {
+  PK: string;
+  SK: string;
+}
+
+/** An item: its key and any other attributes (plain JSON values; undefined ones are left out). */
+export type TableItem = TableKey & Record<string, unknown>;
+
+/**
+ * What a conditional put requires of the stored item: that there is none, or that its `version`
+ * attribute is the given one (dynalite has no transactions, so versions guard concurrent writes).
+ */
+export type PutCondition = { absent: true } | { version: number };
+
+/** A query of one partition, of the table (PK/SK) or of GSI1 (GSI1PK/GSI1SK). */
+export interface TableQuery {
+  index?: 'GSI1';
+  partition: string;
+  /** Only items whose sort key starts with this. */
+  sortKeyPrefix?: string;
+  /** Descending sort key order (newest first for time-prefixed keys). */
+  descending?: boolean;
+  limit: number;
+  /** Strongly consistent (the table only; GSIs are eventually consistent). */
+  consistent?: boolean;
+}
+
+const conditionFailed = (error: unknown) =>
+  error instanceof ConditionalCheckFailedException ||
+  (error as Error).name === 'ConditionalCheckFailedException';
+
+/**
+ * The platform's single table (DESIGN.md, "Data"), with no knowledge of what its items mean: the
+ * features' repositories decide keys and attributes, this owns the AWS SDK and its emulator quirks.
+ */
+export class DynamoDbTable {
+  private readonly doc: DynamoDBDocumentClient;
+
+  constructor(
+    client: DynamoDBClient,
+    private readonly table: string,
+  ) {
+    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  }
+
+  static create(options: { table: string; region: string; endpoint?: string }): DynamoDbTable {
+    return new DynamoDbTable(
+      new DynamoDBClient({
+        region: options.region,
+        ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      }),
+      options.table,
+    );
+  }
+
+  /** The item at `key`, if any. */
+  async get(
+    key: TableKey,
+    options: { consistent?: boolean } = {},
+  ): Promise<Record<string, unknown> | undefined> {
+    const result = await this.doc.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: key,
+        ...(options.consistent ? { ConsistentRead: true } : {}),
+      }),
+    );
+    return result.Item;
+  }
+
+  /** Writes `item`, replacing whatever was at its key. */
+  async put(item: TableItem): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: item }));
+  }
+
+  /** Writes `item` only if the stored item meets `condition`; false (nothing written) when it does not. */
+  async putIf(item: TableItem, condition: PutCondition): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: item,
+          ...('absent' in condition
+            ? { ConditionExpression: 'attribute_not_exists(PK)' }
+            : {
+                ConditionExpression: 'version = :expected',
+                ExpressionAttributeValues: { ':expected': condition.version },
+              }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (conditionFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  /** The items of one partition, in sort key order (or its reverse), at most `limit` of them. */
+  async query(query: TableQuery): Promise<Record<string, unknown>[]> {
+    const [pk, sk] = query.index ? [`${query.index}PK`, `${query.index}SK`] : ['PK', 'SK'];
+    const result = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        ...(query.index ? { IndexName: query.index } : {}),
+        KeyConditionExpression:
+          query.sortKeyPrefix === undefined ? `${pk} = :pk` : `${pk} = :pk AND begins_with(${sk}, :prefix)`,
+        ExpressionAttributeValues: {
+          ':pk': query.partition,
+          ...(query.sortKeyPrefix === undefined ? {} : { ':prefix': query.sortKeyPrefix }),
+        },
+        ScanIndexForward: !query.descending,
+        Limit: query.limit,
+        ...(query.consistent ? { ConsistentRead: true } : {}),
+      }),
+    );
+    return result.Items ?? [];
+  }
+
+  async delete(key: TableKey): Promise<void> {
+    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: key }));
+  }
+
+  /**
+   * Atomically adds one to the `uses` counter at `key` unless it has reached `limit`, and sets the
+   * item's `expiresAt` (epoch seconds, the table's TTL attribute). False when the limit was reached.
+   */
+  async incrementBelow(key: TableKey, limit: number, expiresAt: number): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: key,
+          UpdateExpression: 'ADD uses :one SET expiresAt = :expires',
+          ConditionExpression: 'attribute_not_exists(uses) OR uses < :limit',
+          ExpressionAttributeValues: { ':one': 1, ':limit': limit, ':expires': expiresAt },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (conditionFailed(error)) return false;
+      throw error;
+    }
+  }
+}

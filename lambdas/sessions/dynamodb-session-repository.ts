@@ -1,0 +1,52 @@
+import type { DynamoDbTable } from '../core/adapters/dynamodb-table.ts';
+import { ConflictError } from '../core/errors.ts';
+import type { Session } from './model.ts';
+import type { SessionRepository } from './ports.ts';
+
+/**
+ * Sessions in the single table: `SESSION#id / META` holds a session's whole state, so one
+ * conditional write on its version saves it (dynalite has no transactions); GSI1
+ * `OWNER#sub / UPDATED#ts#id` lists a user's sessions, most recently updated first.
+ */
+export class DynamoDbSessionRepository implements SessionRepository {
+  constructor(private readonly table: DynamoDbTable) {}
+
+  private item(session: Session) {
+    return {
+      PK: `SESSION#${session.id}`,
+      SK: 'META',
+      GSI1PK: `OWNER#${session.owner}`,
+      GSI1SK: `UPDATED#${session.updatedAt}#${session.id}`,
+      type: 'session',
+      data: session,
+      version: session.version,
+    };
+  }
+
+  async create(session: Session): Promise<void> {
+    if (!(await this.table.putIf(this.item(session), { absent: true })))
+      throw new ConflictError(`session ${session.id} already exists`);
+  }
+
+  async get(id: string): Promise<Session | undefined> {
+    const item = await this.table.get({ PK: `SESSION#${id}`, SK: 'META' }, { consistent: true });
+    return item?.data as Session | undefined;
+  }
+
+  async listByOwner(owner: string, limit: number): Promise<Session[]> {
+    const items = await this.table.query({
+      index: 'GSI1',
+      partition: `OWNER#${owner}`,
+      descending: true,
+      limit,
+    });
+    return items.map((item) => item.data as Session);
+  }
+
+  async save(session: Session, expectedVersion: number): Promise<void> {
+    if (!(await this.table.putIf(this.item(session), { version: expectedVersion })))
+      throw new ConflictError(
+        `session ${session.id} changed since version ${expectedVersion}; reload it and apply your change again`,
+      );
+  }
+}

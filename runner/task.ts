@@ -1,0 +1,14 @@
+import type { z } from 'zod';
+import type { RunJob } from './events.ts';
+
+/**
+ * The task handed to the runner program: the job, and where its result and events go. The platform
+ * writes it to the artifact store; `runner/main.ts` reads it (locally or as a Fargate task).
+ */
+export interface RunnerTask {
+  job: z.input<typeof RunJob>;
+  /** The record the result completes. */
+  record: { kind: 'build' | 'run'; id: string };
+  /** A WebSocket connection that receives every event. */
+  connectionId?: string;
+}
