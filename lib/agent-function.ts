@@ -20,6 +20,8 @@ export interface PlatformFunctionProps {
   memorySize?: number;
   /** Ship the handlebars templates beside the bundle (the generate feature). @default false */
   withTemplates?: boolean;
+  /** Ship the API reference's script (Scalar's standalone bundle) beside the bundle (the health feature). @default false */
+  withApiReference?: boolean;
 }
 
 /**
@@ -60,8 +62,15 @@ export class PlatformFunction extends nodejs.NodejsFunction {
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (inputDir: string, outputDir: string) =>
-            props.withTemplates ? [`cp -r "${inputDir}/templates" "${outputDir}/templates"`] : [],
+          afterBundling: (inputDir: string, outputDir: string) => [
+            ...(props.withTemplates ? [`cp -r "${inputDir}/templates" "${outputDir}/templates"`] : []),
+            ...(props.withApiReference
+              ? [
+                  `mkdir -p "${outputDir}/api-reference"`,
+                  `cp "${inputDir}/node_modules/@scalar/api-reference/dist/browser/standalone.js" "${outputDir}/api-reference/standalone.js"`,
+                ]
+              : []),
+          ],
         },
       },
     });

@@ -52,6 +52,7 @@ export class Api extends Construct {
           feature,
           environment: environment[feature],
           withTemplates: feature === 'generate' || feature === 'sessions',
+          withApiReference: feature === 'health',
           ...(feature === 'generate' || feature === 'sessions' || feature === 'testing'
             ? { timeout: Duration.seconds(29) }
             : {}),
