@@ -40,7 +40,7 @@ async function main(): Promise<number> {
   const job = RunJob.parse(task.job);
   const poster =
     task.connectionId && config.WEBSOCKET_ENDPOINT
-      ? new ApiGatewayConnectionPoster(config.WEBSOCKET_ENDPOINT, config.AWS_REGION)
+      ? ApiGatewayConnectionPoster.fromConfig({ ...config, WEBSOCKET_ENDPOINT: config.WEBSOCKET_ENDPOINT })
       : undefined;
   const ollamaHost = ollamaHostFor(config);
   let resultEvent: RunEvent | undefined;

@@ -2,7 +2,6 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { platformConfig } from '../../lambdas/core/config.ts';
 import { chooseBackend } from '../../runner/backends.ts';
 import type { Output } from './format.ts';
 
@@ -32,9 +31,11 @@ export function startCommand(io: Output): Command {
       io.out(`Agent Builder Platform is running at ${platform.url}`);
       io.out(`  Web app: ${platform.url}/`);
       io.out(
-        `  Test runs answer with: ${chooseBackend(platformConfig()).info.label} (see README, "Test-run an agent")`,
+        `  Test runs answer with: ${chooseBackend(platform.config).info.label} (see README, "Test-run an agent")`,
       );
-      io.out(`  API: ${platform.url}/api (OpenAPI: ${platform.url}/api/openapi.json)`);
+      io.out(
+        `  API: ${platform.url}/api (reference: ${platform.url}/api/docs, OpenAPI: ${platform.url}/api/openapi.json)`,
+      );
       io.out(`  Data: ${dataDir} (DynamoDB on ${platform.dynamodbEndpoint}, S3 on ${platform.s3Endpoint})`);
       io.out('  Signed in as the local developer. Press Ctrl+C to stop.');
       await new Promise<void>((done) => {

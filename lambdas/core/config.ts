@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { z } from 'zod';
 
 /**
@@ -13,6 +16,10 @@ export const PlatformConfig = z.object({
   /** Emulator endpoints (local platform and tests). */
   DYNAMODB_ENDPOINT: z.url().optional(),
   S3_ENDPOINT: z.url().optional(),
+  /** The data endpoints and the @connections endpoint are the embedded emulators: sign with placeholder keys. */
+  LOCAL_EMULATORS: z.enum(['true', 'false']).default('false'),
+  /** Powertools' own setting, read here too so the local platform can quieten its logs when it is unset. */
+  POWERTOOLS_LOG_LEVEL: z.string().optional(),
   /**
    * `jwt-authorizer`: API Gateway has verified a Cognito JWT (AWS); `dev`: one local developer;
    * `jwt`: the local platform verifies HS256 tokens signed with JWT_SECRET (tests of ownership).
@@ -59,7 +66,58 @@ export function platformConfig(env: NodeJS.ProcessEnv = process.env): PlatformCo
   return config;
 }
 
-/** Forgets the cached configuration (the local platform sets env before the first request). */
-export function resetPlatformConfig(): void {
-  config = undefined;
+/**
+ * The keys the embedded emulators accept (s3rver's default account; dynalite and the local
+ * @connections endpoint check none): never real credentials, so nothing real can leak through them.
+ */
+export const EMULATOR_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+
+/** The AWS SDK settings of this process that a child (the local runner) needs to reach AWS as it does. */
+const AWS_CREDENTIAL_VARIABLES = [
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_PROFILE',
+  'AWS_CONFIG_FILE',
+  'AWS_SHARED_CREDENTIALS_FILE',
+] as const;
+
+/** This process's AWS credential settings, to hand to a child process that calls AWS (Bedrock). */
+export function awsCredentialEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  return Object.fromEntries(
+    AWS_CREDENTIAL_VARIABLES.flatMap((name) => (env[name] ? [[name, env[name] as string]] : [])),
+  );
+}
+
+/** What a Node child process needs from this one to start at all: the search path, home and temp dir. */
+export function processBasics(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  return Object.fromEntries(
+    (['PATH', 'HOME', 'TMPDIR', 'LANG', 'npm_config_cache'] as const).flatMap((name) =>
+      env[name] ? [[name, env[name] as string]] : [],
+    ),
+  );
+}
+
+/** Whether this machine holds AWS credentials (an access key, a profile or a credentials file). */
+export function hasAwsCredentials(env: NodeJS.ProcessEnv = process.env, home = homedir()): boolean {
+  return (
+    Boolean(env.AWS_ACCESS_KEY_ID && env.AWS_ACCESS_KEY_ID !== EMULATOR_CREDENTIALS.accessKeyId) ||
+    Boolean(env.AWS_PROFILE) ||
+    existsSync(join(home, '.aws', 'credentials'))
+  );
+}
+
+/**
+ * The configuration as environment variables, for a child process that reads its configuration the
+ * way a Lambda or a Fargate task does (the runner program). Secrets the child does not need stay out.
+ */
+export function configEnv(
+  config: PlatformConfig,
+  omit: readonly (keyof PlatformConfig)[] = ['JWT_SECRET'],
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(config).flatMap(([key, value]) =>
+      value === undefined || omit.includes(key as keyof PlatformConfig) ? [] : [[key, String(value)]],
+    ),
+  );
 }

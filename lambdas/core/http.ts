@@ -7,7 +7,7 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose';
 import { z } from 'zod';
-import { platformConfig } from './config.ts';
+import { type PlatformConfig, platformConfig } from './config.ts';
 import {
   type BodyOf,
   type ParamsOf,
@@ -117,11 +117,10 @@ function problemJson(): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStr
   };
 }
 
-async function authenticate(event: APIGatewayProxyEventV2): Promise<User> {
-  const config = platformConfig();
+async function authenticate(event: APIGatewayProxyEventV2, config: PlatformConfig): Promise<User> {
   if (config.AUTH_MODE === 'jwt') {
     const header = event.headers?.authorization ?? '';
-    return verifyToken(header.startsWith('Bearer ') ? header.slice(7) : '');
+    return verifyToken(header.startsWith('Bearer ') ? header.slice(7) : '', config);
   }
   if (config.AUTH_MODE === 'dev') return { sub: 'local-developer' };
   const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } })
@@ -138,8 +137,7 @@ let cognitoKeys: ReturnType<typeof createRemoteJWKSet> | undefined;
  * API's `?token=`, the local platform's JWT mode): the local developer in dev mode, an HS256 token in
  * local JWT mode, a Cognito token (ID or access, for this app client) in AWS.
  */
-export async function verifyToken(token: string): Promise<User> {
-  const config = platformConfig();
+export async function verifyToken(token: string, config: PlatformConfig = platformConfig()): Promise<User> {
   if (config.AUTH_MODE === 'dev') return { sub: 'local-developer' };
   if (!token) throw new UnauthorizedError('send a bearer token');
   try {
@@ -227,12 +225,14 @@ function toResult(route: Route, result: unknown): APIGatewayProxyStructuredResul
 /**
  * The Lambda of one feature: middy with Powertools logging and tracing, problem+json errors, auth,
  * and zod parsing of each route's path parameters, query and body; then the route's handler. Deps are
- * built on the first call and reused; importing a handler has no side effects.
+ * built on the first call from the configuration (the process environment unless one is given: the
+ * local platform passes its own) and reused; importing a handler has no side effects.
  */
 export function featureHandler<const T extends Record<string, Route>, D>(
   routes: T,
   handlers: { [K in keyof T]: RouteHandler<T[K], D> },
-  deps: () => D | Promise<D>,
+  deps: (config: PlatformConfig) => D | Promise<D>,
+  config: () => PlatformConfig = platformConfig,
 ) {
   const byKey = new Map(
     Object.entries(routes).map(([id, route]) => [
@@ -249,7 +249,7 @@ export function featureHandler<const T extends Record<string, Route>, D>(
       const entry = byKey.get(event.routeKey);
       if (!entry) throw new ValidationError(`no route ${event.routeKey}`);
       const { route, fn } = entry;
-      const user = route.auth ? await authenticate(event) : { sub: 'anonymous' };
+      const user = route.auth ? await authenticate(event, config()) : { sub: 'anonymous' };
       const request: RequestOf<Route> = {
         params: parsePart(route.params, event.pathParameters ?? {}, 'params') as ParamsOf<Route>,
         query: parsePart(route.query, event.queryStringParameters ?? {}, 'query') as QueryOf<Route>,
@@ -259,7 +259,7 @@ export function featureHandler<const T extends Record<string, Route>, D>(
         headers: event.headers ?? {},
       };
       built ??= Promise.resolve()
-        .then(deps)
+        .then(() => deps(config()))
         .catch((error: unknown) => {
           built = undefined; // try again on the next request
           throw error;

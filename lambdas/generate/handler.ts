@@ -1,23 +1,29 @@
-import { platformConfig } from '../core/config.ts';
+import { type PlatformConfig, platformConfig } from '../core/config.ts';
 import { featureHandler, reply } from '../core/http.ts';
 import { platformDeps } from './deps.ts';
 import { generateRoutes } from './routes.ts';
 import { downloadGeneration, getGeneratedFile, getGeneration, startGeneration } from './service.ts';
 import { runTask } from './tasks.ts';
 
-export const handler = featureHandler(
-  generateRoutes,
-  {
-    generate: async ({ user, body }, deps) => reply(201, await startGeneration(deps, user.sub, body)),
-    getGeneration: ({ user, params }, deps) => getGeneration(deps, user.sub, params.id),
-    getGeneratedFile: ({ user, params }, deps) => getGeneratedFile(deps, user.sub, params.id, params.path),
-    downloadGeneration: async ({ user, params }, deps) => {
-      const { name, zip } = await downloadGeneration(deps, user.sub, params.id);
-      return reply(200, zip, { 'content-disposition': `attachment; filename="${name}.zip"` });
+/** The feature's Lambda, configured by `config` (the process environment in AWS). */
+export const createHandler = (config: () => PlatformConfig = platformConfig) =>
+  featureHandler(
+    generateRoutes,
+    {
+      generate: async ({ user, body }, deps) => reply(201, await startGeneration(deps, user.sub, body)),
+      getGeneration: ({ user, params }, deps) => getGeneration(deps, user.sub, params.id),
+      getGeneratedFile: ({ user, params }, deps) => getGeneratedFile(deps, user.sub, params.id, params.path),
+      downloadGeneration: async ({ user, params }, deps) => {
+        const { name, zip } = await downloadGeneration(deps, user.sub, params.id);
+        return reply(200, zip, { 'content-disposition': `attachment; filename="${name}.zip"` });
+      },
     },
-  },
-  () => platformDeps(platformConfig()),
-);
+    platformDeps,
+    config,
+  );
+
+/** The Lambda's entry point. */
+export const handler = createHandler();
 
 let taskDeps: ReturnType<typeof platformDeps> | undefined;
 

@@ -14,6 +14,7 @@ export function apiReferencePage(): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Agent Builder Platform API reference</title>
+<link rel="icon" href="data:,">
 <style>body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}</style>
 </head>
 <body>

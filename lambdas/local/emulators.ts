@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   CreateTableCommand,
@@ -11,6 +12,7 @@ import {
 import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
+import { EMULATOR_CREDENTIALS } from '../core/config.ts';
 
 export interface Emulators {
   dynamodbEndpoint: string;
@@ -68,13 +70,13 @@ export async function startEmulators(options: {
   const dynamoPort = await listen(dynamoServer, 0);
   const s3Dir = options.dataDir
     ? join(options.dataDir, 's3')
-    : join(process.env.TMPDIR ?? '/tmp', `agent-builder-s3-${process.pid}-${Date.now()}`);
+    : join(tmpdir(), `agent-builder-s3-${process.pid}-${Date.now()}`);
   mkdirSync(s3Dir, { recursive: true });
   const s3 = new S3rver({ port: 0, address: '127.0.0.1', directory: s3Dir, silent: true });
   const { port: s3Port } = (await s3.run()) as AddressInfo;
   const dynamodbEndpoint = `http://127.0.0.1:${dynamoPort}`;
   const s3Endpoint = `http://127.0.0.1:${s3Port}`;
-  const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+  const credentials = EMULATOR_CREDENTIALS;
 
   const db = new DynamoDBClient({ region: options.region, endpoint: dynamodbEndpoint, credentials });
   try {

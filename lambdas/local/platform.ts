@@ -1,9 +1,14 @@
-import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
-import { resetPlatformConfig } from '../core/config.ts';
+import { hasAwsCredentials, PlatformConfig, platformConfig } from '../core/config.ts';
+import { logger } from '../core/http.ts';
+import { createHandler as createCost } from '../cost/handler.ts';
+import { createHandler as createGenerate } from '../generate/handler.ts';
+import { createHandler as createHealth } from '../health/handler.ts';
+import { createHandler as createModels } from '../models/handler.ts';
 import type { Feature } from '../routes.ts';
+import { createHandler as createSessions } from '../sessions/handler.ts';
+import { createHandler as createTesting, createWsHandler } from '../testing/handler.ts';
+import { createHandler as createTools } from '../tools/handler.ts';
 import { startEmulators } from './emulators.ts';
 import { createGateway, type LambdaHandler, type WebSocketLambda } from './gateway.ts';
 
@@ -22,6 +27,8 @@ export interface PlatformOptions {
 
 export interface RunningPlatform {
   url: string;
+  /** The configuration every handler of this platform was given. */
+  config: PlatformConfig;
   dynamodbEndpoint: string;
   s3Endpoint: string;
   close(): Promise<void>;
@@ -35,54 +42,51 @@ const BUCKET = 'agent-builder-artifacts';
  * through the same handlers the Lambdas run. Generation runs the same ASL file in-process.
  */
 export async function startPlatform(options: PlatformOptions = {}): Promise<RunningPlatform> {
-  // Decided before the emulators' placeholder keys are set: does this machine hold real AWS credentials?
-  const hasAwsCredentials =
-    Boolean(process.env.AWS_ACCESS_KEY_ID && process.env.AWS_ACCESS_KEY_ID !== 'S3RVER') ||
-    Boolean(process.env.AWS_PROFILE) ||
-    existsSync(join(homedir(), '.aws', 'credentials'));
   const emulators = await startEmulators({
     dataDir: options.dataDir,
     table: TABLE,
     bucket: BUCKET,
     region: 'us-east-1',
   });
-  Object.assign(process.env, {
+  // The operator's own settings (an OpenAI-compatible endpoint, TEST_MODEL, …) come from the
+  // environment through config.ts; the embedded platform's wiring is set here, in one object that
+  // every handler is given. Nothing is written to process.env.
+  const operator = platformConfig();
+  let config: PlatformConfig = PlatformConfig.parse({
+    ...operator,
     AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'S3RVER',
     TABLE_NAME: TABLE,
     ARTIFACTS_BUCKET: BUCKET,
     DYNAMODB_ENDPOINT: emulators.dynamodbEndpoint,
     S3_ENDPOINT: emulators.s3Endpoint,
+    LOCAL_EMULATORS: 'true',
+    GENERATION_STATE_MACHINE_ARN: undefined,
     AUTH_MODE: options.auth?.mode ?? 'dev',
-    ...(options.auth?.mode === 'jwt' ? { JWT_SECRET: options.auth.secret } : {}),
-    ...(options.generateLimitPerHour
-      ? { GENERATE_LIMIT_PER_HOUR: String(options.generateLimitPerHour) }
-      : {}),
-    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    JWT_SECRET: options.auth?.mode === 'jwt' ? options.auth.secret : undefined,
+    ...(options.generateLimitPerHour ? { GENERATE_LIMIT_PER_HOUR: options.generateLimitPerHour } : {}),
     TEST_BACKEND: 'local',
     // Locally a build or run request waits for its runner to finish.
-    TEST_WAIT_MS: String(30 * 60_000),
-    TEST_MODEL: options.testModel ?? process.env.TEST_MODEL ?? 'auto',
-    HAS_AWS_CREDENTIALS: String(hasAwsCredentials),
+    TEST_WAIT_MS: 30 * 60_000,
+    TEST_MODEL: options.testModel ?? operator.TEST_MODEL,
+    HAS_AWS_CREDENTIALS: String(hasAwsCredentials()),
     ...(options.runnerCacheDir ? { RUNNER_CACHE_DIR: options.runnerCacheDir } : {}),
   });
-  delete process.env.GENERATION_STATE_MACHINE_ARN;
-  resetPlatformConfig();
-  // Imported after the environment is set; handlers build their dependencies on first use.
+  if (!config.POWERTOOLS_LOG_LEVEL) logger.setLogLevel('WARN');
+  // Handlers read the configuration when they first build their dependencies: after listen, below,
+  // when the gateway's own @connections endpoint is known.
+  const current = () => config;
   const handlers: Record<Feature, LambdaHandler> = {
-    health: (await import('../health/handler.ts')).handler as LambdaHandler,
-    models: (await import('../models/handler.ts')).handler as LambdaHandler,
-    tools: (await import('../tools/handler.ts')).handler as LambdaHandler,
-    cost: (await import('../cost/handler.ts')).handler as LambdaHandler,
-    sessions: (await import('../sessions/handler.ts')).handler as LambdaHandler,
-    generate: (await import('../generate/handler.ts')).handler as LambdaHandler,
-    testing: (await import('../testing/handler.ts')).handler as LambdaHandler,
+    health: createHealth(current) as LambdaHandler,
+    models: createModels(current) as LambdaHandler,
+    tools: createTools(current) as LambdaHandler,
+    cost: createCost(current) as LambdaHandler,
+    sessions: createSessions(current) as LambdaHandler,
+    generate: createGenerate(current) as LambdaHandler,
+    testing: createTesting(current) as LambdaHandler,
   };
-  const { wsHandler } = await import('../testing/handler.ts');
   const server = createGateway(handlers, {
     staticDir: options.staticDir,
-    wsHandler: wsHandler as WebSocketLambda,
+    wsHandler: createWsHandler(current) as WebSocketLambda,
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -90,10 +94,10 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
   });
   const port = (server.address() as AddressInfo).port;
   // The runner and the WebSocket handler post events through the gateway's @connections endpoint.
-  process.env.WEBSOCKET_ENDPOINT = `http://127.0.0.1:${port}`;
-  resetPlatformConfig();
+  config = { ...config, WEBSOCKET_ENDPOINT: `http://127.0.0.1:${port}` };
   return {
     url: `http://localhost:${port}`,
+    config,
     dynamodbEndpoint: emulators.dynamodbEndpoint,
     s3Endpoint: emulators.s3Endpoint,
     async close() {

@@ -1,4 +1,4 @@
-import { platformConfig } from '../core/config.ts';
+import { type PlatformConfig, platformConfig } from '../core/config.ts';
 import { featureHandler, reply } from '../core/http.ts';
 import { platformDeps } from '../generate/deps.ts';
 import { startGeneration } from '../generate/service.ts';
@@ -6,24 +6,30 @@ import { extractContext } from './extract.ts';
 import { sessionRoutes } from './routes.ts';
 import { addMessage, advanceSession, createSession, getSession, updateSession } from './workflow.ts';
 
-export const handler = featureHandler(
-  sessionRoutes,
-  {
-    createSession: async ({ user, body }, deps) =>
-      reply(201, await createSession(deps, user.sub, body ?? {})),
-    listSessions: async ({ user }, deps) => ({ sessions: await deps.sessions.listByOwner(user.sub, 50) }),
-    getSession: ({ user, params }, deps) => getSession(deps, user.sub, params.id),
-    updateSession: ({ user, params, body }, deps) => updateSession(deps, user.sub, params.id, body),
-    addMessage: ({ user, params, body }, deps) => addMessage(deps, user.sub, params.id, body),
-    advanceSession: async ({ user, params, body }, deps) => {
-      const { session, startGeneration: generate } = await advanceSession(deps, user.sub, params.id, body);
-      if (!generate) return { session };
-      // Leaving IMPLEMENTATION starts generation; its outcome (success or a recorded failure) comes back too.
-      const generation = await startGeneration(deps, user.sub, { sessionId: session.id });
-      return { session: await getSession(deps, user.sub, session.id), generation };
+/** The feature's Lambda, configured by `config` (the process environment in AWS). */
+export const createHandler = (config: () => PlatformConfig = platformConfig) =>
+  featureHandler(
+    sessionRoutes,
+    {
+      createSession: async ({ user, body }, deps) =>
+        reply(201, await createSession(deps, user.sub, body ?? {})),
+      listSessions: async ({ user }, deps) => ({ sessions: await deps.sessions.listByOwner(user.sub, 50) }),
+      getSession: ({ user, params }, deps) => getSession(deps, user.sub, params.id),
+      updateSession: ({ user, params, body }, deps) => updateSession(deps, user.sub, params.id, body),
+      addMessage: ({ user, params, body }, deps) => addMessage(deps, user.sub, params.id, body),
+      advanceSession: async ({ user, params, body }, deps) => {
+        const { session, startGeneration: generate } = await advanceSession(deps, user.sub, params.id, body);
+        if (!generate) return { session };
+        // Leaving IMPLEMENTATION starts generation; its outcome (success or a recorded failure) comes back too.
+        const generation = await startGeneration(deps, user.sub, { sessionId: session.id });
+        return { session: await getSession(deps, user.sub, session.id), generation };
+      },
+      sessionContext: async ({ user, params }, deps) =>
+        extractContext(await getSession(deps, user.sub, params.id), deps.registries),
     },
-    sessionContext: async ({ user, params }, deps) =>
-      extractContext(await getSession(deps, user.sub, params.id), deps.registries),
-  },
-  () => platformDeps(platformConfig()),
-);
+    platformDeps,
+    config,
+  );
+
+/** The Lambda's entry point. */
+export const handler = createHandler();

@@ -5,7 +5,7 @@ import { dataAdapters } from '../core/adapters/data.ts';
 import { DynamoDbRateLimiter } from '../core/adapters/dynamodb-rate-limiter.ts';
 import { EcsRunner } from '../core/adapters/ecs-runner.ts';
 import { LocalProcessRunner } from '../core/adapters/local-runner.ts';
-import type { PlatformConfig } from '../core/config.ts';
+import { awsCredentialEnv, configEnv, type PlatformConfig, processBasics } from '../core/config.ts';
 import type { ConnectionPoster } from '../core/ports.ts';
 import { DynamoDbGenerationRepository } from '../generate/dynamodb-generation-repository.ts';
 import { DynamoDbTestRepository } from './dynamodb-test-repository.ts';
@@ -13,11 +13,16 @@ import { recordRunnerFailure, type TestDeps } from './service.ts';
 
 const noConnections: ConnectionPoster = { post: async () => false };
 
-/** The environment a local runner process gets: the platform's data endpoints and the model choice. */
+/**
+ * The environment a local runner process gets, built from the configuration rather than copied from
+ * this process: the data and @connections endpoints, the model choice, AWS credentials where this
+ * machine has them (for Bedrock), and what Node needs to start. Not the platform's JWT secret.
+ */
 function localRunnerEnv(config: PlatformConfig): Record<string, string> {
-  const pass = Object.entries(process.env).filter((e): e is [string, string] => typeof e[1] === 'string');
   return {
-    ...Object.fromEntries(pass),
+    ...processBasics(),
+    ...awsCredentialEnv(),
+    ...configEnv(config, ['JWT_SECRET', 'COGNITO_CLIENT_ID', 'COGNITO_ISSUER']),
     RUNNER_CACHE_DIR: resolve(config.RUNNER_CACHE_DIR),
     POWERTOOLS_LOG_LEVEL: 'WARN',
   };
@@ -31,7 +36,7 @@ export function testDeps(config: PlatformConfig): TestDeps {
   const { table, store } = dataAdapters(config);
   const tests = new DynamoDbTestRepository(table);
   const connections = config.WEBSOCKET_ENDPOINT
-    ? new ApiGatewayConnectionPoster(config.WEBSOCKET_ENDPOINT, config.AWS_REGION)
+    ? ApiGatewayConnectionPoster.fromConfig({ ...config, WEBSOCKET_ENDPOINT: config.WEBSOCKET_ENDPOINT })
     : noConnections;
   const failureDeps = { tests, connections };
   const backend =

@@ -2,7 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { StreamEvent } from '../../runner/events.ts';
 import { stoppedTaskFailure } from '../core/adapters/ecs-runner.ts';
-import { platformConfig } from '../core/config.ts';
+import { type PlatformConfig, platformConfig } from '../core/config.ts';
 import { DomainError, UnauthorizedError, ValidationError } from '../core/errors.ts';
 import { featureHandler, logger, reply, verifyToken } from '../core/http.ts';
 import { parseOrThrow } from '../core/zod-problems.ts';
@@ -23,28 +23,34 @@ import {
 } from './service.ts';
 
 /** The `testing` feature's HTTP routes. A build or run still going after the wait budget answers 202. */
-export const handler = featureHandler(
-  testingRoutes,
-  {
-    buildTest: async ({ user, body }, deps) => {
-      const { build, finished } = await startBuild(deps, user.sub, body);
-      return reply(finished ? 201 : 202, build, { location: `/api/testing/builds/${build.id}` });
+/** The feature's Lambda, configured by `config` (the process environment in AWS). */
+export const createHandler = (config: () => PlatformConfig = platformConfig) =>
+  featureHandler(
+    testingRoutes,
+    {
+      buildTest: async ({ user, body }, deps) => {
+        const { build, finished } = await startBuild(deps, user.sub, body);
+        return reply(finished ? 201 : 202, build, { location: `/api/testing/builds/${build.id}` });
+      },
+      getBuild: ({ user, params }, deps) => getBuild(deps, user.sub, params.id),
+      runTest: async ({ user, body }, deps) => {
+        const { run, finished } = await runTest(deps, user.sub, body);
+        return reply(finished ? 201 : 202, run, { location: `/api/testing/runs/${run.id}` });
+      },
+      getTestRun: ({ user, params }, deps) => getRun(deps, user.sub, params.id),
+      rerunTest: async ({ user, params }, deps) => {
+        const { run, finished } = await rerunTest(deps, user.sub, params.id);
+        return reply(finished ? 201 : 202, run, { location: `/api/testing/runs/${run.id}` });
+      },
+      cancelTestRun: async ({ user, params }, deps) => reply(202, await cancelRun(deps, user.sub, params.id)),
+      testHistory: ({ user, query }, deps) => testHistory(deps, user.sub, query),
     },
-    getBuild: ({ user, params }, deps) => getBuild(deps, user.sub, params.id),
-    runTest: async ({ user, body }, deps) => {
-      const { run, finished } = await runTest(deps, user.sub, body);
-      return reply(finished ? 201 : 202, run, { location: `/api/testing/runs/${run.id}` });
-    },
-    getTestRun: ({ user, params }, deps) => getRun(deps, user.sub, params.id),
-    rerunTest: async ({ user, params }, deps) => {
-      const { run, finished } = await rerunTest(deps, user.sub, params.id);
-      return reply(finished ? 201 : 202, run, { location: `/api/testing/runs/${run.id}` });
-    },
-    cancelTestRun: async ({ user, params }, deps) => reply(202, await cancelRun(deps, user.sub, params.id)),
-    testHistory: ({ user, query }, deps) => testHistory(deps, user.sub, query),
-  },
-  () => testDeps(platformConfig()),
-);
+    testDeps,
+    config,
+  );
+
+/** The Lambda's entry point. */
+export const handler = createHandler();
 
 /** The WebSocket event API Gateway sends (and the local gateway imitates). */
 export interface WebSocketEvent {
@@ -54,7 +60,7 @@ export interface WebSocketEvent {
   isBase64Encoded?: boolean;
 }
 
-let wsDeps: TestDeps | undefined;
+let stoppedDeps: TestDeps | undefined;
 
 /** What a client is told when its message is refused: the same problem+json fields the HTTP API uses. */
 function problemMessage(error: unknown, requestId: string): StreamEvent {
@@ -79,59 +85,65 @@ function problemMessage(error: unknown, requestId: string): StreamEvent {
  * connection (`accepted` first, then status, text, tool calls, logs, metrics and the result);
  * `{"action":"cancel","runId":…}` stops one.
  */
-export const wsHandler = middy<WebSocketEvent, { statusCode: number; body?: string }>()
-  .use(injectLambdaContext(logger))
-  .handler(async (event) => {
-    wsDeps ??= testDeps(platformConfig());
-    const deps = wsDeps;
-    const { routeKey, connectionId, requestId = connectionId } = event.requestContext;
-    if (routeKey === '$connect') {
-      try {
-        const user = await verifyToken(event.queryStringParameters?.token ?? '');
-        await deps.tests.putConnection(connectionId, user.sub);
+export function createWsHandler(config: () => PlatformConfig = platformConfig) {
+  let built: TestDeps | undefined;
+  return middy<WebSocketEvent, { statusCode: number; body?: string }>()
+    .use(injectLambdaContext(logger))
+    .handler(async (event) => {
+      built ??= testDeps(config());
+      const deps = built;
+      const { routeKey, connectionId, requestId = connectionId } = event.requestContext;
+      if (routeKey === '$connect') {
+        try {
+          const user = await verifyToken(event.queryStringParameters?.token ?? '', config());
+          await deps.tests.putConnection(connectionId, user.sub);
+          return { statusCode: 200 };
+        } catch (error) {
+          if (error instanceof UnauthorizedError) return { statusCode: 401, body: error.message };
+          throw error;
+        }
+      }
+      if (routeKey === '$disconnect') {
+        await deps.tests.deleteConnection(connectionId);
         return { statusCode: 200 };
-      } catch (error) {
-        if (error instanceof UnauthorizedError) return { statusCode: 401, body: error.message };
-        throw error;
       }
-    }
-    if (routeKey === '$disconnect') {
-      await deps.tests.deleteConnection(connectionId);
-      return { statusCode: 200 };
-    }
-    try {
-      const owner = await deps.tests.getConnectionOwner(connectionId);
-      if (!owner) throw new UnauthorizedError('this connection is not signed in; reconnect with ?token=');
-      let body: unknown;
       try {
-        const text = event.isBase64Encoded
-          ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
-          : event.body;
-        body = JSON.parse(text ?? '');
-      } catch {
-        throw new ValidationError('the message is not valid JSON', [
-          { path: 'body', message: 'send {"action":"run","buildId":"…","input":"…"}' },
-        ]);
+        const owner = await deps.tests.getConnectionOwner(connectionId);
+        if (!owner) throw new UnauthorizedError('this connection is not signed in; reconnect with ?token=');
+        let body: unknown;
+        try {
+          const text = event.isBase64Encoded
+            ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
+            : event.body;
+          body = JSON.parse(text ?? '');
+        } catch {
+          throw new ValidationError('the message is not valid JSON', [
+            { path: 'body', message: 'send {"action":"run","buildId":"…","input":"…"}' },
+          ]);
+        }
+        const message = parseOrThrow(StreamMessage, body, 'the message');
+        if (message.action === 'cancel') {
+          const run = await cancelRun(deps, owner, message.runId);
+          await deps.connections.post(connectionId, { type: 'cancelling', runId: run.id });
+        } else {
+          const { action: _action, ...runBody } = message;
+          const { run } = await createRun(deps, owner, runBody, connectionId);
+          await deps.connections.post(connectionId, {
+            type: 'accepted',
+            runId: run.id,
+            buildId: run.buildId,
+            sessionId: run.sessionId,
+          });
+        }
+      } catch (error) {
+        await deps.connections.post(connectionId, problemMessage(error, requestId));
       }
-      const message = parseOrThrow(StreamMessage, body, 'the message');
-      if (message.action === 'cancel') {
-        const run = await cancelRun(deps, owner, message.runId);
-        await deps.connections.post(connectionId, { type: 'cancelling', runId: run.id });
-      } else {
-        const { action: _action, ...runBody } = message;
-        const { run } = await createRun(deps, owner, runBody, connectionId);
-        await deps.connections.post(connectionId, {
-          type: 'accepted',
-          runId: run.id,
-          buildId: run.buildId,
-          sessionId: run.sessionId,
-        });
-      }
-    } catch (error) {
-      await deps.connections.post(connectionId, problemMessage(error, requestId));
-    }
-    return { statusCode: 200 };
-  });
+      return { statusCode: 200 };
+    });
+}
+
+/** The WebSocket API's Lambda. */
+export const wsHandler = createWsHandler();
 
 /** The detail of an EventBridge "ECS Task State Change" event. */
 interface TaskStateChange {
@@ -149,11 +161,11 @@ interface TaskStateChange {
  * pull) its build or run is recorded as failed, so no failure is silent even after the API answered.
  */
 export async function taskStoppedHandler(event: TaskStateChange): Promise<void> {
-  wsDeps ??= testDeps(platformConfig());
+  stoppedDeps ??= testDeps(platformConfig());
   const { startedBy, lastStatus } = event.detail;
   if (lastStatus !== 'STOPPED' || !startedBy) return;
   const failure = stoppedTaskFailure(event.detail);
   if (!failure) return;
-  await recordRunnerFailure(wsDeps, { record: { kind: 'build', id: startedBy } }, failure);
-  await recordRunnerFailure(wsDeps, { record: { kind: 'run', id: startedBy } }, failure);
+  await recordRunnerFailure(stoppedDeps, { record: { kind: 'build', id: startedBy } }, failure);
+  await recordRunnerFailure(stoppedDeps, { record: { kind: 'run', id: startedBy } }, failure);
 }

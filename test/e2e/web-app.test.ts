@@ -76,6 +76,38 @@ afterAll(async () => {
   await platform?.close();
 });
 
+/** The platform's API from the test itself (the local developer), for setting up and checking sessions. */
+async function api(method: string, path: string, body?: unknown) {
+  const response = await fetch(`${platform.url}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  // biome-ignore lint/suspicious/noExplicitAny: asserted field by field
+  return (await response.json()) as any;
+}
+
+/** A session at `phase` with these selections, made through the API as the web app would. */
+async function sessionWith(selections: Record<string, unknown>, requestsPerMonth: number) {
+  let session = await api('POST', '/api/sessions', {
+    title: 'Suggestions',
+    answers: { useCase: 'Answer refund questions and calculate totals', requestsPerMonth },
+    selections,
+  });
+  for (let i = 0; i < 2; i++)
+    session = (await api('POST', `/api/sessions/${session.id}/advance`, { version: session.version }))
+      .session;
+  expect(session.phase).toBe('IMPLEMENTATION');
+  return session as { id: string; version: number; selections: Record<string, unknown> };
+}
+
+/** Every field a patch names is now in the selections (deployment fields one by one). */
+function expectApplied(selections: Record<string, unknown>, patch: Record<string, unknown>) {
+  const { deployment, ...rest } = patch as { deployment?: Record<string, unknown> };
+  expect(selections).toMatchObject(rest);
+  if (deployment) expect(selections.deployment).toMatchObject(deployment);
+}
+
 describe('the web app in Chromium', () => {
   it('takes a builder from a new session to a streamed test run', async () => {
     const errors: string[] = [];
@@ -87,6 +119,101 @@ describe('the web app in Chromium', () => {
       throw error;
     }
   }, 900_000);
+
+  // After the journey above, which starts from an empty session list.
+  it('renders the API reference from the OpenAPI document, with nothing from another origin', async () => {
+    const foreign: string[] = [];
+    page.on('request', (request) => {
+      if (!request.url().startsWith(platform.url) && !request.url().startsWith('data:'))
+        foreign.push(request.url());
+    });
+    await page.goto(`${platform.url}/api/docs`);
+    await page
+      .getByRole('heading', { name: 'Agent Builder Platform API' })
+      .first()
+      .waitFor({ timeout: 60_000 });
+    // Every feature is a section; opening one lists its operations with the route table's summaries.
+    for (const tag of ['models', 'tools', 'cost', 'sessions', 'generate', 'testing'])
+      await page.getByText(tag, { exact: true }).first().waitFor();
+    await page.getByText('sessions', { exact: true }).first().click();
+    await page.getByText('Start a session').first().waitFor();
+    await page.getByText('Move to the next phase when its conditions are met').first().waitFor();
+    await page.screenshot({ path: join(SHOTS, '00-api-reference.png'), fullPage: false });
+    expect(foreign).toEqual([]);
+    page.removeAllListeners('request');
+  }, 120_000);
+
+  it('applies every kind of cost optimisation and every compatibility fix as the API sent it', async () => {
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    // Cost: an expensive model on x86 Lambda with 2 GB at 2M requests a month has all five spec changes.
+    const selections = {
+      model: 'amazon.nova-pro-v1:0',
+      tools: ['calculator'],
+      deployment: { target: 'lambda', architecture: 'x86_64', memoryMb: 2048 },
+    };
+    const start = await sessionWith(selections, 2_000_000);
+    const context = await api('GET', `/api/sessions/${start.id}/context`);
+    const estimate = await api('POST', '/api/cost-estimate', {
+      model: context.spec.model,
+      deployment: context.spec.deployment,
+      usage: { requestsPerMonth: 2_000_000, avgInputTokens: 800, avgOutputTokens: 200 },
+      tools: context.spec.tools,
+    });
+    const withPatch = (estimate.optimizations as { id: string; title: string; patch?: object }[]).filter(
+      (o) => o.patch,
+    );
+    expect(withPatch.map((o) => o.id).sort()).toEqual(
+      ['arm64', 'cheaper-model', 'deployment-target', 'lambda-memory', 'smaller-model'].sort(),
+    );
+    for (const optimisation of withPatch) {
+      const current = await api('GET', `/api/sessions/${start.id}`);
+      await api('PATCH', `/api/sessions/${start.id}`, { version: current.version, selections });
+      await page.goto(`${platform.url}/sessions/${start.id}/cost`);
+      const item = page.locator('.advice li').filter({ hasText: optimisation.title });
+      await item.waitFor();
+      const saved = page.waitForResponse((r) => r.request().method() === 'PATCH' && r.ok());
+      await item.getByRole('button', { name: 'Apply' }).click();
+      await saved;
+      expectApplied((await api('GET', `/api/sessions/${start.id}`)).selections, optimisation.patch as never);
+    }
+    await shot('08-cost-applied');
+
+    // Tools: Shell cannot run on Lambda and File read has no TypeScript implementation.
+    const tools = {
+      language: 'typescript',
+      tools: ['calculator', 'shell', 'file_read'],
+      deployment: { target: 'lambda' },
+      model: 'amazon.nova-pro-v1:0',
+    };
+    const session = await sessionWith(tools, 1_000);
+    const resolved = await api('POST', '/api/tools/resolve', {
+      ids: tools.tools,
+      language: 'typescript',
+      platform: 'lambda',
+    });
+    const fixes = [...resolved.compatibility.errors, ...resolved.compatibility.warnings].flatMap(
+      (p: { fixes: { title: string; patch: Record<string, unknown> }[] }) => p.fixes,
+    );
+    // Another tool, another target, another language and dropping a tool: each kind is offered.
+    const kinds = new Set(fixes.map((f: { patch: Record<string, unknown> }) => Object.keys(f.patch).join()));
+    expect([...kinds].sort()).toEqual(['deployment', 'language', 'tools']);
+    expect(fixes.some((f: { title: string }) => f.title.startsWith('Remove'))).toBe(true);
+    expect(fixes.some((f: { title: string }) => f.title.startsWith('Use '))).toBe(true);
+    for (const fix of fixes) {
+      const current = await api('GET', `/api/sessions/${session.id}`);
+      await api('PATCH', `/api/sessions/${session.id}`, { version: current.version, selections: tools });
+      await page.goto(`${platform.url}/sessions/${session.id}/tools`);
+      const button = page.getByRole('button', { name: fix.title, exact: true }).first();
+      await button.waitFor();
+      const saved = page.waitForResponse((r) => r.request().method() === 'PATCH' && r.ok());
+      await button.click();
+      await saved;
+      expectApplied((await api('GET', `/api/sessions/${session.id}`)).selections, fix.patch);
+    }
+    await shot('09-tools-fixed');
+    expect(errors).toEqual([]);
+  }, 300_000);
 });
 
 async function workflow(errors: string[]): Promise<void> {

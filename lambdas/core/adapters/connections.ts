@@ -3,6 +3,7 @@ import {
   GoneException,
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
+import { EMULATOR_CREDENTIALS, type PlatformConfig } from '../config.ts';
 import type { ConnectionPoster } from '../ports.ts';
 
 /**
@@ -14,8 +15,25 @@ export class ApiGatewayConnectionPoster implements ConnectionPoster {
   private readonly gone = new Set<string>();
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(endpoint: string, region: string) {
-    this.client = new ApiGatewayManagementApiClient({ endpoint, region });
+  constructor(
+    endpoint: string,
+    region: string,
+    credentials?: { accessKeyId: string; secretAccessKey: string },
+  ) {
+    this.client = new ApiGatewayManagementApiClient({
+      endpoint,
+      region,
+      ...(credentials ? { credentials } : {}),
+    });
+  }
+
+  /** The @connections API of the configuration, signed with placeholder keys where it is the local gateway's. */
+  static fromConfig(config: PlatformConfig & { WEBSOCKET_ENDPOINT: string }): ApiGatewayConnectionPoster {
+    return new ApiGatewayConnectionPoster(
+      config.WEBSOCKET_ENDPOINT,
+      config.AWS_REGION,
+      config.LOCAL_EMULATORS === 'true' ? EMULATOR_CREDENTIALS : undefined,
+    );
   }
 
   post(connectionId: string, message: unknown): Promise<boolean> {

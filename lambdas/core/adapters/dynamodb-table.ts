@@ -54,10 +54,16 @@ export class DynamoDbTable {
     this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   }
 
-  static create(options: { table: string; region: string; endpoint?: string }): DynamoDbTable {
+  static create(options: {
+    table: string;
+    region: string;
+    endpoint?: string;
+    credentials?: { accessKeyId: string; secretAccessKey: string };
+  }): DynamoDbTable {
     return new DynamoDbTable(
       new DynamoDBClient({
         region: options.region,
+        ...(options.credentials ? { credentials: options.credentials } : {}),
         ...(options.endpoint ? { endpoint: options.endpoint } : {}),
       }),
       options.table,

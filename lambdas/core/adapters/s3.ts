@@ -8,10 +8,16 @@ export class S3ArtifactStore implements ArtifactStore {
     private readonly bucket: string,
   ) {}
 
-  static create(options: { bucket: string; region: string; endpoint?: string }): S3ArtifactStore {
+  static create(options: {
+    bucket: string;
+    region: string;
+    endpoint?: string;
+    credentials?: { accessKeyId: string; secretAccessKey: string };
+  }): S3ArtifactStore {
     return new S3ArtifactStore(
       new S3Client({
         region: options.region,
+        ...(options.credentials ? { credentials: options.credentials } : {}),
         // s3rver corrupts streamed bodies unless checksums are only sent when required (DESIGN.md).
         requestChecksumCalculation: 'WHEN_REQUIRED',
         responseChecksumValidation: 'WHEN_REQUIRED',
