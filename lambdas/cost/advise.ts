@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { DeploymentTarget } from '../agent-spec/schema.ts';
 import { formatUsd, type MicroUsd, tokenCost, toUsd } from '../core/money.ts';
 import { availableInRegion } from '../models/registry.ts';
-import type { Tier } from '../models/schema.ts';
+import type { Capability, Tier } from '../models/schema.ts';
 import {
   type CostContext,
   type CostEstimate,
@@ -43,11 +43,11 @@ function advise(raw: RawEstimate, ctx: CostContext): Optimization[] {
   const saving = (other: RawEstimate) => total - sumBy(other.items);
 
   // A cheaper model with what this agent needs.
-  const required = input.tools.length > 0 ? ['tool-use'] : [];
+  const required: Capability[] = input.tools.length > 0 ? ['tool-use'] : [];
   const candidates = ctx.models
     .all()
     .filter((m) => m.id !== model.id && m.provider === model.provider)
-    .filter((m) => required.every((c) => m.capabilities.includes(c as never)))
+    .filter((m) => required.every((c) => m.capabilities.includes(c)))
     .filter((m) => m.provider !== 'bedrock' || availableInRegion(m, input.deployment.region))
     .map((m) => ({ m, cost: sumBy(rerun(raw, ctx, (i) => ({ ...i, model: m.id })).items, 'model') }))
     .filter((c) => c.cost < modelCost)

@@ -45,7 +45,7 @@ export function Requirements({ session }: { session: Session }) {
         language: form.language,
         ...(form.target ? { deployment: { target: form.target } } : {}),
       },
-    } as never);
+    });
     if ('data' in result) setSaved(true);
   };
 
