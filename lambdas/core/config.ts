@@ -89,11 +89,18 @@ export function awsCredentialEnv(env: NodeJS.ProcessEnv = process.env): Record<s
   );
 }
 
-/** What a Node child process needs from this one to start at all: the search path, home and temp dir. */
+/**
+ * What a child process needs from this one to start and to reach the package registries as this
+ * machine does: the search path, home, temp dir and locale, the CA bundle and proxy settings (a
+ * TLS-inspecting proxy makes every install fail without them) and npm's and pip's own settings.
+ */
+const PROCESS_BASICS =
+  /^(PATH|HOME|TMPDIR|LANG|NODE_EXTRA_CA_CERTS|SSL_CERT_FILE|SSL_CERT_DIR|REQUESTS_CA_BUNDLE|HTTPS?_PROXY|NO_PROXY|https?_proxy|no_proxy|npm_config_\w+|NPM_CONFIG_\w+|PIP_\w+)$/;
+
 export function processBasics(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
   return Object.fromEntries(
-    (['PATH', 'HOME', 'TMPDIR', 'LANG', 'npm_config_cache'] as const).flatMap((name) =>
-      env[name] ? [[name, env[name] as string]] : [],
+    Object.entries(env).filter(
+      (e): e is [string, string] => PROCESS_BASICS.test(e[0]) && typeof e[1] === 'string',
     ),
   );
 }

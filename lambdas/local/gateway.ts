@@ -122,7 +122,9 @@ function lambdaContext(name: string, requestId: string): Context {
     awsRequestId: requestId,
     logGroupName: `/aws/lambda/agent-builder-${name}`,
     logStreamName: 'local',
-    getRemainingTimeInMillis: () => 30_000,
+    // Lambda's longest timeout, not API Gateway's 30 s cut: locally a build waits for its install
+    // (a first install can take longer than 30 s), where in AWS it would answer 202 first.
+    getRemainingTimeInMillis: () => 900_000,
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,
