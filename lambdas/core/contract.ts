@@ -207,3 +207,42 @@ export function routeMatcher<R extends Route>(routes: readonly R[]) {
     return { match: { route: hit.c.route, params }, methods };
   };
 }
+
+/**
+ * What is wrong with an answer of `route`, measured against its contract; undefined when nothing is.
+ * A declared success status needs a body its schema accepts (or its media type, for raw content); a
+ * declared problem status needs a problem+json body that names the same status. `mediaType` is
+ * checked when it is known.
+ */
+export function responseProblem(
+  route: Route,
+  status: number,
+  body: unknown,
+  mediaType?: string,
+): string | undefined {
+  const sent = (expected: string) =>
+    mediaType === undefined || mediaType.startsWith(expected)
+      ? undefined
+      : `sent ${mediaType}, not ${expected}`;
+  const content = route.responses[status];
+  if (content) {
+    if (!(content instanceof z.ZodType)) return sent(content.mediaType.split(';')[0] ?? content.mediaType);
+    const checked = content.safeParse(body);
+    return (
+      sent('application/json') ??
+      (checked.success
+        ? undefined
+        : `outside the ${route.id} contract: ${checked.error.message.slice(0, 2000)}`)
+    );
+  }
+  if (!errorStatuses(route).includes(status)) return `${route.id} does not declare the status ${status}`;
+  const problem = Problem.safeParse(body);
+  return (
+    sent('application/problem+json') ??
+    (!problem.success
+      ? `not a problem+json: ${problem.error.message}`
+      : problem.data.status !== status
+        ? `the problem says ${problem.data.status}`
+        : undefined)
+  );
+}

@@ -38,9 +38,9 @@ export interface RequestOf<R extends RouteSpec> {
   headers: Record<string, string | undefined>;
 }
 
-/** A handler's answer with a status other than 200, or with headers: `reply(201, session)`. */
 declare const replyBrand: unique symbol;
 
+/** A handler's answer with a status other than 200, or with headers: `reply(201, session)`. */
 export class Reply<S extends number = number, B = unknown> {
   // The brand makes Reply nominal in types (no plain body passes for one); `instanceof` tells at run time.
   declare readonly [replyBrand]: true;
