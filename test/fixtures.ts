@@ -32,6 +32,7 @@ export function makeTool(overrides: Partial<ToolInfo> = {}): ToolInfo {
     name: 'Test tool',
     category: 'utility',
     description: 'A tool for tests.',
+    aliases: [],
     implementations: {
       typescript: {
         kind: 'generated',

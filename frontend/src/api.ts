@@ -64,8 +64,15 @@ export const api = createApi({
         method: 'POST',
         body,
       }),
-      onQueryStarted: keepSession((session: Session) => session),
-      invalidatesTags: (_r, _e, { id }) => [{ type: 'Context', id }],
+      // The reply carries the spec after the message: the context is stored with the session.
+      onQueryStarted: async (args, lifecycle) => {
+        await keepSession((answer: Answer<'addMessage'>) => answer.session)(args, lifecycle);
+        const answered = await lifecycle.queryFulfilled.catch(() => undefined);
+        if (answered)
+          lifecycle.dispatch(
+            api.util.upsertQueryData('sessionContext', args.id, answered.data.reply.context),
+          );
+      },
     }),
     advanceSession: build.mutation<Answer<'advanceSession'>, { id: string } & BodyOf<'advanceSession'>>({
       query: ({ id, version }) => ({

@@ -64,6 +64,38 @@ export const Usage = z
   .strict();
 export type Usage = z.infer<typeof Usage>;
 
+/** Some usage fields and no defaults: applying it changes exactly the fields it names. */
+export const UsagePatch = z
+  .object({
+    requestsPerMonth: z.number().int().nonnegative().max(1e12),
+    avgInputTokens: z.number().int().nonnegative().max(10_000_000),
+    avgOutputTokens: z.number().int().nonnegative().max(10_000_000),
+    avgDurationSeconds: z.number().nonnegative().max(900),
+  })
+  .partial()
+  .strict();
+export type UsagePatch = z.infer<typeof UsagePatch>;
+
+/** What the builder can spend on the running agent each month; compared with the cost estimate. */
+export const Budget = z.object({ monthlyUsd: z.number().positive().max(10_000_000) }).strict();
+export type Budget = z.infer<typeof Budget>;
+
+/**
+ * Where a tool's secret comes from: the AWS Secrets Manager secret name (or ARN) by the environment
+ * variable the agent reads (`SLACK_BOT_TOKEN` → `prod/slack-bot-token`). The value itself is never
+ * typed into the platform.
+ */
+export const SecretRefs = z.record(
+  z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'environment variable names are UPPER_SNAKE_CASE'),
+  z
+    .string()
+    .regex(
+      /^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:)?[A-Za-z0-9/_+=.@-]{1,512}$/,
+      'a Secrets Manager secret name (letters, digits and /_+=.@-) or its ARN',
+    ),
+);
+export type SecretRefs = z.infer<typeof SecretRefs>;
+
 /** A tool's configuration values, by parameter name; checked against the tool registry's parameters. */
 export const ToolConfigValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]);
 export type ToolConfigValue = z.infer<typeof ToolConfigValue>;
@@ -83,6 +115,10 @@ export const SpecPatch = z
     toolConfig: z.record(z.string(), z.record(z.string(), ToolConfigValue)).optional(),
     language: Language.optional(),
     deployment: DeploymentPatch.optional(),
+    /** The workload the builder expects (merged field by field, like `deployment`). */
+    usage: UsagePatch.optional(),
+    budget: Budget.optional(),
+    secrets: SecretRefs.optional(),
   })
   .strict();
 export type SpecPatch = z.infer<typeof SpecPatch>;
@@ -101,7 +137,8 @@ export const AgentSpecDraft = z.object({
   toolConfig: z.record(z.string(), z.record(z.string(), ToolConfigValue)),
   deployment: DeploymentPatch,
   usage: Usage.optional(),
-  budget: z.object({ monthlyUsd: z.number().positive() }).optional(),
+  budget: Budget.optional(),
+  secrets: SecretRefs.optional(),
 });
 export type AgentSpecDraft = z.infer<typeof AgentSpecDraft>;
 
@@ -131,7 +168,9 @@ export const AgentSpec = z
     toolConfig: z.record(z.string(), z.record(z.string(), ToolConfigValue)).default({}),
     deployment: Deployment.default(Deployment.parse({})),
     usage: Usage.optional(),
-    budget: z.object({ monthlyUsd: z.number().positive() }).strict().optional(),
+    budget: Budget.optional(),
+    /** Secrets Manager secret names of the tools' secrets, by the environment variable the agent reads. */
+    secrets: SecretRefs.optional(),
     /** Infrastructure around the agent, for the cost estimate. */
     infrastructure: Infrastructure.optional(),
     /** Apply the always-free allowances (default true), and also the first-12-months ones (default false). */

@@ -55,6 +55,16 @@ export const PlatformConfig = z.object({
   OPENAI_COMPATIBLE_BASE_URL: z.url().optional(),
   OPENAI_COMPATIBLE_MODEL: z.string().min(1).optional(),
   OPENAI_COMPATIBLE_API_KEY: z.string().optional(),
+
+  /**
+   * Who answers the builder's messages: auto = a model when one is available (the OpenAI-compatible
+   * endpoint when configured, else Bedrock with credentials), else the rule-based consultant.
+   */
+  CONSULTANT: z.enum(['auto', 'deterministic', 'bedrock', 'openai-compatible']).default('auto'),
+  /** The Bedrock model (or inference profile) the consultant calls. */
+  CONSULTANT_BEDROCK_MODEL: z.string().min(1).default('us.anthropic.claude-haiku-4-5-20251001-v1:0'),
+  /** How long a model-backed reply may take before the rule-based consultant answers instead. */
+  CONSULTANT_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(120_000).default(20_000),
 });
 export type PlatformConfig = z.infer<typeof PlatformConfig>;
 

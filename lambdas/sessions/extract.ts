@@ -1,257 +1,408 @@
 import { z } from 'zod';
-import { AgentSpecDraft } from '../agent-spec/schema.ts';
+import {
+  AgentSpecDraft,
+  type DeploymentTarget,
+  type Language,
+  type ToolConfigValue,
+  ToolConfigValue as ToolConfigValueSchema,
+} from '../agent-spec/schema.ts';
 import { recommendModels } from '../models/recommend.ts';
+import { DEFAULT_WORKLOAD } from '../models/workload.ts';
 import { type Registries, validateSpec } from '../registries/validate.ts';
 import type { Session } from './model.ts';
+import { Evidence, FieldSource, fromText } from './understand/evidence.ts';
+import { understand } from './understand/index.ts';
+import { recommendTarget } from './understand/platform.ts';
+import { draftSystemPrompt, jobFromDescription } from './understand/prompt.ts';
+
+export { Evidence, FieldSource } from './understand/evidence.ts';
 
 /** A field the spec still needs, with the question that gets it. */
-export const MissingField = z.object({ field: z.string(), question: z.string() });
+export const MissingField = z.object({
+  /** The spec path: `model`, `deployment`, `toolConfig.knowledge_base_retrieve.knowledgeBaseId`… */
+  field: z.string(),
+  question: z.string(),
+  /** Generation cannot start while a required field is missing. */
+  required: z.boolean(),
+  /** For a tool setting: the tool and parameter, so a client can show the setting's form. */
+  tool: z.string().optional(),
+  param: z.string().optional(),
+  /** A value read from a loose phrase ("the orders table"), offered for the builder to confirm. */
+  suggestion: ToolConfigValueSchema.optional(),
+  /** The builder's words the suggestion came from. */
+  quote: z.string().optional(),
+});
 export type MissingField = z.infer<typeof MissingField>;
-
-export const FieldSource = z.enum(['selection', 'answer', 'text', 'recommendation', 'default']);
 
 export const ExtractedContext = z.object({
   spec: AgentSpecDraft,
-  /** 0–100: how much of a generatable spec the session holds. */
+  /** 0–100: how much of a generatable spec the session holds; 100 only when generation can start. */
   completeness: z.number().min(0).max(100),
+  /** What is still missing, the most useful question first. */
   missing: z.array(MissingField),
-  /** Where each field came from: a selection, an answer, the conversation, or a default/recommendation. */
+  /** Where each field came from: a selection, an answer, the consultant, the text, a recommendation, a default. */
   sources: z.record(z.string(), FieldSource),
+  /** Why each field has its value, with the builder's words where it was read from them. */
+  evidence: z.record(z.string(), Evidence),
+  /** Tools the description asked for that the language or target cannot run, and what was done. */
+  skippedTools: z.array(z.object({ toolId: z.string(), reason: z.string() })),
   /** Problems that stop generation even though every field is present. */
   problems: z.array(z.object({ path: z.string(), message: z.string() })),
   ready: z.boolean(),
 });
 export type ExtractedContext = z.infer<typeof ExtractedContext>;
 
-interface Cue {
-  pattern: RegExp;
-  tools?: string[];
-  target?: 'lambda' | 'agentcore' | 'ecs-fargate';
-}
-
-/** Phrases in the builder's words and what they mean for the spec. */
-const CUES: Cue[] = [
-  {
-    pattern:
-      /\b(search (the )?(web|internet)|web search|browse the web|look (things )?up online|latest news)\b/i,
-    tools: ['http_request', 'web_fetch'],
-  },
-  {
-    pattern: /\b(remember|memory|past conversations|previous conversations|recall)\b/i,
-    tools: ['agent_core_memory'],
-  },
-  {
-    pattern: /\b(run (python|code)|execute (python|code)|code interpreter|data analysis|plot|charts?)\b/i,
-    tools: ['code_interpreter'],
-  },
-  {
-    pattern: /\b(knowledge base|our docs|documentation|internal documents|faq|policies)\b/i,
-    tools: ['knowledge_base_retrieve'],
-  },
-  { pattern: /\b(calculat\w*|math|arithmetic|totals?|prices?)\b/i, tools: ['calculator'] },
-  { pattern: /\b(time zones?|current time|today'?s date|what time)\b/i, tools: ['current_time'] },
-  { pattern: /\b(call (an|our) api|rest api|http|webhook)\b/i, tools: ['http_request'] },
-  { pattern: /\b(slack)\b/i, tools: ['slack_post_message'] },
-  { pattern: /\b(e-?mail)\b/i, tools: ['ses_send_email'] },
-  { pattern: /\b(serverless|lambda|on demand|spiky traffic)\b/i, target: 'lambda' },
-  { pattern: /\b(long[- ]running|hours?|always on|steady traffic|containers?)\b/i, target: 'ecs-fargate' },
-  { pattern: /\b(agentcore|session isolation|isolated sessions)\b/i, target: 'agentcore' },
-];
-
 const text = (value: unknown): string =>
   typeof value === 'string' ? value : Array.isArray(value) ? value.join(' ') : '';
 
+/** The builder's own words in a session: the description fields, then every message in order. */
+export function sessionText(session: Session): { description: string; all: string } {
+  const answers = session.answers.REQUIREMENTS ?? {};
+  const description = [text(answers.useCase), text(answers.description), text(answers.requirements)]
+    .filter(Boolean)
+    .join('\n');
+  const messages = session.messages.filter((m) => m.role === 'user').map((m) => m.text);
+  return { description, all: [description, ...messages].filter(Boolean).join('\n') };
+}
+
+/** How much each field counts toward completeness; each required tool setting adds its own weight. */
+const WEIGHTS: Record<string, number> = {
+  useCase: 15,
+  name: 5,
+  language: 5,
+  model: 15,
+  systemPrompt: 20,
+  deployment: 15,
+  tools: 5,
+  usage: 10,
+  budget: 5,
+};
+const SETTING_WEIGHT = 10;
+
+/** The order questions are asked in: what blocks generation first, then what sharpens the estimate. */
+const QUESTION_ORDER = [
+  'useCase',
+  'toolConfig',
+  'deployment',
+  'model',
+  'name',
+  'systemPrompt',
+  'usage',
+  'budget',
+];
+
 /**
  * Session state → an AgentSpec draft, a completeness score and the questions still to ask. Reads the
- * structured answers and the free text (use case, messages) with the registries; recommends a model
- * when none is chosen. Explicit selections always win over extraction.
+ * structured answers, the model consultant's draft and the builder's words (description and messages)
+ * with the registries; recommends a model and a target when none is given. Explicit selections always
+ * win, then answers, then the consultant's draft, then the text; every value says where it came from.
  */
 export function extractContext(session: Session, registries: Registries): ExtractedContext {
-  const answers = Object.assign({}, ...Object.values(session.answers)) as Record<string, unknown>;
+  const answers = (session.answers.REQUIREMENTS ?? {}) as Record<string, unknown>;
   const selections = session.selections;
-  const corpus = [
-    text(answers.useCase),
-    text(answers.description),
-    text(answers.requirements),
-    ...session.messages.filter((m) => m.role === 'user').map((m) => m.text),
-  ].join('\n');
-  const sources: ExtractedContext['sources'] = {};
-  const pick = <T>(
-    field: string,
-    options: [T | undefined, ExtractedContext['sources'][string]][],
-  ): T | undefined => {
-    for (const [value, source] of options) {
+  const drafted = session.drafted ?? {};
+  const { description, all } = sessionText(session);
+  const evidence: Record<string, Evidence> = {};
+  const choose = <T>(field: string, options: [T | undefined, Evidence][]): T | undefined => {
+    for (const [value, why] of options) {
       if (value !== undefined && value !== '' && !(Array.isArray(value) && value.length === 0)) {
-        sources[field] = source;
+        evidence[field] = why;
         return value;
       }
     }
     return undefined;
   };
-
-  const name = pick<string>('name', [
-    [selections.name, 'selection'],
-    [text(answers.name) || undefined, 'answer'],
-    [session.title, 'default'],
-  ]);
-  const useCase = text(answers.useCase);
-  const description = pick<string>('description', [
-    [selections.description, 'selection'],
-    [text(answers.description) || undefined, 'answer'],
-    [useCase || undefined, 'answer'],
-  ]);
-
-  const cueTools = [
-    ...new Set(CUES.filter((c) => c.tools && c.pattern.test(corpus)).flatMap((c) => c.tools ?? [])),
-  ];
-  const cueTarget = CUES.find((c) => c.target && c.pattern.test(corpus))?.target;
-  const language = pick<'typescript' | 'python'>('language', [
-    [selections.language, 'selection'],
-    [
-      answers.language === 'python' || answers.language === 'typescript' ? answers.language : undefined,
-      'answer',
-    ],
-    ['typescript', 'default'],
-  ]);
-  const target = pick<'agentcore' | 'ecs-fargate' | 'lambda'>('deployment', [
-    [selections.deployment?.target, 'selection'],
-    [
-      ['agentcore', 'ecs-fargate', 'lambda'].includes(String(answers.deploymentTarget))
-        ? (answers.deploymentTarget as never)
-        : undefined,
-      'answer',
-    ],
-    [cueTarget, 'text'],
-  ]);
-  // Tools the language or target cannot run are left out of the extracted list (never out of a selection).
-  const extractedTools = cueTools.filter((id) => {
-    const tool = registries.tools.find(id);
-    return (
-      tool?.implementations[language ?? 'typescript'] &&
-      (!target || tool.platforms[target].status !== 'unsupported')
-    );
+  const chosen: Evidence = { source: 'selection', reason: 'you set it' };
+  const answered: Evidence = { source: 'answer', reason: 'from your answer' };
+  const consulted: Evidence = {
+    source: 'consultant',
+    reason: 'drafted by the consultant from the conversation',
+  };
+  const read = (quote: string | undefined, detail = ''): Evidence => ({
+    source: 'text',
+    ...(quote ? { quote } : {}),
+    reason: `${quote ? fromText(quote) : 'from your description'}${detail}`,
   });
+
+  const explicitLanguage = selections.language ?? asLanguage(answers.language) ?? drafted.language;
+  const explicitTarget =
+    selections.deployment?.target ?? asTarget(answers.deploymentTarget) ?? drafted.deployment?.target;
+  const first = understand(all, registries.tools, {
+    ...(explicitLanguage ? { language: explicitLanguage } : {}),
+    ...(explicitTarget ? { target: explicitTarget } : {}),
+  });
+
+  const name = choose<string>('name', [
+    [selections.name, chosen],
+    [text(answers.name) || undefined, answered],
+    [drafted.name, consulted],
+    [session.title, { source: 'default', reason: "the session's title" }],
+  ]);
+  const useCase = description.trim();
+  const descriptionField = choose<string>('description', [
+    [selections.description, chosen],
+    [text(answers.description) || undefined, answered],
+    [drafted.description, consulted],
+    [text(answers.useCase) || undefined, answered],
+  ]);
+  const language =
+    choose<Language>('language', [
+      [selections.language, chosen],
+      [asLanguage(answers.language), answered],
+      [drafted.language, consulted],
+      [first.language?.value, read(first.language?.quote, ` ("${first.language?.words}" decided it)`)],
+      ['typescript', { source: 'default', reason: 'no language named: TypeScript is the default' }],
+    ]) ?? 'typescript';
+
+  // Tools: the builder's list, else the consultant's, else what the text asks for in this language.
+  const textTools = understand(all, registries.tools, {
+    language,
+    ...(explicitTarget ? { target: explicitTarget } : first.target ? { target: first.target.value } : {}),
+  }).tools;
   const tools =
-    pick<string[]>('tools', [
-      [selections.tools, 'selection'],
-      [extractedTools, 'text'],
+    choose<string[]>('tools', [
+      [selections.tools, chosen],
+      [drafted.tools, consulted],
+      [
+        textTools.picks.map((p) => p.toolId),
+        { source: 'text', reason: textTools.picks.map((p) => p.reason).join('; ') },
+      ],
     ]) ?? [];
+  if (evidence.tools?.source === 'text') {
+    for (const pick of textTools.picks)
+      evidence[`tools.${pick.toolId}`] = { source: 'text', quote: pick.quote, reason: pick.reason };
+  }
 
-  const budgetMatch =
-    /\$\s?(\d[\d,]*(?:\.\d+)?)\s*(?:\/|per|a|each)?\s*month/i.exec(corpus) ??
-    /budget[^\d$]*\$?\s?(\d[\d,]*(?:\.\d+)?)/i.exec(corpus);
-  const budgetUsd =
-    typeof answers.budgetUsd === 'number'
-      ? answers.budgetUsd
-      : budgetMatch
-        ? Number((budgetMatch[1] ?? '').replaceAll(',', ''))
-        : undefined;
-  const requests = typeof answers.requestsPerMonth === 'number' ? answers.requestsPerMonth : undefined;
+  const volume = first.volume;
+  const requests = choose<number>('usage', [
+    [selections.usage?.requestsPerMonth, chosen],
+    [asNumber(answers.requestsPerMonth), answered],
+    [drafted.usage?.requestsPerMonth, consulted],
+    [volume?.requestsPerMonth, read(volume?.quote)],
+  ]);
+  const budgetUsd = choose<number>('budget', [
+    [selections.budget?.monthlyUsd, chosen],
+    [asNumber(answers.budgetUsd), answered],
+    [drafted.budget?.monthlyUsd, consulted],
+    [first.budget?.monthlyUsd, read(first.budget?.quote)],
+  ]);
 
-  let model = pick<string>('model', [
-    [selections.model, 'selection'],
-    [typeof answers.model === 'string' ? answers.model : undefined, 'answer'],
+  const recommendedTarget = recommendTarget(registries.tools, tools, requests);
+  const target =
+    choose<DeploymentTarget>('deployment', [
+      [selections.deployment?.target, chosen],
+      [asTarget(answers.deploymentTarget), answered],
+      [drafted.deployment?.target, consulted],
+      [first.target?.value, read(first.target?.quote, ` ("${first.target?.words}" decided it)`)],
+      [
+        recommendedTarget.value,
+        { source: 'recommendation', reason: `recommended: ${recommendedTarget.reason}` },
+      ],
+    ]) ?? recommendedTarget.value;
+
+  const usage = {
+    requestsPerMonth: requests ?? DEFAULT_WORKLOAD.requestsPerMonth,
+    avgInputTokens:
+      selections.usage?.avgInputTokens ?? drafted.usage?.avgInputTokens ?? DEFAULT_WORKLOAD.avgInputTokens,
+    avgOutputTokens:
+      selections.usage?.avgOutputTokens ?? drafted.usage?.avgOutputTokens ?? DEFAULT_WORKLOAD.avgOutputTokens,
+    avgDurationSeconds: selections.usage?.avgDurationSeconds ?? drafted.usage?.avgDurationSeconds ?? 3,
+  };
+
+  let model = choose<string>('model', [
+    [selections.model, chosen],
+    [typeof answers.model === 'string' ? answers.model : undefined, answered],
+    [drafted.model, consulted],
   ]);
   if (!model && useCase) {
     const recommendation = recommendModels(registries.models, {
-      useCase,
+      useCase: useCase.slice(0, 4000),
       ...(budgetUsd ? { budgetUsd } : {}),
       requiredCapabilities: tools.length > 0 ? ['tool-use'] : [],
+      workload: {
+        requestsPerMonth: usage.requestsPerMonth,
+        avgInputTokens: usage.avgInputTokens,
+        avgOutputTokens: usage.avgOutputTokens,
+      },
       region: selections.deployment?.region ?? 'us-east-1',
       limit: 1,
     }).recommendations[0];
     if (recommendation) {
       model = recommendation.model.id;
-      sources.model = 'recommendation';
+      evidence.model = {
+        source: 'recommendation',
+        reason: `recommended for your use case: ${recommendation.reasons.slice(0, 2).join('; ')}`,
+      };
     }
   }
-  const systemPrompt = pick<string>('systemPrompt', [
-    [selections.systemPrompt, 'selection'],
-    [text(answers.systemPrompt) || undefined, 'answer'],
-    [useCase ? draftPrompt(name ?? 'the agent', useCase) : undefined, 'text'],
+
+  // Tool settings: the builder's values win, then the consultant's, then definite values in the text.
+  const settings = understand(all, registries.tools, { language, target, knownTools: tools }).settings;
+  const toolConfig: Record<string, Record<string, ToolConfigValue>> = {};
+  const suggestions = new Map<string, { value: ToolConfigValue; quote: string }>();
+  for (const id of tools) {
+    const values: Record<string, ToolConfigValue> = {};
+    for (const found of settings.filter((s) => s.toolId === id)) {
+      const path = `toolConfig.${id}.${found.param}`;
+      if (found.suggestion) {
+        suggestions.set(path, { value: found.value, quote: found.quote });
+        continue;
+      }
+      values[found.param] = found.value;
+      evidence[path] = read(found.quote);
+    }
+    for (const [param, value] of Object.entries(drafted.toolConfig?.[id] ?? {})) {
+      values[param] = value;
+      evidence[`toolConfig.${id}.${param}`] = consulted;
+    }
+    for (const [key, value] of Object.entries(answers)) {
+      const match = /^toolConfig\.([a-z0-9_]+)\.([A-Za-z0-9]+)$/.exec(key);
+      const parsed = ToolConfigValueSchema.safeParse(value);
+      if (match?.[1] === id && match[2] && parsed.success) {
+        values[match[2]] = parsed.data;
+        evidence[key] = answered;
+      }
+    }
+    for (const [param, value] of Object.entries(selections.toolConfig?.[id] ?? {})) {
+      values[param] = value;
+      evidence[`toolConfig.${id}.${param}`] = chosen;
+    }
+    if (Object.keys(values).length > 0) toolConfig[id] = values;
+  }
+
+  const job = jobFromDescription(useCase, first.logistics);
+  const systemPrompt = choose<string>('systemPrompt', [
+    [selections.systemPrompt, chosen],
+    [text(answers.systemPrompt) || undefined, answered],
+    [drafted.systemPrompt, consulted],
+    [
+      job ? draftSystemPrompt(name ?? 'the agent', job, tools, registries.tools) : undefined,
+      {
+        source: 'text',
+        reason: 'drafted from your description, with the language, target, volume and budget left out',
+      },
+    ],
   ]);
 
+  const secrets = { ...(drafted.secrets ?? {}), ...(selections.secrets ?? {}) };
   const spec: AgentSpecDraft = {
     name: name ?? '',
-    ...(description ? { description } : {}),
-    ...(language ? { language } : {}),
+    ...(descriptionField ? { description: descriptionField } : {}),
+    language,
     model: model ?? '',
     systemPrompt: systemPrompt ?? '',
     tools,
-    toolConfig: selections.toolConfig ?? {},
-    deployment: { ...(selections.deployment ?? {}), ...(target ? { target } : {}) },
-    ...(requests
-      ? {
-          usage: {
-            requestsPerMonth: requests,
-            avgInputTokens: 1000,
-            avgOutputTokens: 300,
-            avgDurationSeconds: 3,
-          },
-        }
-      : {}),
+    toolConfig,
+    deployment: {
+      ...(drafted.deployment ?? {}),
+      ...(selections.deployment ?? {}),
+      target,
+    },
+    ...(requests !== undefined ? { usage } : {}),
     ...(budgetUsd ? { budget: { monthlyUsd: budgetUsd } } : {}),
+    ...(Object.keys(secrets).length > 0 ? { secrets } : {}),
   };
 
   const missing: MissingField[] = [];
-  if (!useCase && !selections.systemPrompt)
+  if (!useCase && !selections.systemPrompt && !drafted.systemPrompt)
     missing.push({
       field: 'useCase',
-      question: 'What should the agent do, for whom? Describe a typical request.',
+      required: true,
+      question: 'What should the agent do, and for whom? Describe a typical request.',
     });
-  if (!name) missing.push({ field: 'name', question: 'What should the agent be called?' });
+  for (const id of tools) {
+    const tool = registries.tools.find(id);
+    for (const param of tool?.config ?? []) {
+      const path = `toolConfig.${id}.${param.name}`;
+      const suggestion = suggestions.get(path);
+      const required = param.required && param.default === undefined;
+      // An optional setting is asked about only to confirm a value read from a loose phrase.
+      if ((!required && !suggestion) || toolConfig[id]?.[param.name] !== undefined) continue;
+      missing.push({
+        field: path,
+        required,
+        tool: id,
+        param: param.name,
+        question: suggestion
+          ? `${tool?.name} needs a value for "${param.name}" (${param.description.replace(/\.$/, '')}). Is it "${String(suggestion.value)}", from '${suggestion.quote}'?`
+          : `${tool?.name} needs a value for "${param.name}": ${param.description}`,
+        ...(suggestion ? { suggestion: suggestion.value, quote: suggestion.quote } : {}),
+      });
+    }
+  }
   if (!model)
     missing.push({
       field: 'model',
+      required: true,
       question: 'Which model should it use? Describe the use case and a recommendation appears.',
     });
+  if (!name) missing.push({ field: 'name', required: true, question: 'What should the agent be called?' });
   if (!systemPrompt)
     missing.push({
       field: 'systemPrompt',
+      required: true,
       question: 'How should the agent behave? Write its instructions (system prompt).',
-    });
-  if (!target)
-    missing.push({
-      field: 'deployment',
-      question:
-        'Where will it run: AgentCore Runtime (managed sessions), ECS Fargate (always on) or Lambda (serverless)?',
     });
   if (requests === undefined)
     missing.push({
       field: 'usage',
-      question: 'About how many requests a month do you expect? (for the cost estimate)',
+      required: false,
+      question: `About how many requests a month do you expect? The cost estimate assumes ${DEFAULT_WORKLOAD.requestsPerMonth.toLocaleString('en-US')} until you say.`,
     });
-
-  const weights: Record<string, number> = {
-    name: 10,
-    description: 5,
-    useCase: 10,
-    model: 20,
-    systemPrompt: 25,
-    deployment: 15,
-    usage: 10,
-    tools: 5,
-  };
-  const present = new Set(Object.keys(sources));
-  if (useCase || selections.systemPrompt) present.add('useCase');
-  if (requests !== undefined) present.add('usage');
-  if (tools.length > 0 || selections.tools) present.add('tools');
-  const completeness = Math.round(
-    Object.entries(weights).reduce((sum, [field, weight]) => sum + (present.has(field) ? weight : 0), 0),
+  if (budgetUsd === undefined)
+    missing.push({
+      field: 'budget',
+      required: false,
+      question: 'Is there a monthly budget for running it? The estimate is compared with it.',
+    });
+  missing.sort(
+    (a, b) =>
+      Number(b.required) - Number(a.required) ||
+      QUESTION_ORDER.indexOf(a.field.split('.')[0] ?? '') -
+        QUESTION_ORDER.indexOf(b.field.split('.')[0] ?? ''),
   );
 
-  const required = ['name', 'model', 'systemPrompt', 'deployment'];
-  const validation = missing.some((m) => required.includes(m.field))
-    ? undefined
-    : validateSpec(spec, registries);
+  const blocking = missing.filter((m) => m.required);
+  const validation = blocking.length > 0 ? undefined : validateSpec(spec, registries);
   const problems = validation && !validation.ok ? validation.errors : [];
-  return { spec, completeness, missing, sources, problems, ready: validation?.ok === true };
+  const ready = validation?.ok === true;
+
+  const present = new Set(Object.keys(evidence).filter((k) => evidence[k]?.source !== 'default'));
+  if (useCase || selections.systemPrompt) present.add('useCase');
+  if (tools.length > 0 || selections.tools) present.add('tools');
+  const settingFields = missing.filter((m) => m.tool).length;
+  const total = Object.values(WEIGHTS).reduce((a, b) => a + b, 0) + settingFields * SETTING_WEIGHT;
+  const have = Object.entries(WEIGHTS).reduce(
+    (sum, [field, weight]) => sum + (present.has(field) ? weight : 0),
+    0,
+  );
+  const score = Math.round((have / total) * 100);
+  // Never 100% while generation would fail.
+  const completeness = ready ? 100 : Math.min(score, 95);
+
+  const sources = Object.fromEntries(
+    Object.entries(evidence)
+      .filter(([k]) => !k.startsWith('tools.'))
+      .map(([k, v]) => [k, v.source]),
+  );
+  return {
+    spec,
+    completeness,
+    missing,
+    sources,
+    evidence,
+    skippedTools: textTools.skipped,
+    problems,
+    ready,
+  };
 }
 
-function draftPrompt(name: string, useCase: string): string {
-  return [
-    `You are ${name}.`,
-    `Your job: ${useCase.trim()}`,
-    'Be accurate and concise. Use your tools when they help, and say so when you cannot do something.',
-  ].join('\n');
+function asLanguage(value: unknown): Language | undefined {
+  return value === 'python' || value === 'typescript' ? value : undefined;
+}
+function asTarget(value: unknown): DeploymentTarget | undefined {
+  return value === 'agentcore' || value === 'ecs-fargate' || value === 'lambda' ? value : undefined;
+}
+function asNumber(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
 }

@@ -4,6 +4,7 @@ import { platformDeps } from '../generate/deps.ts';
 import { startGeneration } from '../generate/service.ts';
 import { extractContext } from './extract.ts';
 import { sessionRoutes } from './routes.ts';
+import { createModelConsultant } from './strands-consultant.ts';
 import { addMessage, advanceSession, createSession, getSession, updateSession } from './workflow.ts';
 
 /** The feature's Lambda, configured by `config` (the process environment in AWS). */
@@ -27,9 +28,23 @@ export const createHandler = (config: () => PlatformConfig = platformConfig) =>
       sessionContext: async ({ user, params }, deps) =>
         extractContext(await getSession(deps, user.sub, params.id), deps.registries),
     },
-    platformDeps,
+    sessionDeps,
     config,
   );
+
+/** The platform's adapters, plus the model-backed consultant (built on the first message that needs it). */
+function sessionDeps(config: PlatformConfig) {
+  const deps = platformDeps(config);
+  let consultant: ReturnType<typeof createModelConsultant> | undefined;
+  return {
+    ...deps,
+    consultant: () => {
+      consultant ??= createModelConsultant(config, deps.registries);
+      return consultant;
+    },
+    consultantTimeoutMs: config.CONSULTANT_TIMEOUT_MS,
+  };
+}
 
 /** The Lambda's entry point. */
 export const handler = createHandler();

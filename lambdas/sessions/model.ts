@@ -29,10 +29,18 @@ export const Answers = z.record(z.string().max(100), AnswerValue);
 export const Selections = SpecPatch;
 export type Selections = SpecPatch;
 
+/** Who answered the builder: the offline, rule-based consultant or the model-backed one. */
+export const ConsultantKind = z.enum(['deterministic', 'model']);
+export type ConsultantKind = z.infer<typeof ConsultantKind>;
+
 export const Message = z.object({
   role: z.enum(['user', 'assistant']),
   text: z.string().min(1).max(20_000),
   at: z.string(),
+  /** For the consultant's replies: which consultant answered. */
+  by: ConsultantKind.optional(),
+  /** For the consultant's replies: the field its question asks for, so a short answer fills it. */
+  asks: z.string().max(200).optional(),
 });
 export type Message = z.infer<typeof Message>;
 
@@ -44,6 +52,11 @@ export const Session = z.object({
   /** Answers per phase, as the builder gave them. */
   answers: z.partialRecord(Phase, Answers),
   selections: Selections,
+  /**
+   * What the model-backed consultant drafted from the conversation (validated field by field).
+   * Explicit selections and answers win over it; it wins over the rule-based reading of the text.
+   */
+  drafted: SpecPatch.optional(),
   messages: z.array(Message),
   generationIds: z.array(z.string()),
   /** Incremented by every write; a write is accepted only against the version it read. */

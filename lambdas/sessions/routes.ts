@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineRoutes, IdParams } from '../core/contract.ts';
 import { Generation } from '../generate/model.ts';
+import { ConsultantReply } from './consultant.ts';
 import { ExtractedContext } from './extract.ts';
 import { AddMessageBody, AdvanceBody, CreateSessionBody, Session, UpdateSessionBody } from './model.ts';
 
@@ -46,10 +47,12 @@ export const sessionRoutes = defineRoutes('sessions', {
     method: 'POST',
     path: '/api/sessions/{id}/messages',
     auth: true,
-    summary: 'Add a message to the conversation',
+    summary: "Add a message to the conversation and get the consultant's reply",
+    description:
+      "Stores the builder's message and the consultant's reply (role `assistant`) in one versioned write. The reply says what was read from the message, what changed in the spec, the next most useful question, and which consultant answered (`model` or the rule-based `deterministic`).",
     params: IdParams,
     body: AddMessageBody,
-    responses: { 200: Session },
+    responses: { 200: z.object({ session: Session, reply: ConsultantReply }) },
     errors: [404, 409],
   },
   advanceSession: {

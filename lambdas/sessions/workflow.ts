@@ -1,12 +1,23 @@
 import { randomUUID } from 'node:crypto';
+import type { SpecPatch } from '../agent-spec/schema.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../core/errors.ts';
 import type { Registries } from '../registries/validate.ts';
+import {
+  type ConsultantReply,
+  checkDraft,
+  composeReply,
+  type ModelConsultant,
+  readMessage,
+  specChanges,
+} from './consultant.ts';
 import { extractContext } from './extract.ts';
 import {
   type AddMessageBody,
   type AdvanceBody,
+  type ConsultantKind,
   type CreateSessionBody,
   MAX_MESSAGES,
+  type Message,
   PHASES,
   type Phase,
   type Session,
@@ -18,6 +29,10 @@ export interface SessionDeps {
   sessions: SessionRepository;
   registries: Registries;
   now?: () => Date;
+  /** The model-backed consultant, when a model is configured; without one the rule-based one answers. */
+  consultant?: () => Promise<ModelConsultant | undefined>;
+  /** How long a model-backed reply may take before the rule-based consultant answers instead. */
+  consultantTimeoutMs?: number;
 }
 
 const nowIso = (deps: SessionDeps) => (deps.now?.() ?? new Date()).toISOString();
@@ -100,19 +115,116 @@ export async function updateSession(
   });
 }
 
+/**
+ * Adds the builder's message and the consultant's reply in one versioned write. The reply says what
+ * was read from this message, what changed in the spec, and the next most useful question. The
+ * model-backed consultant answers when one is configured; if it fails or times out, the rule-based
+ * one answers and the reply says so.
+ */
 export async function addMessage(
   deps: SessionDeps,
   owner: string,
   id: string,
   input: AddMessageBody,
-): Promise<Session> {
+): Promise<{ session: Session; reply: ConsultantReply }> {
   const session = await getSession(deps, owner, id);
   checkVersion(session, input.version);
-  return write(deps, session, (s) => {
-    s.messages = [...s.messages, { role: 'user' as const, text: input.text, at: nowIso(deps) }].slice(
-      -MAX_MESSAGES,
-    );
+  const at = nowIso(deps);
+  const before = extractContext(session, deps.registries);
+  const { understood, answers } = readMessage(session, input.text, deps.registries);
+
+  const next: Session = structuredClone(session);
+  next.messages = [...next.messages, { role: 'user' as const, text: input.text, at }];
+  if (Object.keys(answers).length > 0)
+    next.answers.REQUIREMENTS = { ...(next.answers.REQUIREMENTS ?? {}), ...answers };
+
+  const notes: string[] = [];
+  let by: ConsultantKind = 'deterministic';
+  let modelText: string | undefined;
+  const consultant = await deps.consultant?.().catch((error: Error) => {
+    notes.push(`the model consultant could not start (${error.message}); the rule-based consultant answered`);
+    return undefined;
   });
+  if (consultant) {
+    try {
+      const answer = await withTimeout(
+        consultant.consult({
+          session: next,
+          message: input.text,
+          context: extractContext(next, deps.registries),
+        }),
+        deps.consultantTimeoutMs ?? 20_000,
+      );
+      const checked = checkDraft(answer.draft, deps.registries);
+      next.drafted = mergePatch(next.drafted ?? {}, checked.patch);
+      notes.push(...checked.notes);
+      modelText = answer.reply.trim().slice(0, 19_000) || undefined;
+      by = 'model';
+      notes.unshift(`answered by ${consultant.label}`);
+    } catch (error) {
+      notes.push(
+        `the model consultant (${consultant.label}) did not answer (${(error as Error).message.slice(0, 200)}); the rule-based consultant answered instead`,
+      );
+    }
+  }
+
+  const after = extractContext(next, deps.registries);
+  const changes = specChanges(before, after);
+  const question = after.missing[0];
+  const text = modelText ?? composeReply(understood, changes, question, after.ready);
+  const reply: Message = {
+    role: 'assistant',
+    text,
+    at,
+    by,
+    ...(question ? { asks: question.field } : {}),
+  };
+  const saved = await write(deps, session, (s) => {
+    s.messages = [...next.messages, reply].slice(-MAX_MESSAGES);
+    s.answers = next.answers;
+    if (next.drafted) s.drafted = next.drafted;
+  });
+  return {
+    session: saved,
+    reply: {
+      text,
+      by,
+      understood,
+      changes,
+      ...(question
+        ? {
+            nextQuestion: { field: question.field, question: question.question, required: question.required },
+          }
+        : {}),
+      notes,
+      context: after,
+    },
+  };
+}
+
+/** A patch over another: named fields replace, deployment, usage and toolConfig merge one level down. */
+function mergePatch(base: SpecPatch, patch: SpecPatch): SpecPatch {
+  return {
+    ...base,
+    ...patch,
+    ...(base.deployment || patch.deployment
+      ? { deployment: { ...base.deployment, ...patch.deployment } }
+      : {}),
+    ...(base.usage || patch.usage ? { usage: { ...base.usage, ...patch.usage } } : {}),
+    ...(base.toolConfig || patch.toolConfig
+      ? { toolConfig: { ...base.toolConfig, ...patch.toolConfig } }
+      : {}),
+  };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000} s`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
 }
 
 /** What a phase needs before the session can leave it. */

@@ -154,6 +154,11 @@ export const ToolInfo = z
       .strict(),
     conflicts: z.array(ToolConflict),
     alternatives: z.array(z.string()),
+    /**
+     * How builders ask for this tool in their own words ("post to Slack", "remember past sessions"):
+     * the consultation's text search matches descriptions against these, the name and the category.
+     */
+    aliases: z.array(z.string().min(2).max(60)).default([]),
     example: z.string().min(1),
     source: z.url(),
     asOf: z.iso.date({ message: 'expected a date as YYYY-MM-DD' }),

@@ -89,15 +89,17 @@ describe('sessions workflow', () => {
   it('keeps the conversation, capped', async () => {
     const d = deps();
     let session = await createSession(d, 'alice', {});
-    session = await addMessage(d, 'alice', session.id, {
+    ({ session } = await addMessage(d, 'alice', session.id, {
       version: session.version,
       text: 'We need to remember past conversations.',
-    });
-    expect(session.messages).toHaveLength(1);
+    }));
+    expect(session.messages).toHaveLength(2);
     expect(session.messages[0]).toMatchObject({
       role: 'user',
       text: 'We need to remember past conversations.',
     });
+    expect(session.messages[1]).toMatchObject({ role: 'assistant', by: 'deterministic' });
+    expect(session.version).toBe(2);
   });
 });
 
@@ -129,7 +131,7 @@ describe('extractContext', () => {
       registries,
     );
     expect(context.spec.tools).toEqual(
-      expect.arrayContaining(['http_request', 'code_interpreter', 'agent_core_memory']),
+      expect.arrayContaining(['tavily_search', 'code_interpreter', 'agent_core_memory']),
     );
     expect(context.spec.deployment).toMatchObject({ target: 'ecs-fargate' });
     expect(context.spec.budget).toEqual({ monthlyUsd: 40 });
@@ -161,7 +163,7 @@ describe('extractContext', () => {
     const empty = extractContext(session({}), registries);
     expect(empty.completeness).toBeLessThan(30);
     expect(empty.missing.map((m) => m.field)).toEqual(
-      expect.arrayContaining(['useCase', 'model', 'systemPrompt', 'deployment', 'usage']),
+      expect.arrayContaining(['useCase', 'model', 'systemPrompt', 'usage', 'budget']),
     );
     expect(empty.ready).toBe(false);
     const full = extractContext(

@@ -14,6 +14,7 @@ const generated = (id: string) => ({
 const tool = (id: string, name: string, category: Tool['category'], overrides: Partial<Tool> = {}): Tool => ({
   id,
   name,
+  aliases: [],
   category,
   description: `${name} tool`,
   implementations: { typescript: generated(id), python: generated(id) },

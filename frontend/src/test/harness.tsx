@@ -130,8 +130,10 @@ export const context = {
     deployment: { target: 'lambda' },
   },
   completeness: 80,
-  missing: [{ field: 'usage', question: 'About how many requests a month do you expect?' }],
+  missing: [{ field: 'usage', question: 'About how many requests a month do you expect?', required: false }],
   sources: { model: 'recommendation' },
+  evidence: { model: { source: 'recommendation', reason: 'recommended for your use case' } },
+  skippedTools: [],
   problems: [],
   ready: true,
 } satisfies SessionContext;
