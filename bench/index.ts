@@ -128,6 +128,34 @@ const spec = {
   ],
   toolConfig: { knowledge_base_retrieve: { knowledgeBaseId: 'KB1' }, s3_objects: { bucket: 'docs' } },
 };
+// The consultation: one session's extraction (every field, the tool search, settings, the drafted prompt
+// and spec validation), over the 35 descriptions of the extraction tests, one after another.
+{
+  const { extractContext } = await import('../lambdas/sessions/extract.ts');
+  const { CORPUS } = await import('../test/unit/consultation-corpus.ts');
+  const sessions = CORPUS.map((c, i) => ({
+    id: `bench-${i}`,
+    owner: 'bench',
+    title: c.name,
+    phase: 'REQUIREMENTS' as const,
+    answers: { REQUIREMENTS: { useCase: c.description } },
+    selections: {},
+    messages: (c.messages ?? []).map((text) => ({ role: 'user' as const, text, at: '' })),
+    generationIds: [],
+    version: 1,
+    createdAt: '',
+    updatedAt: '',
+  }));
+  let next = 0;
+  await measure('Consultation', [
+    [
+      `extract a session (${sessions.length} descriptions in turn)`,
+      () => extractContext(sessions[next++ % sessions.length] as (typeof sessions)[number], registries),
+      'p50 ≤ 20 ms',
+    ],
+  ]);
+}
+
 const templateRoot = fileURLToPath(new URL('../templates/', import.meta.url));
 let counter = 0;
 await measure('Project generation (6 tools)', [

@@ -4,6 +4,7 @@ import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -19,6 +20,12 @@ export interface ApiProps {
   userPoolClient: cognito.IUserPoolClient;
   /** Extra environment per feature (the test runner's settings for `testing`). */
   featureEnvironment?: Partial<Record<Feature, Record<string, string>>>;
+  /**
+   * The Bedrock inference profile the model-backed consultant calls; its geography prefix must match
+   * the stack's Region (`us.` for US Regions, `eu.` for Europe, `apac.` for Asia Pacific).
+   * @default 'us.anthropic.claude-haiku-4-5-20251001-v1:0'
+   */
+  consultantModel?: string;
 }
 
 /** The HTTP API, built from the route table: one Lambda per feature, JWT auth, throttling, access logs. */
@@ -30,12 +37,14 @@ export class Api extends Construct {
     super(scope, id);
     const data = { TABLE_NAME: props.table.tableName, ARTIFACTS_BUCKET: props.bucket.bucketName };
     const workflow = { ...data, GENERATION_STATE_MACHINE_ARN: props.stateMachine.stateMachineArn };
+    const consultantModel = props.consultantModel ?? 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
     const environment: Record<Feature, Record<string, string>> = {
       health: {},
       models: {},
       tools: {},
       cost: {},
-      sessions: workflow,
+      // The consultation answers with a model on Bedrock; without access it falls back to the rules.
+      sessions: { ...workflow, CONSULTANT: 'bedrock', CONSULTANT_BEDROCK_MODEL: consultantModel },
       generate: workflow,
       testing: {
         ...data,
@@ -64,6 +73,19 @@ export class Api extends Construct {
       props.bucket.grantRead(this.functions[feature]);
       props.stateMachine.grantStartSyncExecution(this.functions[feature]);
     }
+    // The consultant's one model: its inference profile here, and the model in the Regions it routes to.
+    const stack = Stack.of(this);
+    const foundationModel = consultantModel.replace(/^(us|eu|apac|global)\./, '');
+    this.functions.sessions.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'ConsultantModel',
+        actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
+        resources: [
+          `arn:${stack.partition}:bedrock:${stack.region}:${stack.account}:inference-profile/${consultantModel}`,
+          `arn:${stack.partition}:bedrock:*::foundation-model/${foundationModel}`,
+        ],
+      }),
+    );
     props.table.grantReadWriteData(this.functions.testing);
     props.bucket.grantRead(this.functions.testing);
     props.bucket.grantPut(this.functions.testing, 'tests/*');

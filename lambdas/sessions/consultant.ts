@@ -146,6 +146,18 @@ const LABELS: Record<string, string> = {
   model: 'model',
   name: 'name',
 };
+/** "added slack_post_message; removed calculator" for a change of the tool list. */
+function toolChange(change: SpecChange): string {
+  const from = new Set(change.from?.split(', ').filter(Boolean) ?? []);
+  const to = new Set(change.to?.split(', ').filter(Boolean) ?? []);
+  const added = [...to].filter((t) => !from.has(t));
+  const removed = [...from].filter((t) => !to.has(t));
+  return [
+    ...(added.length > 0 ? [`added ${added.join(', ')}`] : []),
+    ...(removed.length > 0 ? [`removed ${removed.join(', ')}`] : []),
+  ].join('; ');
+}
+
 const label = (field: string) => LABELS[field] ?? field.replace(/^toolConfig\./, '');
 
 /** The rule-based reply: what was read, what changed, and the next question, in plain words. */
@@ -160,7 +172,9 @@ export function composeReply(
     parts.push(
       `Updated: ${changes
         .map((c) =>
-          c.to === undefined
+          c.field === 'tools'
+            ? toolChange(c)
+            : c.to === undefined
             ? `${label(c.field)} cleared`
             : c.from === undefined
               ? `${label(c.field)} → ${c.to}`

@@ -120,6 +120,83 @@ describe('the web app in Chromium', () => {
     }
   }, 900_000);
 
+  it('builds a knowledge-base agent from the web app alone: description, conversation, settings form, generate, download', async () => {
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(platform.url);
+    await page.getByRole('heading', { name: 'Your agents' }).waitFor();
+    await page.getByLabel('Name', { exact: true }).fill('HR policy assistant');
+    await page
+      .getByLabel('What should it do?')
+      .fill(
+        "An internal HR policy assistant that answers employees' questions from our policy documents in S3. Python, deployed on ECS Fargate, about 5,000 questions a month, budget $30/month.",
+      );
+    await page.getByRole('button', { name: 'Create agent' }).click();
+    await page.waitForURL(/\/sessions\/[^/]+\/requirements$/);
+    const sessionId = /sessions\/([^/]+)\//.exec(page.url())?.[1] ?? '';
+
+    // What the description says, each with its source; the setting it still needs, linked.
+    await expect(page.getByLabel('Language').inputValue()).resolves.toBe('python');
+    await expect(page.getByLabel('Where it runs').inputValue()).resolves.toBe('ecs-fargate');
+    await expect(page.getByLabel('Requests per month').inputValue()).resolves.toBe('5000');
+    await expect(page.getByLabel('Monthly budget').inputValue()).resolves.toBe('30');
+    await page.getByText("from your description: 'about 5,000 questions a month'").first().waitFor();
+    expect(await page.locator('.completeness span').textContent()).not.toBe('100%');
+    await page.getByRole('button', { name: 'knowledge_base_retrieve.knowledgeBaseId' }).click();
+    const kbField = page.getByLabel(/^knowledgeBaseId/);
+    await expect(kbField.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+    await shot('10-kb-requirements');
+
+    // The conversation answers; the settings form fills the Knowledge Base id.
+    await page.getByLabel('Message').fill('Answers should always name the policy they come from.');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.locator('.messages li.assistant').first().waitFor();
+    await expect(page.locator('.messages li.assistant').first().textContent()).resolves.toMatch(
+      /knowledgeBaseId/,
+    );
+    const saved = page.waitForResponse((r) => r.request().method() === 'PATCH' && r.ok());
+    await kbField.fill('KB12345678');
+    await kbField.blur();
+    await saved;
+    await page.locator('.completeness span').getByText('100%').waitFor();
+    await page.getByText('Everything needed to generate is here').waitFor();
+    await shot('11-kb-ready');
+
+    await page.getByRole('button', { name: 'Continue to Architecture' }).click();
+    await page.waitForURL(/\/model$/);
+    await page.getByRole('button', { name: 'Continue to Implementation' }).click();
+    await page.waitForURL(/\/tools$/);
+    expect(await page.getByRole('checkbox', { name: /^Bedrock Knowledge Base retrieve/ }).isChecked()).toBe(
+      true,
+    );
+    await expect(page.getByLabel(/^knowledgeBaseId/).inputValue()).resolves.toBe('KB12345678');
+    await shot('12-kb-tools');
+
+    await page.getByRole('button', { name: 'Generate the project' }).click();
+    await page.waitForURL(/\/code$/, { timeout: 60_000 });
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download all (.zip)' }).click(),
+    ]);
+    const zipPath = join(SHOTS, 'kb-project.zip');
+    await download.saveAs(zipPath);
+    const files = unzipSync(readFileSync(zipPath));
+    const names = Object.keys(files);
+    expect(names).toEqual(expect.arrayContaining([expect.stringMatching(/\/requirements\.txt$/)]));
+    const settings = names.find((n) => n.endsWith('/tools/settings.py'));
+    expect(new TextDecoder().decode(files[settings ?? ''])).toContain('"knowledgeBaseId": "KB12345678"');
+    const stored = await api('GET', `/api/sessions/${sessionId}/context`);
+    expect(stored.spec).toMatchObject({
+      language: 'python',
+      deployment: { target: 'ecs-fargate' },
+      usage: { requestsPerMonth: 5000 },
+      budget: { monthlyUsd: 30 },
+    });
+    expect(stored.spec.systemPrompt).not.toMatch(/\$30|budget|5,000|Fargate|Python/);
+    await shot('13-kb-code');
+    expect(errors).toEqual([]);
+  }, 300_000);
+
   // After the journey above, which starts from an empty session list.
   it('renders the API reference from the OpenAPI document, with nothing from another origin', async () => {
     const foreign: string[] = [];
@@ -230,11 +307,12 @@ async function workflow(errors: string[]): Promise<void> {
     await page.getByRole('button', { name: 'Create agent' }).click();
     await page.waitForURL(/\/sessions\/[^/]+\/requirements$/);
 
-    // Requirements: the extracted spec with its completeness; answer the volume question.
+    // Requirements: the extracted spec with its completeness; the volume as people type it, saved as typed.
     await page.getByText('Completeness').waitFor();
-    await page.getByLabel('Requests per month (for the cost estimate)').fill('20000');
-    await page.getByRole('button', { name: 'Save answers' }).click();
-    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    await page.getByLabel('Requests per month').fill('20k');
+    await page.getByText('= 20,000').waitFor();
+    await page.getByText('All changes saved').waitFor();
+    await page.getByText('20,000 requests/month').waitFor();
     await shot('02-requirements');
     await page.getByRole('button', { name: 'Continue to Architecture' }).click();
     await page.waitForURL(/\/model$/);

@@ -124,6 +124,37 @@ describe('PlatformStack', () => {
     expect(forFunction('Generate')).not.toContain('s3:PutObject');
   });
 
+  it('lets the consultation call its one Bedrock model, and no other function call Bedrock', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          CONSULTANT: 'bedrock',
+          CONSULTANT_BEDROCK_MODEL: 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
+        }),
+      },
+    });
+    const policies = template.findResources('AWS::IAM::Policy');
+    const statements = Object.entries(policies).flatMap(([id, p]) =>
+      (
+        p as {
+          Properties: {
+            PolicyDocument: { Statement: { Sid?: string; Action: unknown; Resource: unknown }[] };
+          };
+        }
+      ).Properties.PolicyDocument.Statement.map((s) => ({ id, ...s })),
+    );
+    const bedrock = statements.filter(
+      (s) => JSON.stringify(s.Action).includes('bedrock:') && s.id.startsWith('Api'),
+    );
+    expect(bedrock.map((s) => s.id)).toEqual([
+      expect.stringMatching(/^ApiSessionsFunctionServiceRoleDefaultPolicy/),
+    ]);
+    const resources = JSON.stringify(bedrock[0]?.Resource);
+    expect(resources).toContain('inference-profile/us.anthropic.claude-haiku-4-5-20251001-v1:0');
+    expect(resources).toContain('foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0');
+    expect(resources).not.toContain('foundation-model/*');
+  });
+
   it('has a dashboard and alarms on API errors, generation success rate and Lambda errors', () => {
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {

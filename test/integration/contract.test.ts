@@ -141,7 +141,7 @@ describe('every route answers within its contract', () => {
     expect((await as('POST', '/api/sessions/nope/messages', { version: 1, text: 'x' })).status).toBe(404);
     expect((await as('GET', `/api/sessions/${sessionId}/context`)).body.ready).toBe(true);
     expect((await as('GET', '/api/sessions/nope/context')).status).toBe(404);
-    let version = messaged.body.version as number;
+    let version = messaged.body.session.version as number;
     for (let i = 0; i < 3; i++) {
       const advanced = await as('POST', `/api/sessions/${sessionId}/advance`, { version });
       expect(advanced.status, JSON.stringify(advanced.body)).toBe(200);

@@ -1,38 +1,9 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { context, fakeApi, makeSession, renderAt } from '../test/harness.tsx';
-import type { ResolvedTools, Tool } from '../types.ts';
+import { context, fakeApi, generated, makeSession, renderAt, makeTool as tool } from '../test/harness.tsx';
+import type { ResolvedTools } from '../types.ts';
 import { ToolSelector } from './ToolSelector.tsx';
-
-const generated = (id: string) => ({
-  kind: 'generated' as const,
-  module: `tools/${id}`,
-  symbol: id,
-  dependencies: [],
-});
-const tool = (id: string, name: string, category: Tool['category'], overrides: Partial<Tool> = {}): Tool => ({
-  id,
-  name,
-  aliases: [],
-  category,
-  description: `${name} tool`,
-  implementations: { typescript: generated(id), python: generated(id) },
-  env: [],
-  iam: [],
-  config: [],
-  example: `Use ${name}`,
-  source: 'https://strandsagents.com/',
-  asOf: '2026-11-01',
-  platforms: {
-    agentcore: { status: 'supported' },
-    'ecs-fargate': { status: 'supported' },
-    lambda: { status: 'supported' },
-  },
-  alternatives: [],
-  conflicts: [],
-  ...overrides,
-});
 
 const tools = [
   tool('calculator', 'Calculator', 'utility'),

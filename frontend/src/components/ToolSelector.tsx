@@ -9,6 +9,7 @@ import { useApplyPatch } from '../hooks/use-apply-patch.ts';
 import { useDebounced } from '../hooks/use-debounced.ts';
 import type { Session, Target, Tool } from '../types.ts';
 import { Loading, ProblemMessage } from './ProblemMessage.tsx';
+import { ToolSettings } from './ToolSettings.tsx';
 
 /** Tool selection: categories, search, multi-select, the merged dependencies and the target's verdict. */
 export function ToolSelector({ session }: { session: Session }) {
@@ -171,6 +172,7 @@ export function ToolSelector({ session }: { session: Session }) {
             </ul>
           </>
         )}
+        {context.data && pending === undefined && <ToolSettings session={session} context={context.data} />}
       </section>
     </div>
   );

@@ -7,7 +7,7 @@ import { Problem, responseProblem, routeMatcher } from '../../../lambdas/core/co
 import { routeList } from '../../../lambdas/routes.ts';
 import { setAppConfig } from '../config.ts';
 import { makeStore } from '../store.ts';
-import type { Session, SessionContext } from '../types.ts';
+import type { Session, SessionContext, Tool } from '../types.ts';
 
 /** One fake API route: method + path (a RegExp on the path), and what it answers. */
 export interface FakeRoute {
@@ -137,3 +137,39 @@ export const context = {
   problems: [],
   ready: true,
 } satisfies SessionContext;
+
+/** A generated implementation of a test tool. */
+export const generated = (id: string) => ({
+  kind: 'generated' as const,
+  module: `tools/${id}`,
+  symbol: id,
+  dependencies: [],
+});
+/** A tool as GET /api/tools lists it; tests override what they are about. */
+export const makeTool = (
+  id: string,
+  name: string,
+  category: Tool['category'],
+  overrides: Partial<Tool> = {},
+): Tool => ({
+  id,
+  name,
+  aliases: [],
+  category,
+  description: `${name} tool`,
+  implementations: { typescript: generated(id), python: generated(id) },
+  env: [],
+  iam: [],
+  config: [],
+  example: `Use ${name}`,
+  source: 'https://strandsagents.com/',
+  asOf: '2026-11-01',
+  platforms: {
+    agentcore: { status: 'supported' },
+    'ecs-fargate': { status: 'supported' },
+    lambda: { status: 'supported' },
+  },
+  alternatives: [],
+  conflicts: [],
+  ...overrides,
+});

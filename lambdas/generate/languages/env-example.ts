@@ -19,7 +19,11 @@ export function envExample(context: ProjectContext): string {
       `# ${variable.description}${variable.required ? ' (required)' : ' (optional)'}${variable.secret ? ' Secret.' : ''}`,
     );
     lines.push(`${variable.required ? '' : '# '}${variable.name}=`);
-    if (variable.secret) lines.push(`# ${variable.name}_SECRET_ID=`);
+    if (variable.secret) {
+      // The secret's name in Secrets Manager, when the builder gave it: a name, never the value.
+      const secretId = context.spec.secrets?.[variable.name];
+      lines.push(secretId ? `${variable.name}_SECRET_ID=${secretId}` : `# ${variable.name}_SECRET_ID=`);
+    }
   }
   return `${lines.join('\n')}\n`;
 }

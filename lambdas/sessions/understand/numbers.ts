@@ -140,10 +140,14 @@ export function findNumbers(text: string): FoundNumber[] {
  * Returns undefined for anything else (never a silent 0).
  */
 export function parseHumanNumber(input: string): number | undefined {
-  const text = input.trim().replace(/^[~≈]|^(about|around|roughly)\s+/i, '');
+  let text = input.trim().replace(/^[~≈]|^(about|around|roughly)\s+/i, '');
   if (text === '') return undefined;
+  // "-5" is a number (refused by the caller's bounds, not misread); so is "2e12".
+  const sign = text.startsWith('-') || text.startsWith('−') ? -1 : 1;
+  if (sign < 0) text = text.slice(1).trim();
+  if (/^\d+(\.\d+)?e[+-]?\d+$/i.test(text)) return sign * Number(text);
   const numbers = findNumbers(text);
   const first = numbers[0];
   if (numbers.length !== 1 || !first || first.start !== 0 || first.end !== text.length) return undefined;
-  return first.value;
+  return sign * first.value;
 }
