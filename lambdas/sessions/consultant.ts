@@ -121,6 +121,7 @@ export function specChanges(before: ExtractedContext, after: ExtractedContext): 
       tools: spec.tools.join(', ') || undefined,
       usage: spec.usage ? `${spec.usage.requestsPerMonth.toLocaleString('en-US')} requests/month` : undefined,
       budget: spec.budget ? `$${spec.budget.monthlyUsd}/month` : undefined,
+      instructions: spec.systemPrompt || undefined,
     };
     for (const [tool, values] of Object.entries(spec.toolConfig))
       for (const [param, value] of Object.entries(values)) out[`toolConfig.${tool}.${param}`] = show(value);
@@ -130,11 +131,16 @@ export function specChanges(before: ExtractedContext, after: ExtractedContext): 
   const b = flat(after);
   return [...new Set([...Object.keys(a), ...Object.keys(b)])]
     .filter((field) => a[field] !== b[field])
-    .map((field) => ({
-      field,
-      ...(a[field] !== undefined ? { from: a[field] } : {}),
-      ...(b[field] !== undefined ? { to: b[field] } : {}),
-    }));
+    .map((field) =>
+      // The instructions can be long: the change names them, the spec holds the text.
+      field === 'instructions'
+        ? { field, to: 'updated' }
+        : {
+            field,
+            ...(a[field] !== undefined ? { from: a[field] } : {}),
+            ...(b[field] !== undefined ? { to: b[field] } : {}),
+          },
+    );
 }
 
 const LABELS: Record<string, string> = {
@@ -174,11 +180,13 @@ export function composeReply(
         .map((c) =>
           c.field === 'tools'
             ? toolChange(c)
-            : c.to === undefined
-            ? `${label(c.field)} cleared`
-            : c.from === undefined
-              ? `${label(c.field)} → ${c.to}`
-              : `${label(c.field)} ${c.from} → ${c.to}`,
+            : c.field === 'instructions'
+              ? 'the instructions (system prompt)'
+              : c.to === undefined
+                ? `${label(c.field)} cleared`
+                : c.from === undefined
+                  ? `${label(c.field)} → ${c.to}`
+                  : `${label(c.field)} ${c.from} → ${c.to}`,
         )
         .join('; ')}.`,
     );

@@ -11,7 +11,7 @@ import { DEFAULT_WORKLOAD } from '../models/workload.ts';
 import { type Registries, validateSpec } from '../registries/validate.ts';
 import type { Session } from './model.ts';
 import { Evidence, FieldSource, fromText } from './understand/evidence.ts';
-import { understand } from './understand/index.ts';
+import { logisticsOf, understand } from './understand/index.ts';
 import { recommendTarget } from './understand/platform.ts';
 import { draftSystemPrompt, jobFromDescription } from './understand/prompt.ts';
 
@@ -271,15 +271,24 @@ export function extractContext(session: Session, registries: Registries): Extrac
   }
 
   const job = jobFromDescription(useCase, first.logistics);
+  // What the builder says about the agent's behaviour in the conversation joins its instructions;
+  // short replies (an id, "thanks") and pure logistics do not.
+  const guidance = session.messages
+    .filter((m) => m.role === 'user' && m.text.trim().split(/\s+/).length >= 4)
+    .slice(-20)
+    .map((m) => jobFromDescription(m.text, logisticsOf(m.text)))
+    .filter((g) => g.split(/\s+/).length >= 3);
   const systemPrompt = choose<string>('systemPrompt', [
     [selections.systemPrompt, chosen],
     [text(answers.systemPrompt) || undefined, answered],
     [drafted.systemPrompt, consulted],
     [
-      job ? draftSystemPrompt(name ?? 'the agent', job, tools, registries.tools) : undefined,
+      job || guidance.length > 0
+        ? draftSystemPrompt(name ?? 'the agent', job, tools, registries.tools, guidance)
+        : undefined,
       {
         source: 'text',
-        reason: 'drafted from your description, with the language, target, volume and budget left out',
+        reason: `drafted from your description${guidance.length > 0 ? ' and messages' : ''}, with the language, target, volume and budget left out`,
       },
     ],
   ]);

@@ -136,10 +136,10 @@ describe('the web app in Chromium', () => {
     const sessionId = /sessions\/([^/]+)\//.exec(page.url())?.[1] ?? '';
 
     // What the description says, each with its source; the setting it still needs, linked.
-    await expect(page.getByLabel('Language').inputValue()).resolves.toBe('python');
-    await expect(page.getByLabel('Where it runs').inputValue()).resolves.toBe('ecs-fargate');
-    await expect(page.getByLabel('Requests per month').inputValue()).resolves.toBe('5000');
-    await expect(page.getByLabel('Monthly budget').inputValue()).resolves.toBe('30');
+    await expect(page.getByLabel('Language', { exact: true }).inputValue()).resolves.toBe('python');
+    await expect(page.getByLabel('Where it runs', { exact: true }).inputValue()).resolves.toBe('ecs-fargate');
+    await expect(page.getByLabel('Requests per month', { exact: true }).inputValue()).resolves.toBe('5000');
+    await expect(page.getByLabel('Monthly budget', { exact: true }).inputValue()).resolves.toBe('30');
     await page.getByText("from your description: 'about 5,000 questions a month'").first().waitFor();
     expect(await page.locator('.completeness span').textContent()).not.toBe('100%');
     await page.getByRole('button', { name: 'knowledge_base_retrieve.knowledgeBaseId' }).click();
@@ -195,6 +195,7 @@ describe('the web app in Chromium', () => {
     expect(stored.spec.systemPrompt).not.toMatch(/\$30|budget|5,000|Fargate|Python/);
     await shot('13-kb-code');
     expect(errors).toEqual([]);
+    expect(violations).toEqual([]);
   }, 300_000);
 
   // After the journey above, which starts from an empty session list.

@@ -68,6 +68,17 @@ export function understand(
   };
 }
 
+/** Where a text states its logistics (language, target, volume, budget): kept out of the drafted prompt. */
+export function logisticsOf(text: string): Span[] {
+  const language = findLanguage(text);
+  return [
+    language?.explicit ? language.span : undefined,
+    findTarget(text)?.span,
+    findVolume(text)?.span,
+    findBudget(text)?.span,
+  ].filter((s): s is Span => s !== undefined);
+}
+
 /** Reads a short reply as the answer to one question (a setting's value, a name, a number). */
 export function answerTo(
   field: string,

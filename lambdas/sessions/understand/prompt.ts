@@ -35,7 +35,13 @@ export function jobFromDescription(text: string, spans: Span[]): string {
 }
 
 /** A first system prompt: who the agent is, its job in the builder's words, and when to use each tool. */
-export function draftSystemPrompt(name: string, job: string, toolIds: string[], tools: ToolRegistry): string {
+export function draftSystemPrompt(
+  name: string,
+  job: string,
+  toolIds: string[],
+  tools: ToolRegistry,
+  guidance: string[] = [],
+): string {
   // "An HR assistant that…" reads as who the agent is; anything else is its job.
   const lines = /^(an?|the)\s/i.test(job)
     ? [`You are ${name}, ${job.charAt(0).toLowerCase()}${job.slice(1)}`]
@@ -44,6 +50,7 @@ export function draftSystemPrompt(name: string, job: string, toolIds: string[], 
     .map((id) => tools.find(id))
     .filter((t) => t !== undefined)
     .map((t) => `- ${t.name}: ${t.description}`);
+  if (guidance.length > 0) lines.push('', 'Also:', ...guidance.map((g) => `- ${g}`));
   if (described.length > 0) lines.push('', 'Your tools:', ...described);
   lines.push(
     '',
