@@ -52,6 +52,44 @@ const estimate = (requests: number): CostEstimate => ({
 });
 
 describe('CostEstimator', () => {
+  it('compares the estimate with the budget and names what brings it under', async () => {
+    const { calls } = fakeApi([
+      {
+        path: /\/context$/,
+        body: {
+          ...context,
+          spec: {
+            ...context.spec,
+            usage: {
+              requestsPerMonth: 5000,
+              avgInputTokens: 1000,
+              avgOutputTokens: 300,
+              avgDurationSeconds: 3,
+            },
+            budget: { monthlyUsd: 3 },
+          },
+        },
+      },
+      {
+        method: 'POST',
+        path: /^\/api\/cost-estimate$/,
+        body: {
+          ...estimate(5000),
+          budget: { monthlyUsd: 3, overBudget: true, gapUsd: 2, toMeetBudget: ['smaller-model'] },
+        },
+      },
+    ]);
+    renderAt(<CostEstimator session={makeSession()} />);
+    const alert = await screen.findByText(/Over your \$3\.00\/month budget by \$2\.00/);
+    expect(alert).toHaveTextContent('Applying Use the smaller Amazon Nova Micro brings it under.');
+    await waitFor(() =>
+      expect(calls.filter((c) => c.path === '/api/cost-estimate').at(-1)?.body).toMatchObject({
+        usage: { requestsPerMonth: 5000 },
+        budget: { monthlyUsd: 3 },
+      }),
+    );
+  });
+
   it('shows the monthly total, annual projection, free tier savings and the breakdown chart', async () => {
     fakeApi([
       { path: /\/context$/, body: context },

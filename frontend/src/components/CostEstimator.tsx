@@ -13,8 +13,10 @@ const usd = (n: number) =>
 export function CostEstimator({ session }: { session: Session }) {
   const context = useSessionContextQuery(session.id);
   const [apply, applying] = useApplyPatch(session);
-  const answered = Number(session.answers.REQUIREMENTS?.requestsPerMonth ?? 0);
-  const [requests, setRequests] = useState(String(answered > 0 ? answered : 10_000));
+  const answered =
+    context.data?.spec.usage?.requestsPerMonth ?? Number(session.answers.REQUIREMENTS?.requestsPerMonth ?? 0);
+  const [edited, setRequests] = useState<string>();
+  const requests = edited ?? String(answered > 0 ? answered : 10_000);
   const [inputTokens, setInputTokens] = useState('800');
   const [outputTokens, setOutputTokens] = useState('200');
   const volume = useDebounced({ requests, inputTokens, outputTokens }, 300);
@@ -30,6 +32,7 @@ export function CostEstimator({ session }: { session: Session }) {
       deployment: spec?.deployment ?? { target: 'agentcore' },
       usage,
       tools: spec?.tools ?? [],
+      ...(spec?.budget ? { budget: spec.budget } : {}),
     },
     { skip: !spec?.model },
   );
@@ -80,6 +83,22 @@ export function CostEstimator({ session }: { session: Session }) {
               </strong>
             </div>
           </div>
+          {estimate.data.budget && (
+            <p
+              className={`budget ${estimate.data.budget.overBudget ? 'warning error' : 'ok'}`}
+              role={estimate.data.budget.overBudget ? 'alert' : 'status'}
+            >
+              {estimate.data.budget.overBudget
+                ? `Over your ${usd(estimate.data.budget.monthlyUsd)}/month budget by ${usd(estimate.data.budget.gapUsd)}.${
+                    estimate.data.budget.toMeetBudget.length > 0
+                      ? ` Applying ${estimate.data.budget.toMeetBudget
+                          .map((id) => estimate.data?.optimizations.find((o) => o.id === id)?.title ?? id)
+                          .join(' and ')} brings it under.`
+                      : ' No optimisation below brings it under: a cheaper model or a smaller volume would.'
+                  }`
+                : `Within your ${usd(estimate.data.budget.monthlyUsd)}/month budget.`}
+            </p>
+          )}
           <section className="card" aria-labelledby="breakdown-heading">
             <h2 id="breakdown-heading">
               By service ({spec.model}, {estimate.data.target})
