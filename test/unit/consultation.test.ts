@@ -187,13 +187,17 @@ describe('a conversation that answers', () => {
 
   it("adds what the builder says about the agent's behaviour to its instructions, not the logistics", async () => {
     const d = deps();
-    const session = await createSession(d, 'alice', { answers: { useCase: 'Answer HR questions from our policies.' } });
+    const session = await createSession(d, 'alice', {
+      answers: { useCase: 'Answer HR questions from our policies.' },
+    });
     const { reply } = await addMessage(d, 'alice', session.id, {
       version: 1,
       text: 'Answers should always name the policy they come from. Python, 2k a month.',
     });
     expect(reply.changes).toContainEqual({ field: 'instructions', to: 'updated' });
-    expect(reply.context.spec.systemPrompt).toContain('- Answers should always name the policy they come from.');
+    expect(reply.context.spec.systemPrompt).toContain(
+      '- Answers should always name the policy they come from.',
+    );
     expect(reply.context.spec.systemPrompt).not.toMatch(/python|2k/i);
     expect(reply.text).toMatch(/the instructions \(system prompt\)/);
   });
