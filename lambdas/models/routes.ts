@@ -3,7 +3,7 @@ import { AwsRegion } from '../core/aws-region.ts';
 import { csvList, defineRoutes, IdParams, queryNumber } from '../core/contract.ts';
 import { CompareRequest, Comparison } from './compare.ts';
 import { RecommendationResult } from './recommend.ts';
-import { Capability, ModelInfo, Provider } from './schema.ts';
+import { Capability, LifecycleStatus, ModelInfo, Provider } from './schema.ts';
 
 /** `?requests=&inputTokens=&outputTokens=`: a workload is all three or none. */
 const workloadQuery = {
@@ -27,6 +27,9 @@ export const ListModelsQuery = z
     minContext: queryNumber().pipe(z.number().int().positive()).optional(),
     region: AwsRegion.optional(),
     search: z.string().max(200).optional(),
+    lifecycle: csvList(LifecycleStatus)
+      .optional()
+      .describe('comma-separated lifecycle states to keep (active, legacy, retired); all when absent'),
   })
   .strict()
   .transform(({ capability, ...rest }) => ({ ...rest, capabilities: capability }));

@@ -20,6 +20,7 @@ const model = (id: string, name: string, overrides: Partial<Model> = {}): Model 
   tier: 'small',
   regions: ['us-east-1'],
   recommended: true,
+  lifecycle: { status: 'active' },
   source: 'https://aws.amazon.com/bedrock/pricing/',
   asOf: '2025-11-01',
   ...overrides,
