@@ -39,6 +39,9 @@ export const RecommendQuery = z
     useCase: z.string().trim().min(1, 'describe the use case').max(4000),
     budget: queryNumber().pipe(z.number().positive()).optional().describe('USD per month for model tokens'),
     capability: csvList(Capability).optional(),
+    tools: csvList(z.string().min(1).max(100))
+      .optional()
+      .describe('comma-separated tool ids the agent uses; any tool makes tool use required'),
     provider: Provider.optional(),
     region: AwsRegion.optional(),
     limit: queryNumber().pipe(z.number().int().min(1).max(50)).optional(),
@@ -49,10 +52,11 @@ export const RecommendQuery = z
     (q) => [q.requests, q.inputTokens, q.outputTokens].filter((v) => v === undefined).length % 3 === 0,
     { message: 'give requests, inputTokens and outputTokens together, or none of them', path: ['requests'] },
   )
-  .transform(({ budget, capability, requests, inputTokens, outputTokens, limit, ...rest }) => ({
+  .transform(({ budget, capability, tools, requests, inputTokens, outputTokens, limit, ...rest }) => ({
     ...rest,
     budgetUsd: budget,
     requiredCapabilities: capability ?? [],
+    tools: tools ?? [],
     ...(limit !== undefined ? { limit } : {}),
     ...(requests !== undefined && inputTokens !== undefined && outputTokens !== undefined
       ? {
