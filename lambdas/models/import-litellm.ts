@@ -352,6 +352,15 @@ function newEntry(
   const vendorKey = provider === 'bedrock' ? (key.split('.')[0] ?? '') : provider;
   const contextWindow = e.max_input_tokens ?? e.max_output_tokens ?? 1;
   const geographies = (['us', 'eu', 'apac', 'global'] as const).filter((g) => litellm.has(`${g}.${key}`));
+  // litellm prices in-Region on-demand use under `bedrock/<region>/<id>`: those Regions serve the model.
+  const regions =
+    provider === 'bedrock'
+      ? [...litellm.keys()]
+          .map((k) => /^bedrock\/([a-z]{2}(?:-gov)?-[a-z]+-\d)\/(.+)$/.exec(k))
+          .filter((m) => m?.[2] === key)
+          .map((m) => m?.[1] ?? '')
+          .sort()
+      : [];
   return ModelInfo.safeParse({
     id: key,
     provider,
@@ -361,7 +370,7 @@ function newEntry(
       .replace(DATE_SUFFIX, '')
       .replace(/[-:]v?\d+(:\d+)?$/, ''),
     name: key,
-    description: `Imported from litellm on ${today}; name, tier, strengths and Regions not yet reviewed.`,
+    description: `Imported from litellm on ${today}; name, tier and strengths not yet reviewed.`,
     pricing: {
       inputPerMTok: pricing.inputPerMTok ?? 0,
       outputPerMTok: pricing.outputPerMTok ?? 0,
@@ -376,7 +385,7 @@ function newEntry(
     capabilities: [...new Set(capabilities)],
     strengths: [],
     tier,
-    regions: [],
+    regions,
     ...(provider === 'bedrock' && geographies.length > 0
       ? { inferenceProfile: { geographies, required: false } }
       : {}),

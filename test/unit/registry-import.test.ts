@@ -30,6 +30,7 @@ describe('planImport: litellm against the registry', () => {
       maxOutputTokens: 32_768,
       capabilities: ['streaming', 'tool-use', 'reasoning', 'prompt-caching'],
       inferenceProfile: { geographies: ['us'], required: false },
+      regions: ['us-west-2'],
       lifecycle: { status: 'active' },
       recommended: false,
       source: LITELLM_SOURCE,
