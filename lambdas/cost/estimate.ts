@@ -5,7 +5,7 @@ import { ValidationError } from '../core/errors.ts';
 import { type MicroUsd, priceCost, toUsd } from '../core/money.ts';
 import { zodProblems } from '../core/zod-problems.ts';
 import type { ModelRegistry } from '../models/registry.ts';
-import type { ModelInfo } from '../models/schema.ts';
+import { factProvenance, type ModelInfo } from '../models/schema.ts';
 import { workloadCost } from '../models/workload.ts';
 import type { Price, PriceList } from './pricing.ts';
 import { defaultFargateSize, FARGATE_SIZES } from './schema.ts';
@@ -192,7 +192,8 @@ export function computeEstimate(input: CostInput, ctx: CostContext): RawEstimate
       saved: 0n,
     });
   }
-  assumptions.push(`Model prices: ${model.pricing.basis} (${model.source}, as of ${model.asOf}).`);
+  const priced = factProvenance(model, 'pricing');
+  assumptions.push(`Model prices: ${model.pricing.basis} (${priced.source}, as of ${priced.asOf}).`);
 
   // Compute.
   const d = input.deployment;
