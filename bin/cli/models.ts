@@ -220,13 +220,18 @@ export function modelSummary(): string[] {
   const all = loadModelRegistry().all();
   const byProvider = new Map<string, number>();
   for (const m of all) byProvider.set(m.provider, (byProvider.get(m.provider) ?? 0) + 1);
+  const retired = all.filter((m) => m.lifecycle.status === 'retired').length;
+  const legacy = all.filter((m) => m.lifecycle.status === 'legacy').length;
   const cheapestBedrock = all
-    .filter((m) => m.provider === 'bedrock' && m.capabilities.includes('tool-use'))
+    .filter(
+      (m) =>
+        m.provider === 'bedrock' && m.capabilities.includes('tool-use') && m.lifecycle.status !== 'retired',
+    )
     .sort((a, b) =>
       Number(workloadCost(a, DEFAULT_WORKLOAD).total - workloadCost(b, DEFAULT_WORKLOAD).total),
     )[0];
   return [
-    `${all.length} models: ${[...byProvider].map(([p, n]) => `${n} ${p}`).join(', ')}.`,
+    `${all.length} models: ${[...byProvider].map(([p, n]) => `${n} ${p}`).join(', ')} (${legacy} legacy, ${retired} retired).`,
     ...(cheapestBedrock
       ? [
           `Cheapest Bedrock model with tool use: ${cheapestBedrock.name}, ${usd(toUsd(workloadCost(cheapestBedrock, DEFAULT_WORKLOAD).total))}/month for 10,000 requests.`,
