@@ -87,7 +87,7 @@ const HINTS: Hint[] = [
   },
   {
     pattern:
-      /\b(reason\w*|maths?|mathemat\w*|calculat\w*|arithmetic|equations?|quotes?|pricing|analy[sz]\w*|planning|plans?|schedul\w*|logic|multi-step|research\w*|forecast\w*)\b/i,
+      /\b(reason\w*|maths?|mathemat\w*|calculat\w*|arithmetic|equations?|quotes?|analy[sz]\w*|planning|plan(?:s|ned)? (?:the |a |an |our )?(?:[\w-]+ )?(?:routes?|trips?|itinerar\w*|schedules?|projects?|tasks?|steps?|work|shifts?|multi-step)|schedul\w*|logic|multi-step|research\w*|forecast\w*)\b/i,
     strengths: ['reasoning'],
     requires: ['reasoning'],
   },

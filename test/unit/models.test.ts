@@ -112,6 +112,9 @@ describe('interpretUseCase', () => {
 
   it('asks for reasoning for planning and maths, long context for long documents, low latency for chat and voice', () => {
     expect(interpretUseCase('plan delivery routes').needs.map((n) => n.need)).toContain('reasoning');
+    expect(
+      interpretUseCase('answer questions about our health plans').needs.map((n) => n.need),
+    ).not.toContain('reasoning');
     expect(interpretUseCase('calculate insurance quotes').needs.map((n) => n.need)).toContain('reasoning');
     expect(interpretUseCase('answer from our 300-page employee handbook').needs.map((n) => n.need)).toContain(
       'long-context',
