@@ -286,7 +286,10 @@ export function planImport(file: RegistryFile, litellmData: unknown, today: stri
 function retirementOf(model: ModelInfo, date: string, today: string): Retirement {
   const status = date <= today ? 'retired' : 'legacy';
   const l = model.lifecycle;
+  // A lifecycle read from a vendor page governs: litellm's date is then only reported, never applied.
+  const vendorLifecycle = l.status !== 'active' && !isLitellmSource(l.source);
   const recorded =
+    vendorLifecycle ||
     (status === 'retired' && l.status === 'retired') ||
     (status === 'legacy' && (l.status === 'retired' || (l.status === 'legacy' && l.retiresOn === date)));
   return {
@@ -428,7 +431,11 @@ export function applyImport(file: RegistryFile, plan: ImportPlan, today: string)
       next.facts = { ...next.facts };
       for (const fact of facts) next.facts[fact] = { source: LITELLM_SOURCE, asOf: today };
     }
-    if (retirement && next.lifecycle.status !== 'retired') {
+    // A lifecycle read from a vendor page is never replaced by litellm's date.
+    const lifecycleFromLitellm =
+      next.lifecycle.status === 'active' ||
+      (next.lifecycle.status === 'legacy' && isLitellmSource(next.lifecycle.source));
+    if (retirement && lifecycleFromLitellm) {
       next.lifecycle = {
         status: 'legacy',
         ...(next.lifecycle.status === 'legacy' && next.lifecycle.replacement

@@ -78,6 +78,8 @@ describe('planImport: litellm against the registry', () => {
     expect(plan.retirements).toEqual([
       expect.objectContaining({ id: 'gpt-old', date: '2026-06-01', status: 'retired', recorded: false }),
       expect.objectContaining({ id: 'gpt-soon', date: '2027-03-01', status: 'legacy', recorded: false }),
+      // The vendor's page set this one's lifecycle: litellm's other date is reported, never applied.
+      expect.objectContaining({ id: 'gpt-vendor-legacy', date: '2027-01-01', recorded: true }),
     ]);
     expect(plan.retirements[0]?.blocked).toMatch(/replacement/);
   });
@@ -130,6 +132,10 @@ describe('applyImport', () => {
     });
     // A past retirement needs a replacement litellm cannot name: left for a person, still reported.
     expect(registry.get('gpt-old').lifecycle.status).toBe('active');
+    expect(registry.get('gpt-vendor-legacy').lifecycle).toMatchObject({
+      retiresOn: '2027-06-01',
+      source: 'https://platform.openai.com/docs/deprecations',
+    });
     expect(written.notes).toEqual(registryFixture.notes);
   });
 
