@@ -19,6 +19,7 @@ export function makeModel(overrides: Partial<ModelInfo> = {}): ModelInfo {
     tier: 'medium',
     regions: ['us-east-1'],
     recommended: true,
+    lifecycle: { status: 'active' },
     source: 'https://example.com/prices',
     asOf: '2026-01-01',
     ...overrides,

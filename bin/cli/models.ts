@@ -9,6 +9,7 @@ import { DEFAULT_WORKLOAD, workloadCost } from '../../lambdas/models/workload.ts
 import { json, type Output, table, thousands, usd } from './format.ts';
 import {
   capabilityOption,
+  csv,
   nonNegativeNumber,
   positiveInteger,
   providerOption,
@@ -40,10 +41,18 @@ function modelRows(models: readonly ModelInfo[]) {
     price(m, 'outputPerMTok'),
     thousands(m.contextWindow),
     m.capabilities.map((c) => CAPABILITY_SHORT[c]).join(' '),
+    lifecycleText(m),
   ]);
 }
 
-const MODEL_HEAD = ['id', 'provider', 'name', 'in $/1M', 'out $/1M', 'context', 'capabilities'];
+function lifecycleText(m: ModelInfo): string {
+  const l = m.lifecycle;
+  if (l.status === 'retired') return `retired ${l.date} → ${l.replacement}`;
+  if (l.status === 'legacy') return `legacy${l.retiresOn ? ` (retires ${l.retiresOn})` : ''}`;
+  return 'active';
+}
+
+const MODEL_HEAD = ['id', 'provider', 'name', 'in $/1M', 'out $/1M', 'context', 'capabilities', 'lifecycle'];
 
 export function modelsCommand(io: Output): Command {
   const models = new Command('models')
@@ -57,9 +66,11 @@ export function modelsCommand(io: Output): Command {
     .option('--min-context <tokens>', 'minimum context window in tokens', positiveInteger)
     .addOption(regionOption())
     .option('--search <text>', 'text to look for in id, name, vendor or description')
+    .option('--include-retired', 'also list retired models (hidden by default)')
     .option('--json', 'print JSON')
     .action((opts) => {
       const found = loadModelRegistry().filter({
+        lifecycle: opts.includeRetired ? undefined : ['active', 'legacy'],
         provider: opts.provider,
         capabilities: opts.capability,
         maxInputPrice: opts.maxInputPrice,
@@ -118,7 +129,12 @@ export function modelsCommand(io: Output): Command {
                 ? `${m.inferenceProfile.geographies.join(', ')}${m.inferenceProfile.required ? ' (required)' : ''}`
                 : '—',
             ],
+            ['lifecycle', lifecycleText(m)],
             ['source', `${m.source} (as of ${m.asOf})`],
+            ...Object.entries(m.facts ?? {}).map(([fact, p]) => [
+              `${fact} source`,
+              `${p.source} (as of ${p.asOf})`,
+            ]),
           ],
         ),
       );
@@ -132,6 +148,7 @@ export function modelsCommand(io: Output): Command {
     .addOption(capabilityOption())
     .addOption(providerOption())
     .addOption(regionOption())
+    .option('--tools <ids>', 'comma-separated tool ids the agent uses (tool use becomes required)', csv)
     .option('--limit <n>', 'how many models to return', positiveInteger, 5)
     .option('--json', 'print JSON');
   for (const option of workloadOptions()) recommend.addOption(option);
@@ -140,6 +157,7 @@ export function modelsCommand(io: Output): Command {
       useCase: opts.useCase,
       budgetUsd: opts.budget,
       requiredCapabilities: opts.capability ?? [],
+      tools: opts.tools ?? [],
       provider: opts.provider,
       region: opts.region,
       limit: opts.limit,
@@ -155,7 +173,7 @@ export function modelsCommand(io: Output): Command {
             r.score,
             `${r.model.name}\n${r.model.id}`,
             r.model.provider,
-            usd(r.monthlyCostUsd),
+            `${usd(r.monthlyCostUsd)}${r.withinBudget === false ? '\nover budget' : ''}`,
             r.reasons.join('\n'),
           ]),
         ),
@@ -202,13 +220,18 @@ export function modelSummary(): string[] {
   const all = loadModelRegistry().all();
   const byProvider = new Map<string, number>();
   for (const m of all) byProvider.set(m.provider, (byProvider.get(m.provider) ?? 0) + 1);
+  const retired = all.filter((m) => m.lifecycle.status === 'retired').length;
+  const legacy = all.filter((m) => m.lifecycle.status === 'legacy').length;
   const cheapestBedrock = all
-    .filter((m) => m.provider === 'bedrock' && m.capabilities.includes('tool-use'))
+    .filter(
+      (m) =>
+        m.provider === 'bedrock' && m.capabilities.includes('tool-use') && m.lifecycle.status !== 'retired',
+    )
     .sort((a, b) =>
       Number(workloadCost(a, DEFAULT_WORKLOAD).total - workloadCost(b, DEFAULT_WORKLOAD).total),
     )[0];
   return [
-    `${all.length} models: ${[...byProvider].map(([p, n]) => `${n} ${p}`).join(', ')}.`,
+    `${all.length} models: ${[...byProvider].map(([p, n]) => `${n} ${p}`).join(', ')} (${legacy} legacy, ${retired} retired).`,
     ...(cheapestBedrock
       ? [
           `Cheapest Bedrock model with tool use: ${cheapestBedrock.name}, ${usd(toUsd(workloadCost(cheapestBedrock, DEFAULT_WORKLOAD).total))}/month for 10,000 requests.`,

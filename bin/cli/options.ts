@@ -85,3 +85,11 @@ export function workloadFrom(opts: { requests?: number; inputTokens?: number; ou
     avgOutputTokens: opts.outputTokens ?? 0,
   };
 }
+
+/** A comma-separated list, empty items dropped. */
+export function csv(value: string): string[] {
+  return value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
+}

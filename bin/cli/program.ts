@@ -3,6 +3,7 @@ import { costCommand } from './cost.ts';
 import { describeError, type Output } from './format.ts';
 import { generateCommand, specSchemaCommand } from './generate.ts';
 import { modelSummary, modelsCommand } from './models.ts';
+import { registryCommand } from './registry.ts';
 import { startCommand } from './start.ts';
 import { toolSummary, toolsCommand } from './tools.ts';
 
@@ -19,6 +20,7 @@ export async function runCli(argv: readonly string[], io: Output): Promise<numbe
   program.addCommand(generateCommand(io));
   program.addCommand(specSchemaCommand(io));
   program.addCommand(costCommand(io));
+  program.addCommand(registryCommand(io));
   program.addCommand(startCommand(io));
   program.addCommand(
     toolsCommand(io, (code) => {

@@ -46,7 +46,7 @@ function advise(raw: RawEstimate, ctx: CostContext): Optimization[] {
   const required: Capability[] = input.tools.length > 0 ? ['tool-use'] : [];
   const candidates = ctx.models
     .all()
-    .filter((m) => m.id !== model.id && m.provider === model.provider)
+    .filter((m) => m.id !== model.id && m.provider === model.provider && m.lifecycle.status !== 'retired')
     .filter((m) => required.every((c) => m.capabilities.includes(c)))
     .filter((m) => m.provider !== 'bedrock' || availableInRegion(m, input.deployment.region))
     .map((m) => ({ m, cost: sumBy(rerun(raw, ctx, (i) => ({ ...i, model: m.id })).items, 'model') }))

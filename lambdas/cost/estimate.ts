@@ -2,10 +2,11 @@ import { z } from 'zod';
 import { Infrastructure } from '../agent-spec/infrastructure.ts';
 import { Deployment, DeploymentTarget, SpecPatch, Usage } from '../agent-spec/schema.ts';
 import { ValidationError } from '../core/errors.ts';
-import { type MicroUsd, priceCost, tokenCost, toUsd } from '../core/money.ts';
+import { type MicroUsd, priceCost, toUsd } from '../core/money.ts';
 import { zodProblems } from '../core/zod-problems.ts';
 import type { ModelRegistry } from '../models/registry.ts';
-import type { ModelInfo } from '../models/schema.ts';
+import { factProvenance, type ModelInfo } from '../models/schema.ts';
+import { workloadCost } from '../models/workload.ts';
 import type { Price, PriceList } from './pricing.ts';
 import { defaultFargateSize, FARGATE_SIZES } from './schema.ts';
 
@@ -165,12 +166,11 @@ export function computeEstimate(input: CostInput, ctx: CostContext): RawEstimate
     });
   };
 
-  // Model tokens.
-  const inputTokens = requests * usage.avgInputTokens;
-  const outputTokens = requests * usage.avgOutputTokens;
-  for (const [side, tokens, usd] of [
-    ['input', inputTokens, model.pricing.inputPerMTok],
-    ['output', outputTokens, model.pricing.outputPerMTok],
+  // Model tokens: the same computation that ranks and compares models (models/workload.ts).
+  const tokenBill = workloadCost(model, usage);
+  for (const [side, tokens, usd, cost] of [
+    ['input', tokenBill.inputTokens, model.pricing.inputPerMTok, tokenBill.input],
+    ['output', tokenBill.outputTokens, model.pricing.outputPerMTok, tokenBill.output],
   ] as const) {
     items.push({
       category: 'model',
@@ -183,16 +183,17 @@ export function computeEstimate(input: CostInput, ctx: CostContext): RawEstimate
               ? 'OpenAI'
               : 'Anthropic',
       what: `${model.name} ${side} tokens`,
-      quantity: tokens,
+      quantity: Number(tokens),
       unit: 'token',
       unitPrice: { usd, per: 1_000_000, unit: 'token' },
       freeTierUnits: 0,
       priceId: `model:${model.id}:${side}`,
-      cost: tokenCost(BigInt(tokens), usd),
+      cost,
       saved: 0n,
     });
   }
-  assumptions.push(`Model prices: ${model.pricing.basis} (${model.source}, as of ${model.asOf}).`);
+  const priced = factProvenance(model, 'pricing');
+  assumptions.push(`Model prices: ${model.pricing.basis} (${priced.source}, as of ${priced.asOf}).`);
 
   // Compute.
   const d = input.deployment;

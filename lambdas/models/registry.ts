@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { AwsRegion } from '../core/aws-region.ts';
-import { NotFoundError } from '../core/errors.ts';
+import { type FieldProblem, NotFoundError, ValidationError } from '../core/errors.ts';
 import { parseRegistryFile } from '../core/registry-data.ts';
-import { Capability, ModelInfo, Provider } from './schema.ts';
+import { Capability, LifecycleStatus, ModelInfo, Provider } from './schema.ts';
 
 /** Filters for listing models; every field is optional and they combine with AND. */
 export const ModelFilter = z
@@ -19,6 +19,8 @@ export const ModelFilter = z
     region: AwsRegion.optional(),
     /** Case-insensitive text matched against id, name, vendor, family and description. */
     search: z.string().max(200).optional(),
+    /** Only models in one of these lifecycle states (all of them when absent). */
+    lifecycle: z.array(LifecycleStatus).optional(),
   })
   .strict();
 export type ModelFilter = z.infer<typeof ModelFilter>;
@@ -59,7 +61,12 @@ export class ModelRegistry {
 
   /** Builds a registry from the contents of a models registry file, validating every entry. */
   static fromData(data: unknown): ModelRegistry {
-    return new ModelRegistry(parseRegistryFile('models', ModelInfo, data));
+    const models = parseRegistryFile('models', ModelInfo, data);
+    const problems = replacementProblems(models);
+    if (problems.length > 0) {
+      throw new ValidationError(`models registry has ${problems.length} invalid field(s)`, problems);
+    }
+    return new ModelRegistry(models);
   }
 
   all(): readonly ModelInfo[] {
@@ -90,6 +97,7 @@ export class ModelRegistry {
         (filter.maxOutputPrice === undefined || m.pricing.outputPerMTok <= filter.maxOutputPrice) &&
         (filter.minContext === undefined || m.contextWindow >= filter.minContext) &&
         (filter.region === undefined || availableInRegion(m, filter.region)) &&
+        (filter.lifecycle === undefined || filter.lifecycle.includes(m.lifecycle.status)) &&
         (!search ||
           [m.id, m.name, m.vendor, m.family, m.description].some((field) =>
             field.toLowerCase().includes(search),
@@ -106,4 +114,31 @@ export class ModelRegistry {
       .slice(0, 3)
       .map((m) => m.id);
   }
+}
+
+/**
+ * A legacy or retired model's replacement must be another model of the registry that is not itself
+ * retired, so following a replacement always ends at a model that can be used.
+ */
+function replacementProblems(models: readonly ModelInfo[]): FieldProblem[] {
+  const byId = new Map(models.map((m) => [m.id, m]));
+  const problems: FieldProblem[] = [];
+  for (const [index, model] of models.entries()) {
+    const { lifecycle } = model;
+    if (lifecycle.status === 'active' || lifecycle.replacement === undefined) continue;
+    const path = `models[${index}].lifecycle.replacement`;
+    const replacement = byId.get(lifecycle.replacement);
+    if (!replacement) {
+      problems.push({
+        path,
+        message: `replacement "${lifecycle.replacement}" is not a model of the registry`,
+      });
+    } else if (replacement.id === model.id || replacement.lifecycle.status === 'retired') {
+      problems.push({
+        path,
+        message: `replacement "${lifecycle.replacement}" must be another model that is not retired`,
+      });
+    }
+  }
+  return problems;
 }

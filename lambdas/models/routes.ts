@@ -3,7 +3,7 @@ import { AwsRegion } from '../core/aws-region.ts';
 import { csvList, defineRoutes, IdParams, queryNumber } from '../core/contract.ts';
 import { CompareRequest, Comparison } from './compare.ts';
 import { RecommendationResult } from './recommend.ts';
-import { Capability, ModelInfo, Provider } from './schema.ts';
+import { Capability, LifecycleStatus, ModelInfo, Provider } from './schema.ts';
 
 /** `?requests=&inputTokens=&outputTokens=`: a workload is all three or none. */
 const workloadQuery = {
@@ -27,6 +27,9 @@ export const ListModelsQuery = z
     minContext: queryNumber().pipe(z.number().int().positive()).optional(),
     region: AwsRegion.optional(),
     search: z.string().max(200).optional(),
+    lifecycle: csvList(LifecycleStatus)
+      .optional()
+      .describe('comma-separated lifecycle states to keep (active, legacy, retired); all when absent'),
   })
   .strict()
   .transform(({ capability, ...rest }) => ({ ...rest, capabilities: capability }));
@@ -36,6 +39,9 @@ export const RecommendQuery = z
     useCase: z.string().trim().min(1, 'describe the use case').max(4000),
     budget: queryNumber().pipe(z.number().positive()).optional().describe('USD per month for model tokens'),
     capability: csvList(Capability).optional(),
+    tools: csvList(z.string().min(1).max(100))
+      .optional()
+      .describe('comma-separated tool ids the agent uses; any tool makes tool use required'),
     provider: Provider.optional(),
     region: AwsRegion.optional(),
     limit: queryNumber().pipe(z.number().int().min(1).max(50)).optional(),
@@ -46,10 +52,11 @@ export const RecommendQuery = z
     (q) => [q.requests, q.inputTokens, q.outputTokens].filter((v) => v === undefined).length % 3 === 0,
     { message: 'give requests, inputTokens and outputTokens together, or none of them', path: ['requests'] },
   )
-  .transform(({ budget, capability, requests, inputTokens, outputTokens, limit, ...rest }) => ({
+  .transform(({ budget, capability, tools, requests, inputTokens, outputTokens, limit, ...rest }) => ({
     ...rest,
     budgetUsd: budget,
     requiredCapabilities: capability ?? [],
+    tools: tools ?? [],
     ...(limit !== undefined ? { limit } : {}),
     ...(requests !== undefined && inputTokens !== undefined && outputTokens !== undefined
       ? {

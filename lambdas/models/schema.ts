@@ -42,6 +42,53 @@ export type Tier = z.infer<typeof Tier>;
 
 const IsoDate = z.iso.date({ message: 'expected a date as YYYY-MM-DD' });
 
+/** Where one fact was read, and the day it was read there. */
+export const Provenance = z.object({ source: z.url(), asOf: IsoDate }).strict();
+export type Provenance = z.infer<typeof Provenance>;
+
+export const LifecycleStatus = z.enum(['active', 'legacy', 'retired']);
+export type LifecycleStatus = z.infer<typeof LifecycleStatus>;
+
+/**
+ * Whether a model is current. `legacy`: still served, but the vendor points to a successor (ranked
+ * lower). `retired`: no longer served from `date`; never recommended, and a spec naming it is warned
+ * with the `replacement`.
+ */
+export const Lifecycle = z.discriminatedUnion(
+  'status',
+  [
+    z.object({ status: z.literal('active') }).strict(),
+    z
+      .object({
+        status: z.literal('legacy'),
+        /** The model the vendor suggests instead, when it names one. */
+        replacement: z.string().min(1).optional(),
+        /** The announced retirement date, when there is one. */
+        retiresOn: IsoDate.optional(),
+        source: z.url(),
+        asOf: IsoDate,
+      })
+      .strict(),
+    z
+      .object({
+        status: z.literal('retired'),
+        /** The day the model stopped being served. */
+        date: IsoDate,
+        /** The registry id to use instead. */
+        replacement: z.string().min(1, 'a retired model names its replacement'),
+        source: z.url(),
+        asOf: IsoDate,
+      })
+      .strict(),
+  ],
+  { error: 'lifecycle status must be active, legacy or retired' },
+);
+export type Lifecycle = z.infer<typeof Lifecycle>;
+
+/** The facts of an entry that can be sourced separately from the entry's own `source`. */
+export const FactName = z.enum(['pricing', 'limits', 'capabilities']);
+export type FactName = z.infer<typeof FactName>;
+
 /** USD per 1M tokens, at most 6 decimals so costs compute exactly in micro-dollars. */
 const UsdPerMTok = z
   .number()
@@ -90,9 +137,15 @@ export const ModelInfo = z
       .strict()
       .optional(),
     recommended: z.boolean(),
-    /** Where the facts of this entry come from, and the date they were published or checked. */
+    lifecycle: Lifecycle,
+    /** Where the facts of this entry come from, and the day they were read there. */
     source: z.url(),
     asOf: IsoDate,
+    /**
+     * Facts read from somewhere else, or on another day, than the entry's `source` and `asOf`:
+     * `pricing` (every price), `limits` (context window and max output), `capabilities`.
+     */
+    facts: z.partialRecord(FactName, Provenance).optional(),
   })
   .strict()
   .superRefine((model, ctx) => {
@@ -131,3 +184,22 @@ export const ModelInfo = z
     }
   });
 export type ModelInfo = z.infer<typeof ModelInfo>;
+
+/** Where one fact of a model was read: its own provenance, else the entry's. */
+export function factProvenance(model: ModelInfo, fact: FactName): Provenance {
+  return model.facts?.[fact] ?? { source: model.source, asOf: model.asOf };
+}
+
+/** A registry note: a model deliberately left out, or a value that departs from a public price map. */
+export const RegistryNote = z
+  .object({
+    /** The id the note is about (a litellm key for a left-out model, a registry id for a departure). */
+    id: z.string().min(1),
+    kind: z.enum(['left-out', 'departure']),
+    /** For a departure: which fact departs (`pricing`, `limits`, `capabilities`, `lifecycle`). */
+    fact: z.enum(['pricing', 'limits', 'capabilities', 'lifecycle']).optional(),
+    reason: z.string().min(1),
+    source: z.url().optional(),
+  })
+  .strict();
+export type RegistryNote = z.infer<typeof RegistryNote>;

@@ -52,6 +52,20 @@ export function validateSpec(input: unknown, registries: Registries): SpecValida
         message: `${model.name} is not available in ${region}${model.regions.length > 0 ? `; it is in ${model.regions.join(', ')}` : ''}`,
       });
     }
+    const { lifecycle } = model;
+    if (lifecycle.status === 'retired') {
+      const replacement = registries.models.find(lifecycle.replacement);
+      warnings.push({
+        path: 'model',
+        message: `${model.name} was retired on ${lifecycle.date} and no longer answers; use ${replacement ? `${replacement.name} (${replacement.id})` : lifecycle.replacement} instead`,
+      });
+    } else if (lifecycle.status === 'legacy') {
+      const replacement = lifecycle.replacement ? registries.models.find(lifecycle.replacement) : undefined;
+      warnings.push({
+        path: 'model',
+        message: `${model.name} is a legacy model${lifecycle.retiresOn ? ` retiring on ${lifecycle.retiresOn}` : ''}${replacement ? `; its successor is ${replacement.name} (${replacement.id})` : ''}`,
+      });
+    }
     if (model.provider === 'ollama') {
       warnings.push({
         path: 'model',

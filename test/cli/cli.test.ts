@@ -108,6 +108,41 @@ describe('agent-builder CLI (in process)', () => {
     expect(result.recommendations[0]?.reasons.join(' ')).toMatch(/budget/);
   });
 
+  it('lists current models with their lifecycle, retired ones only when asked for', async () => {
+    const current = JSON.parse((await cli('models', '--json')).stdout) as { lifecycle: { status: string } }[];
+    expect(current.length).toBeGreaterThan(100);
+    expect(current.every((m) => m.lifecycle.status !== 'retired')).toBe(true);
+    const all = JSON.parse((await cli('models', '--include-retired', '--json')).stdout) as {
+      lifecycle: { status: string; replacement?: string };
+    }[];
+    const retired = all.filter((m) => m.lifecycle.status === 'retired');
+    expect(retired.length).toBeGreaterThan(0);
+    expect(retired.every((m) => m.lifecycle.replacement)).toBe(true);
+    expect((await cli('models', '--provider', 'anthropic')).stdout).toMatch(/legacy/);
+  });
+
+  it('recommends for the chosen tools, marking the models over budget', async () => {
+    const { code, stdout } = await cli(
+      'models',
+      'recommend',
+      '--use-case',
+      'summarise reports',
+      '--tools',
+      'calculator,current_time',
+      '--budget',
+      '1',
+      '--requests',
+      '100000',
+      '--input-tokens',
+      '5000',
+      '--output-tokens',
+      '1000',
+    );
+    expect(code).toBe(0);
+    expect(stdout).toContain('Uses the chosen tools (calculator, current_time): supports tool use.');
+    expect(stdout).toContain('over budget');
+  });
+
   it('requires all three workload options together', async () => {
     const { code, stderr } = await cli('models', 'recommend', '--use-case', 'chat', '--requests', '100');
     expect(code).toBe(2);

@@ -82,6 +82,18 @@ describe('every route answers within its contract', () => {
       ).status,
     ).toBe(200);
     expect((await as('GET', '/api/models/recommend?useCase=x&requests=1000')).status).toBe(400);
+    const retired = await as('GET', '/api/models?lifecycle=retired');
+    expect(retired.status).toBe(200);
+    expect(retired.body.map((m: { lifecycle: { status: string } }) => m.lifecycle.status)).toEqual(
+      expect.arrayContaining(['retired']),
+    );
+    expect(new Set(retired.body.map((m: { lifecycle: { status: string } }) => m.lifecycle.status))).toEqual(
+      new Set(['retired']),
+    );
+    expect((await as('GET', '/api/models?lifecycle=sunsetting')).status).toBe(400);
+    const withTools = await as('GET', '/api/models/recommend?useCase=summarise%20reports&tools=calculator');
+    expect(withTools.status).toBe(200);
+    expect(withTools.body.interpreted.requiredCapabilities).toContain('tool-use');
     expect((await as('GET', '/api/models/amazon.nova-lite-v1:0')).status).toBe(200);
     expect((await as('GET', '/api/models/no.such-model')).status).toBe(404);
     expect(

@@ -5,6 +5,7 @@ import { parseCostInput } from '../../lambdas/cost/estimate.ts';
 import { loadPriceList, PriceList } from '../../lambdas/cost/pricing.ts';
 import { loadModelRegistry } from '../../lambdas/models/load.ts';
 import { ModelRegistry } from '../../lambdas/models/registry.ts';
+import { workloadCost } from '../../lambdas/models/workload.ts';
 import { makeModel } from '../fixtures.ts';
 
 // Prices are the registry's facts (registry-data/pricing.json); the models are fixtures with round
@@ -85,6 +86,22 @@ describe('estimateCost: model tokens', () => {
     // 1,000,000 × 300 = 3e8 output tokens × $5 / 1M = $1,500
     expect(item(estimate, 'model:test.model-v1:0:output').costUsd).toBe(1500);
     expect(estimate.monthly.model).toBe(2500);
+  });
+
+  it('computes the model line items with the workload cost that ranks models, and names where the prices were read', () => {
+    const model = makeModel({
+      id: 'test.sourced-v1:0',
+      pricing: { inputPerMTok: 0.15, outputPerMTok: 0.6, basis: 'us-east-1 on-demand' },
+      facts: { pricing: { source: 'https://example.com/price-map.json', asOf: '2026-12-04' } },
+    });
+    const estimate = estimateCost(
+      { ...base, model: model.id, deployment: { target: 'lambda' } },
+      { models: new ModelRegistry([model]), prices },
+    );
+    expect(micro(estimate.monthly.model)).toBe(Number(workloadCost(model, base.usage).total));
+    expect(estimate.assumptions).toContain(
+      'Model prices: us-east-1 on-demand (https://example.com/price-map.json, as of 2026-12-04).',
+    );
   });
 });
 

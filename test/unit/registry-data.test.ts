@@ -114,6 +114,63 @@ describe('registry-data/models.json', () => {
     );
   });
 
+  it('fails on a missing capability list, an unknown lifecycle, and a retired model without a replacement', () => {
+    const data = clone(modelsData);
+    delete (data.models[0] as { capabilities?: unknown }).capabilities;
+    (data.models[1] as { capabilities: unknown }).capabilities = [];
+    (data.models[2] as { lifecycle: unknown }).lifecycle = { status: 'sunsetting' };
+    (data.models[3] as { lifecycle: unknown }).lifecycle = {
+      status: 'retired',
+      date: '2026-01-01',
+      source: 'https://example.com/deprecations',
+      asOf: '2026-01-02',
+    };
+    delete (data.models[4] as { lifecycle?: unknown }).lifecycle;
+    const problems = problemsOf(() => ModelRegistry.fromData(data));
+    expect(problems).toContainEqual(expect.objectContaining({ path: 'models[0].capabilities' }));
+    expect(problems).toContainEqual(expect.objectContaining({ path: 'models[1].capabilities' }));
+    expect(problems).toContainEqual(expect.objectContaining({ path: 'models[2].lifecycle.status' }));
+    expect(problems).toContainEqual(expect.objectContaining({ path: 'models[3].lifecycle.replacement' }));
+    expect(problems).toContainEqual(expect.objectContaining({ path: 'models[4].lifecycle' }));
+  });
+
+  it('fails when a replacement is not in the registry, or is itself retired', () => {
+    const data = clone(modelsData);
+    const retired = (replacement: string) => ({
+      status: 'retired',
+      date: '2026-01-01',
+      replacement,
+      source: 'https://example.com/deprecations',
+      asOf: '2026-01-02',
+    });
+    (data.models[0] as { lifecycle: unknown }).lifecycle = retired('no.such-model-v1:0');
+    (data.models[1] as { lifecycle: unknown }).lifecycle = retired(data.models[2]?.id ?? '');
+    (data.models[2] as { lifecycle: unknown }).lifecycle = retired(data.models[5]?.id ?? '');
+    const problems = problemsOf(() => ModelRegistry.fromData(data));
+    expect(problems).toContainEqual(
+      expect.objectContaining({
+        path: 'models[0].lifecycle.replacement',
+        message: expect.stringMatching(/not a model/),
+      }),
+    );
+    expect(problems).toContainEqual(
+      expect.objectContaining({
+        path: 'models[1].lifecycle.replacement',
+        message: expect.stringMatching(/not retired/),
+      }),
+    );
+    expect(problems.filter((p) => p.path === 'models[2].lifecycle.replacement')).toEqual([]);
+  });
+
+  it('gives every legacy or retired model a dated, sourced lifecycle', () => {
+    for (const m of models) {
+      if (m.lifecycle.status === 'active') continue;
+      expect(m.lifecycle.source, m.id).toMatch(/^https:\/\//);
+      if (m.lifecycle.status === 'retired')
+        expect(registry.find(m.lifecycle.replacement), m.id).toBeDefined();
+    }
+  });
+
   it('has every capability present on at least one model', () => {
     for (const c of Capability.options)
       expect(

@@ -3,8 +3,10 @@ import { parseSpecText } from '../../lambdas/agent-spec/parse.ts';
 import { agentSpecJsonSchema } from '../../lambdas/agent-spec/schema.ts';
 import { ValidationError } from '../../lambdas/core/errors.ts';
 import { loadModelRegistry } from '../../lambdas/models/load.ts';
+import { ModelRegistry } from '../../lambdas/models/registry.ts';
 import { validateSpec } from '../../lambdas/registries/validate.ts';
 import { loadToolRegistry } from '../../lambdas/tools/load.ts';
+import { makeModel } from '../fixtures.ts';
 
 const registries = { models: loadModelRegistry(), tools: loadToolRegistry() };
 const validSpec = {
@@ -164,5 +166,53 @@ describe('agentSpecJsonSchema', () => {
       ]),
     );
     expect(schema.required).toEqual(expect.arrayContaining(['name', 'model', 'systemPrompt']));
+  });
+});
+
+describe('validateSpec and the model lifecycle', () => {
+  const successor = makeModel({ id: 'vendor.successor-v2:0', name: 'Successor 2' });
+  const models = new ModelRegistry([
+    successor,
+    makeModel({
+      id: 'vendor.old-v1:0',
+      name: 'Old 1',
+      lifecycle: {
+        status: 'retired',
+        date: '2026-06-15',
+        replacement: successor.id,
+        source: 'https://example.com/deprecations',
+        asOf: '2026-12-01',
+      },
+    }),
+    makeModel({
+      id: 'vendor.older-v1:5',
+      name: 'Older 1.5',
+      lifecycle: {
+        status: 'legacy',
+        replacement: successor.id,
+        source: 'https://example.com/deprecations',
+        asOf: '2026-12-01',
+      },
+    }),
+  ]);
+  const spec = { name: 'Lifecycle', systemPrompt: 'Hi.', tools: [], deployment: { region: 'us-east-1' } };
+
+  it('warns, naming the date and the replacement, when the spec names a retired model', () => {
+    const result = validateSpec({ ...spec, model: 'vendor.old-v1:0' }, { ...registries, models });
+    expect(result.ok).toBe(true);
+    expect(result.warnings).toContainEqual({
+      path: 'model',
+      message: expect.stringMatching(/retired on 2026-06-15.*Successor 2 \(vendor\.successor-v2:0\)/),
+    });
+  });
+
+  it('warns about a legacy model with its successor, and says nothing of an active one', () => {
+    const legacy = validateSpec({ ...spec, model: 'vendor.older-v1:5' }, { ...registries, models });
+    expect(legacy.warnings).toContainEqual({
+      path: 'model',
+      message: expect.stringMatching(/legacy.*Successor 2/),
+    });
+    const active = validateSpec({ ...spec, model: successor.id }, { ...registries, models });
+    expect(active.warnings.filter((w) => w.path === 'model')).toEqual([]);
   });
 });

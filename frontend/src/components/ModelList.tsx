@@ -15,6 +15,22 @@ const money = (n: number) => (n === 0 ? 'free' : `$${n < 1 ? n.toFixed(3) : n.to
 const tokens = (n: number) =>
   n >= 1_000_000 ? `${(n / 1_000_000).toFixed(1)}M` : `${Math.round(n / 1000)}K`;
 
+/** The model's lifecycle: active, legacy (with its retirement date) or retired (with its date and replacement). */
+export function LifecycleBadge({ model }: { model: Pick<Model, 'lifecycle'> }) {
+  const l = model.lifecycle;
+  const title =
+    l.status === 'retired'
+      ? `Retired on ${l.date}; use ${l.replacement} instead`
+      : l.status === 'legacy'
+        ? `Legacy: still served, but superseded${l.replacement ? ` by ${l.replacement}` : ''}${l.retiresOn ? `; retires ${l.retiresOn}` : ''}`
+        : 'Active: current and supported';
+  return (
+    <span className={`badge lifecycle ${l.status}`} title={title}>
+      {l.status}
+    </span>
+  );
+}
+
 function ModelCard({
   model,
   selected,
@@ -35,6 +51,7 @@ function ModelCard({
       <header>
         <h3>{model.name}</h3>
         <span className="badge">{model.provider}</span>
+        <LifecycleBadge model={model} />
       </header>
       <p className="muted model-id">{model.id}</p>
       <p className="prices">

@@ -20,6 +20,7 @@ const model = (id: string, name: string, overrides: Partial<Model> = {}): Model 
   tier: 'small',
   regions: ['us-east-1'],
   recommended: true,
+  lifecycle: { status: 'active' },
   source: 'https://aws.amazon.com/bedrock/pricing/',
   asOf: '2025-11-01',
   ...overrides,
@@ -38,6 +39,15 @@ const models = [
     regions: [],
     recommended: false,
   }),
+  model('amazon.titan-text-old-v1', 'Titan Text Old', {
+    lifecycle: {
+      status: 'retired',
+      date: '2026-03-01',
+      replacement: 'amazon.nova-micro-v1:0',
+      source: 'https://example.com/deprecations',
+      asOf: '2026-12-01',
+    },
+  }),
   ...Array.from({ length: 5 }, (_, i) =>
     model(`vendor.extra-${i}`, `Extra ${i}`, { vendor: 'Other', family: 'extra' }),
   ),
@@ -53,11 +63,32 @@ function api() {
           {
             model: model('amazon.nova-micro-v1:0', 'Amazon Nova Micro'),
             score: 81,
-            reasons: ['Cheapest that can use tools.'],
+            reasons: ['Uses the chosen tools (calculator): supports tool use.'],
             monthlyCostUsd: 1.12,
+            withinBudget: true,
+            lifecycle: 'active',
+          },
+          {
+            model: model('anthropic.claude-sonnet-4-5-20250929-v1:0', 'Claude Sonnet 4.5', {
+              lifecycle: {
+                status: 'legacy',
+                replacement: 'amazon.nova-micro-v1:0',
+                source: 'https://example.com/deprecations',
+                asOf: '2026-12-01',
+              },
+            }),
+            score: 60,
+            reasons: ['Over the $1 budget at 10,000 requests: $54.00/month.'],
+            monthlyCostUsd: 54,
+            withinBudget: false,
+            lifecycle: 'legacy',
           },
         ],
-        interpreted: { strengths: [], requiredCapabilities: ['tool-use'] },
+        interpreted: {
+          strengths: [],
+          requiredCapabilities: ['tool-use'],
+          needs: [{ need: 'tool-use', because: 'uses the chosen tools (calculator)' }],
+        },
         assumptions: [],
         notes: [],
       } satisfies Recommendations,
@@ -120,7 +151,7 @@ describe('ModelSelector', () => {
     const recommendations = await screen.findByRole('heading', { name: /Recommended for/ });
     expect(recommendations).toHaveTextContent('Answer refund questions');
     expect(await screen.findByText('81/100')).toBeInTheDocument();
-    await userEvent.click(screen.getByRole('button', { name: 'Use this' }));
+    await userEvent.click(screen.getAllByRole('button', { name: 'Use this' })[0] as HTMLElement);
     await waitFor(() =>
       expect(calls.find((c) => c.method === 'PATCH')?.body).toEqual({
         version: 3,
@@ -135,19 +166,52 @@ describe('ModelSelector', () => {
   it('searches after the builder pauses typing, in a virtualised list', async () => {
     api();
     renderAt(<ModelSelector session={makeSession()} />);
-    expect(await screen.findByText('8 of 8 models')).toBeInTheDocument();
+    expect(await screen.findByText('8 of 9 models')).toBeInTheDocument();
     await userEvent.type(screen.getByLabelText('Search'), 'llama');
-    expect(screen.getByText('8 of 8 models')).toBeInTheDocument(); // not yet: the search waits for a pause
-    expect(await screen.findByText('1 of 8 models')).toBeInTheDocument();
+    expect(screen.getByText('8 of 9 models')).toBeInTheDocument(); // not yet: the search waits for a pause
+    expect(await screen.findByText('1 of 9 models')).toBeInTheDocument();
     expect(screen.getByRole('article', { name: 'Llama 3.1 8B' })).toBeInTheDocument();
     await userEvent.click(screen.getByRole('button', { name: 'List' }));
     expect(screen.getByRole('button', { name: 'List' })).toHaveAttribute('aria-pressed', 'true');
   });
 
+  it('shows lifecycle badges, hides retired models until asked, and marks over-budget recommendations', async () => {
+    api();
+    renderAt(<ModelSelector session={makeSession({ selections: { tools: ['calculator'] } })} />);
+    expect(await screen.findByText('8 of 9 models')).toBeInTheDocument();
+    expect(screen.queryByRole('article', { name: 'Titan Text Old' })).not.toBeInTheDocument();
+    const micro = screen.getByRole('article', { name: 'Amazon Nova Micro' });
+    expect(within(micro).getByText('active')).toHaveClass('badge', 'lifecycle', 'active');
+    await userEvent.click(screen.getByRole('checkbox', { name: 'Show retired models' }));
+    expect(await screen.findByText('9 of 9 models')).toBeInTheDocument();
+    const retired = screen.getByRole('article', { name: 'Titan Text Old' });
+    expect(within(retired).getByText('retired')).toHaveAttribute(
+      'title',
+      'Retired on 2026-03-01; use amazon.nova-micro-v1:0 instead',
+    );
+    const recommended = screen.getByRole('region', { name: /Recommended for/ });
+    expect(await within(recommended).findByText('legacy')).toBeInTheDocument();
+    expect(within(recommended).getByText('over budget')).toBeInTheDocument();
+    expect(
+      within(recommended).getByText('Uses the chosen tools (calculator): supports tool use.'),
+    ).toBeInTheDocument();
+  });
+
+  it('asks for recommendations with the session’s tools', async () => {
+    const { calls } = api();
+    renderAt(
+      <ModelSelector session={makeSession({ selections: { tools: ['calculator', 'current_time'] } })} />,
+    );
+    await screen.findByText('81/100');
+    expect(calls.find((c) => c.path.startsWith('/api/models/recommend'))?.path).toContain(
+      'tools=calculator%2Ccurrent_time',
+    );
+  });
+
   it('compares up to five models side by side', async () => {
     api();
     renderAt(<ModelSelector session={makeSession()} />);
-    await screen.findByText('8 of 8 models');
+    await screen.findByText('8 of 9 models');
     const boxes = screen.getAllByRole('checkbox', { name: 'Compare' });
     for (const box of boxes.slice(0, 5)) await userEvent.click(box);
     expect(screen.getByRole('heading', { name: 'Compare (5/5)' })).toBeInTheDocument();

@@ -8,7 +8,7 @@ import {
 import { useDebounced } from '../hooks/use-debounced.ts';
 import { clearCompare, setModelView, toggleCompare, useAppDispatch, useAppSelector } from '../store.ts';
 import { CAPABILITIES, type Capability, type Model, type Session } from '../types.ts';
-import { ModelList } from './ModelList.tsx';
+import { LifecycleBadge, ModelList } from './ModelList.tsx';
 import { Loading, ProblemMessage } from './ProblemMessage.tsx';
 
 export interface ModelFilters {
@@ -16,6 +16,8 @@ export interface ModelFilters {
   provider: string;
   capabilities: Capability[];
   maxInputPrice: string;
+  /** Retired models no longer answer; they are listed only when asked for. */
+  showRetired?: boolean;
 }
 
 /** The registry's models that match the builder's filters (case-insensitive search over name, id, vendor). */
@@ -27,6 +29,7 @@ export function filterModels(models: Model[], f: ModelFilters): Model[] {
       (!f.provider || m.provider === f.provider) &&
       f.capabilities.every((c) => m.capabilities.includes(c)) &&
       m.pricing.inputPerMTok <= max &&
+      (f.showRetired || m.lifecycle.status !== 'retired') &&
       words.every((w) => `${m.name} ${m.id} ${m.vendor} ${m.family}`.toLowerCase().includes(w)),
   );
 }
@@ -38,15 +41,22 @@ export function ModelSelector({ session }: { session: Session }) {
   const models = useListModelsQuery({});
   const useCase = String(session.answers.REQUIREMENTS?.useCase ?? session.title);
   const requests = Number(session.answers.REQUIREMENTS?.requestsPerMonth ?? 0);
-  const recommendations = useRecommendModelsQuery(
-    requests > 0 ? { useCase, requests, inputTokens: 800, outputTokens: 200 } : { useCase },
-  );
+  const tools = session.selections.tools ?? [];
+  const region = session.selections.deployment?.region;
+  // The same volume and token sizes the cost estimate starts from, so both price one workload.
+  const recommendations = useRecommendModelsQuery({
+    useCase,
+    ...(requests > 0 ? { requests, inputTokens: 800, outputTokens: 200 } : {}),
+    ...(tools.length > 0 ? { tools: tools.join(',') } : {}),
+    ...(region ? { region } : {}),
+  });
   const [update, saving] = useUpdateSessionMutation();
   const [filters, setFilters] = useState<ModelFilters>({
     search: '',
     provider: '',
     capabilities: [],
     maxInputPrice: '',
+    showRetired: false,
   });
   const search = useDebounced(filters.search, 200);
   const shown = useMemo(
@@ -79,10 +89,12 @@ export function ModelSelector({ session }: { session: Session }) {
           {recommendations.data?.recommendations.map((r) => (
             <li key={r.model.id}>
               <div>
-                <strong>{r.model.name}</strong> <span className="score">{r.score}/100</span>
+                <strong>{r.model.name}</strong> <span className="score">{r.score}/100</span>{' '}
+                <LifecycleBadge model={r.model} />
                 {r.monthlyCostUsd !== undefined && (
                   <span className="muted"> · ${r.monthlyCostUsd.toFixed(2)}/month</span>
                 )}
+                {r.withinBudget === false && <span className="badge over-budget">over budget</span>}
                 <ul className="reasons">
                   {r.reasons.map((reason) => (
                     <li key={reason}>{reason}</li>
@@ -151,6 +163,14 @@ export function ModelSelector({ session }: { session: Session }) {
               </label>
             ))}
           </fieldset>
+          <label className="inline">
+            <input
+              type="checkbox"
+              checked={filters.showRetired ?? false}
+              onChange={() => setFilters((f) => ({ ...f, showRetired: !f.showRetired }))}
+            />
+            Show retired models
+          </label>
           <fieldset className="view-toggle">
             <legend className="sr-only">View</legend>
             <button

@@ -9,7 +9,7 @@ const at = (path: string) => renderAt(<AgentBuilderPage />, { path, pattern: '/s
 
 const noRecommendations: Recommendations = {
   recommendations: [],
-  interpreted: { strengths: [], requiredCapabilities: [] },
+  interpreted: { strengths: [], requiredCapabilities: [], needs: [] },
   assumptions: [],
   notes: ['No model fits these needs.'],
 };
