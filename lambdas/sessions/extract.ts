@@ -218,7 +218,7 @@ export function extractContext(session: Session, registries: Registries): Extrac
     const recommendation = recommendModels(registries.models, {
       useCase: useCase.slice(0, 4000),
       ...(budgetUsd ? { budgetUsd } : {}),
-      requiredCapabilities: tools.length > 0 ? ['tool-use'] : [],
+      tools,
       workload: {
         requestsPerMonth: usage.requestsPerMonth,
         avgInputTokens: usage.avgInputTokens,

@@ -76,4 +76,65 @@ describe('SignIn', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Sign in' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('The email or password is not right.');
   });
+
+  it('asks for the authenticator code when the user has MFA (SOFTWARE_TOKEN_MFA)', async () => {
+    const calls = fakeCognito([
+      { body: { ChallengeName: 'SOFTWARE_TOKEN_MFA', Session: 'mfa-session' } },
+      { status: 400, body: { __type: 'CodeMismatchException', message: 'Invalid code' } },
+      { body: { AuthenticationResult: { AccessToken: 'token-3', ExpiresIn: 3600 } } },
+    ]);
+    const onSignedIn = vi.fn();
+    render(<SignIn cognito={cognito} onSignedIn={onSignedIn} />);
+    await userEvent.type(screen.getByLabelText('Email'), 'ana@example.com');
+    await userEvent.type(screen.getByLabelText('Password'), 'correct horse');
+    await userEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    await userEvent.type(await screen.findByLabelText('Code from your authenticator app'), '111111');
+    await userEvent.click(screen.getByRole('button', { name: 'Verify' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('That code is not right');
+    await userEvent.clear(screen.getByLabelText('Code from your authenticator app'));
+    await userEvent.type(screen.getByLabelText('Code from your authenticator app'), '123456');
+    await userEvent.click(screen.getByRole('button', { name: 'Verify' }));
+    await waitFor(() => expect(onSignedIn).toHaveBeenCalledWith('token-3', 3600));
+    expect(calls[2]?.body).toEqual({
+      ChallengeName: 'SOFTWARE_TOKEN_MFA',
+      ClientId: 'client123',
+      Session: 'mfa-session',
+      ChallengeResponses: { USERNAME: 'ana@example.com', SOFTWARE_TOKEN_MFA_CODE: '123456' },
+    });
+  });
+
+  it('sets up an authenticator app when the pool requires MFA (MFA_SETUP), then signs in', async () => {
+    const calls = fakeCognito([
+      { body: { ChallengeName: 'MFA_SETUP', Session: 'setup-1' } },
+      { body: { SecretCode: 'JBSWY3DPEHPK3PXP', Session: 'setup-2' } },
+      { body: { Status: 'SUCCESS', Session: 'setup-3' } },
+      { body: { AuthenticationResult: { AccessToken: 'token-4', ExpiresIn: 3600 } } },
+    ]);
+    const onSignedIn = vi.fn();
+    render(<SignIn cognito={cognito} onSignedIn={onSignedIn} />);
+    await userEvent.type(screen.getByLabelText('Email'), 'ana@example.com');
+    await userEvent.type(screen.getByLabelText('Password'), 'correct horse');
+    await userEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect(await screen.findByText('JBSWY3DPEHPK3PXP')).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Add to authenticator app' })).toHaveAttribute(
+      'href',
+      'otpauth://totp/Agent%20Builder%3Aana%40example.com?secret=JBSWY3DPEHPK3PXP&issuer=Agent%20Builder',
+    );
+    await userEvent.type(screen.getByLabelText('Code from your authenticator app'), '654321');
+    await userEvent.click(screen.getByRole('button', { name: 'Verify and sign in' }));
+    await waitFor(() => expect(onSignedIn).toHaveBeenCalledWith('token-4', 3600));
+    expect(calls.map((c) => c.target?.split('.').at(-1))).toEqual([
+      'InitiateAuth',
+      'AssociateSoftwareToken',
+      'VerifySoftwareToken',
+      'RespondToAuthChallenge',
+    ]);
+    expect(calls[2]?.body).toMatchObject({ Session: 'setup-2', UserCode: '654321' });
+    expect(calls[3]?.body).toEqual({
+      ChallengeName: 'MFA_SETUP',
+      ClientId: 'client123',
+      Session: 'setup-3',
+      ChallengeResponses: { USERNAME: 'ana@example.com' },
+    });
+  });
 });

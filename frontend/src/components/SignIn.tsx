@@ -1,8 +1,21 @@
 import { type FormEvent, useState } from 'react';
-import { completeNewPassword, SignInError, signIn } from '../auth.ts';
+import {
+  answerMfa,
+  completeMfaSetup,
+  completeNewPassword,
+  otpauthUri,
+  SignInError,
+  type SignInResult,
+  signIn,
+} from '../auth.ts';
 import type { AppConfig } from '../config.ts';
 
-/** Sign-in (deployed platform): email and password, then a new password for invited users. */
+type Step = Exclude<SignInResult, { kind: 'signed-in' }> | { kind: 'password' };
+
+/**
+ * Sign-in (deployed platform): email and password; then, as Cognito asks, a new password for invited
+ * users, a code from their authenticator app, or setting one up when the pool requires MFA.
+ */
 export function SignIn({
   cognito,
   onSignedIn,
@@ -13,7 +26,8 @@ export function SignIn({
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [newPassword, setNewPassword] = useState('');
-  const [session, setSession] = useState<string>();
+  const [code, setCode] = useState('');
+  const [step, setStep] = useState<Step>({ kind: 'password' });
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
 
@@ -22,11 +36,19 @@ export function SignIn({
     setBusy(true);
     setError(undefined);
     try {
-      const result = session
-        ? await completeNewPassword(cognito, email, newPassword, session)
-        : await signIn(cognito, email, password);
+      const result =
+        step.kind === 'new-password-required'
+          ? await completeNewPassword(cognito, email, newPassword, step.session)
+          : step.kind === 'mfa-code'
+            ? await answerMfa(cognito, email, code.trim(), step.session)
+            : step.kind === 'mfa-setup'
+              ? await completeMfaSetup(cognito, email, code.trim(), step.session)
+              : await signIn(cognito, email, password);
       if (result.kind === 'signed-in') onSignedIn(result.token, result.expiresInSeconds);
-      else setSession(result.session);
+      else {
+        setCode('');
+        setStep(result);
+      }
     } catch (e) {
       setError(
         e instanceof SignInError ? e.message : 'Sign-in failed: the sign-in service cannot be reached.',
@@ -35,6 +57,21 @@ export function SignIn({
       setBusy(false);
     }
   };
+
+  const codeField = (
+    <label>
+      Code from your authenticator app
+      <input
+        inputMode="numeric"
+        autoComplete="one-time-code"
+        pattern="[0-9]{6}"
+        maxLength={6}
+        value={code}
+        onChange={(e) => setCode(e.target.value)}
+        required
+      />
+    </label>
+  );
 
   return (
     <main className="page" id="main">
@@ -48,10 +85,10 @@ export function SignIn({
             value={email}
             onChange={(e) => setEmail(e.target.value)}
             required
-            disabled={Boolean(session)}
+            disabled={step.kind !== 'password'}
           />
         </label>
-        {!session ? (
+        {step.kind === 'password' && (
           <label>
             Password
             <input
@@ -62,7 +99,8 @@ export function SignIn({
               required
             />
           </label>
-        ) : (
+        )}
+        {step.kind === 'new-password-required' && (
           <label>
             Choose a new password
             <input
@@ -75,6 +113,22 @@ export function SignIn({
             />
           </label>
         )}
+        {step.kind === 'mfa-code' && codeField}
+        {step.kind === 'mfa-setup' && (
+          <>
+            <p>
+              This platform requires a second factor. Add an account to your authenticator app with this key,
+              or open the link on the device that has the app:
+            </p>
+            <p>
+              <code className="mfa-secret">{step.secret}</code>
+            </p>
+            <p>
+              <a href={otpauthUri('Agent Builder', email, step.secret)}>Add to authenticator app</a>
+            </p>
+            {codeField}
+          </>
+        )}
         {error && (
           <p className="problem" role="alert">
             {error}
@@ -82,7 +136,15 @@ export function SignIn({
         )}
         <div>
           <button type="submit" className="primary" disabled={busy}>
-            {busy ? 'Signing in…' : session ? 'Set password and sign in' : 'Sign in'}
+            {busy
+              ? 'Signing in…'
+              : step.kind === 'new-password-required'
+                ? 'Set password and sign in'
+                : step.kind === 'mfa-setup'
+                  ? 'Verify and sign in'
+                  : step.kind === 'mfa-code'
+                    ? 'Verify'
+                    : 'Sign in'}
           </button>
         </div>
       </form>
