@@ -86,6 +86,16 @@ export class Api extends Construct {
         ],
       }),
     );
+    // A third-party model (Anthropic's) is subscribed to in AWS Marketplace on its first invocation;
+    // the caller needs these two actions for that (Bedrock user guide, "Request access to models").
+    // Marketplace has no resource-level permissions for them.
+    this.functions.sessions.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'ConsultantModelFirstUse',
+        actions: ['aws-marketplace:ViewSubscriptions', 'aws-marketplace:Subscribe'],
+        resources: ['*'],
+      }),
+    );
     props.table.grantReadWriteData(this.functions.testing);
     props.bucket.grantRead(this.functions.testing);
     props.bucket.grantPut(this.functions.testing, 'tests/*');

@@ -1,15 +1,23 @@
-import { Duration } from 'aws-cdk-lib';
+import { CfnCondition, Duration, Fn } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { routeList } from '../lambdas/routes.ts';
 
-/** A dashboard of what matters (generation success rate, API latency and errors per route) and alarms. */
+/**
+ * A dashboard of what matters (generation success rate, API latency and errors per route), and alarms
+ * that reach someone: every alarm notifies one SNS topic, with an email subscription when the operator
+ * gives an address.
+ */
 export class Monitoring extends Construct {
   public readonly dashboard: cloudwatch.Dashboard;
   public readonly alarms: cloudwatch.Alarm[] = [];
+  /** Where every alarm (and the budget) sends its notification. */
+  public readonly topic: sns.Topic;
 
   constructor(
     scope: Construct,
@@ -18,9 +26,25 @@ export class Monitoring extends Construct {
       api: apigw.HttpApi;
       functions: Record<string, lambda.IFunction>;
       stateMachine: sfn.StateMachine;
+      /** An email address for the alarms (a CloudFormation value; empty: no subscription). */
+      alarmEmail?: string;
     },
   ) {
     super(scope, id);
+    this.topic = new sns.Topic(this, 'Alarms', {
+      displayName: 'Agent Builder Platform alarms',
+      enforceSSL: true,
+    });
+    if (props.alarmEmail !== undefined) {
+      const subscription = new sns.CfnSubscription(this, 'AlarmEmail', {
+        topicArn: this.topic.topicArn,
+        protocol: 'email',
+        endpoint: props.alarmEmail,
+      });
+      subscription.cfnOptions.condition = new CfnCondition(this, 'HasAlarmEmail', {
+        expression: Fn.conditionNot(Fn.conditionEquals(props.alarmEmail, '')),
+      });
+    }
     const period = Duration.minutes(5);
     const succeeded = props.stateMachine.metricSucceeded({ period, statistic: 'Sum' });
     const started = props.stateMachine.metricStarted({ period, statistic: 'Sum' });
@@ -94,5 +118,7 @@ export class Monitoring extends Construct {
           }),
       ),
     );
+    const action = new actions.SnsAction(this.topic);
+    for (const alarm of this.alarms) alarm.addAlarmAction(action);
   }
 }

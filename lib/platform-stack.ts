@@ -1,5 +1,7 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, CfnParameter, Stack, type StackProps } from 'aws-cdk-lib';
 import type { CfnApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import * as budgets from 'aws-cdk-lib/aws-budgets';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { Api } from './api.ts';
@@ -10,12 +12,45 @@ import { Monitoring } from './monitoring.ts';
 import { TestRunner } from './test-runner.ts';
 import { WebSite } from './web-site.ts';
 
+export interface PlatformStackProps extends StackProps {
+  /** The AgentBuilderEdge stack's WAF web ACL (us-east-1) for the web app's CloudFront distribution. */
+  webAclArn?: string;
+  /** A custom domain for the web app and its ACM certificate (in us-east-1). */
+  domain?: { names: string[]; certificateArn: string };
+}
+
 /** The platform: data, auth, the generation workflow, the API and its monitoring. No business logic here. */
 export class PlatformStack extends Stack {
-  constructor(scope: Construct, id: string, props: StackProps = {}) {
+  constructor(scope: Construct, id: string, props: PlatformStackProps = {}) {
     super(scope, id, props);
+    // The operator's choices at deploy time (`cdk deploy --parameters Name=value`).
+    const mfa = new CfnParameter(this, 'MfaMode', {
+      allowedValues: ['OFF', 'OPTIONAL', 'ON'],
+      default: 'OPTIONAL',
+      description: 'MFA for builders: ON requires an authenticator app (set up at first sign-in).',
+    });
+    const threatProtection = new CfnParameter(this, 'ThreatProtection', {
+      allowedValues: ['OFF', 'AUDIT', 'ENFORCED'],
+      default: 'OFF',
+      description: 'Cognito threat protection; AUDIT or ENFORCED switch the user pool to the paid Plus plan.',
+    });
+    const alarmEmail = new CfnParameter(this, 'AlarmEmail', {
+      default: '',
+      allowedPattern: '^$|^[^@\\s]+@[^@\\s]+$',
+      description:
+        'Who gets alarm and budget notifications (confirm the subscription email); empty for none.',
+    });
+    const monthlyBudget = new CfnParameter(this, 'MonthlyBudgetUsd', {
+      type: 'Number',
+      default: 100,
+      minValue: 1,
+      description: "An AWS Budgets alarm on this account's monthly cost, at 80% forecast and 100% actual.",
+    });
     const data = new Data(this, 'Data');
-    const auth = new Auth(this, 'Auth');
+    const auth = new Auth(this, 'Auth', {
+      mfa: mfa.valueAsString,
+      threatProtection: threatProtection.valueAsString,
+    });
     const workflow = new GenerationWorkflow(this, 'GenerationWorkflow', {
       table: data.table,
       bucket: data.bucket,
@@ -39,6 +74,8 @@ export class PlatformStack extends Stack {
       apiUrl: api.httpApi.apiEndpoint,
       streamUrl: testRunner.stage.url,
       cognito: { userPoolId: auth.userPool.userPoolId, clientId: auth.client.userPoolClientId },
+      ...(props.webAclArn ? { webAclArn: props.webAclArn } : {}),
+      ...(props.domain ? { domain: props.domain } : {}),
     });
     // The app calls the API from its CloudFront origin.
     (api.httpApi.node.defaultChild as CfnApi).corsConfiguration = {
@@ -48,10 +85,39 @@ export class PlatformStack extends Stack {
       exposeHeaders: ['location', 'retry-after'],
       maxAge: 3600,
     };
-    new Monitoring(this, 'Monitoring', {
+    const monitoring = new Monitoring(this, 'Monitoring', {
       api: api.httpApi,
       functions: { ...api.functions, generateTasks: workflow.taskFunction },
       stateMachine: workflow.stateMachine,
+      alarmEmail: alarmEmail.valueAsString,
+    });
+    // The account's monthly cost, reported to the alarm topic before it passes the operator's budget.
+    monitoring.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'BudgetsPublish',
+        principals: [new iam.ServicePrincipal('budgets.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [monitoring.topic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+    const notify = [{ subscriptionType: 'SNS', address: monitoring.topic.topicArn }];
+    new budgets.CfnBudget(this, 'MonthlyBudget', {
+      budget: {
+        budgetType: 'COST',
+        timeUnit: 'MONTHLY',
+        budgetLimit: { amount: monthlyBudget.valueAsNumber, unit: 'USD' },
+      },
+      notificationsWithSubscribers: [
+        {
+          notification: { notificationType: 'FORECASTED', comparisonOperator: 'GREATER_THAN', threshold: 80 },
+          subscribers: notify,
+        },
+        {
+          notification: { notificationType: 'ACTUAL', comparisonOperator: 'GREATER_THAN', threshold: 100 },
+          subscribers: notify,
+        },
+      ],
     });
 
     new CfnOutput(this, 'WebAppUrl', { value: `https://${site.distribution.distributionDomainName}` });

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { DockerImage, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -15,6 +16,13 @@ export interface WebSiteProps {
   /** The test-run stream's WebSocket URL. */
   streamUrl: string;
   cognito: { userPoolId: string; clientId: string };
+  /** The AWS WAF web ACL (scope CLOUDFRONT, in us-east-1) in front of the site. */
+  webAclArn?: string;
+  /**
+   * A custom domain and its ACM certificate (in us-east-1). Without one the site is served on its
+   * *.cloudfront.net name, whose default certificate lets CloudFront accept TLS 1.0 and 1.1 too.
+   */
+  domain?: { names: string[]; certificateArn: string };
 }
 
 /**
@@ -98,7 +106,15 @@ export class WebSite extends Construct {
         responsePagePath: '/index.html',
         ttl: Duration.seconds(0),
       })),
+      // Applies with a custom certificate; the default *.cloudfront.net certificate cannot enforce it.
       minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+      ...(props.webAclArn ? { webAclId: props.webAclArn } : {}),
+      ...(props.domain
+        ? {
+            domainNames: props.domain.names,
+            certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', props.domain.certificateArn),
+          }
+        : {}),
       enableLogging: true,
       logBucket: logs,
       logFilePrefix: 'cloudfront/',
@@ -144,15 +160,24 @@ export class WebSite extends Construct {
         id: 'AwsSolutions-CFR1',
         reason: 'Builders may work from anywhere; the API behind the app requires Cognito sign-in.',
       },
-      {
-        id: 'AwsSolutions-CFR2',
-        reason: 'AWS WAF is a paid add-on operators attach per account; the site serves static files only.',
-      },
-      {
-        id: 'AwsSolutions-CFR4',
-        reason:
-          'The default *.cloudfront.net certificate is used until an operator adds a domain; TLSv1.2_2021 applies with a custom certificate.',
-      },
+      ...(props.webAclArn
+        ? []
+        : [
+            {
+              id: 'AwsSolutions-CFR2',
+              reason:
+                'Synthesised without a Region (offline): bin/app.ts attaches the AgentBuilderEdge web ACL whenever the target Region is known.',
+            },
+          ]),
+      ...(props.domain
+        ? []
+        : [
+            {
+              id: 'AwsSolutions-CFR4',
+              reason:
+                'No custom domain was given (context domainName + certificateArn): the default *.cloudfront.net certificate cannot enforce TLS 1.2; with one, TLSv1.2_2021 applies.',
+            },
+          ]),
     ]);
   }
 }

@@ -153,6 +153,13 @@ describe('PlatformStack', () => {
     expect(resources).toContain('inference-profile/us.anthropic.claude-haiku-4-5-20251001-v1:0');
     expect(resources).toContain('foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0');
     expect(resources).not.toContain('foundation-model/*');
+    // The first call of a third-party model subscribes to it in AWS Marketplace.
+    const marketplace = statements.filter((s) => JSON.stringify(s.Action).includes('aws-marketplace:'));
+    expect(marketplace.map((s) => s.id)).toEqual([expect.stringMatching(/^ApiSessionsFunctionServiceRole/)]);
+    expect(marketplace[0]?.Action).toEqual([
+      'aws-marketplace:ViewSubscriptions',
+      'aws-marketplace:Subscribe',
+    ]);
   });
 
   it('has a dashboard and alarms on API errors, generation success rate and Lambda errors', () => {
