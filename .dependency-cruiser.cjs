@@ -51,13 +51,13 @@ module.exports = {
     {
       name: 'runner-uses-testing-records-not-handlers',
       comment:
-        'runner/main.ts needs the testing model, the service that records a result and the repository it ' +
-        'writes with; never the handlers or the deps that start runners.',
+        'runner/main.ts needs the testing model, the service that records a result, the repository it ' +
+        'writes with and the slots it gives back; never the handlers or the deps that start runners.',
       severity: 'error',
       from: { path: '^runner/main\\.ts$' },
       to: {
         path: '^lambdas/testing/',
-        pathNot: '^lambdas/testing/(model|service|dynamodb-test-repository)\\.ts$',
+        pathNot: '^lambdas/testing/(model|service|dynamodb-test-repository|dynamodb-runner-slots)\\.ts$',
       },
     },
   ],

@@ -48,6 +48,13 @@ export class Api extends Construct {
       generate: workflow,
       testing: {
         ...data,
+        // Operator caps (lambdas/core/config.ts): what one builder may ask of a run, and how many
+        // runner tasks may go at once per builder and in total.
+        TEST_MAX_RUN_MS: '300000',
+        TEST_MAX_BUILD_MS: '900000',
+        TEST_MAX_MEMORY_MB: '2048',
+        TEST_MAX_CONCURRENT_PER_USER: '3',
+        TEST_MAX_CONCURRENT_TOTAL: '50',
         COGNITO_ISSUER: `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${props.userPool.userPoolId}`,
         COGNITO_CLIENT_ID: props.userPoolClient.userPoolClientId,
       },

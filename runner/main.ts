@@ -13,6 +13,7 @@ import { resolve } from 'node:path';
 import { ApiGatewayConnectionPoster } from '../lambdas/core/adapters/connections.ts';
 import { dataAdapters } from '../lambdas/core/adapters/data.ts';
 import { platformConfig } from '../lambdas/core/config.ts';
+import { DynamoDbRunnerSlots } from '../lambdas/testing/dynamodb-runner-slots.ts';
 import { DynamoDbTestRepository } from '../lambdas/testing/dynamodb-test-repository.ts';
 import { recordResult } from '../lambdas/testing/service.ts';
 import { chooseBackend, ollamaHostFor } from './backends.ts';
@@ -24,6 +25,11 @@ async function main(): Promise<number> {
   const config = platformConfig();
   const { table, store } = dataAdapters(config);
   const tests = new DynamoDbTestRepository(table);
+  // The task's slot is given back when its result is recorded.
+  const slots = new DynamoDbRunnerSlots(table, {
+    perUser: config.TEST_MAX_CONCURRENT_PER_USER,
+    total: config.TEST_MAX_CONCURRENT_TOTAL,
+  });
   const taskKey = process.env.RUN_TASK_KEY;
   const taskFile = process.argv[2];
   let task: RunnerTask;
@@ -72,7 +78,7 @@ async function main(): Promise<number> {
     abort.signal,
   );
   if (taskKey) {
-    await recordResult({ tests, store }, task.record, result);
+    await recordResult({ tests, store, slots }, task.record, result);
   }
   if (poster && task.connectionId && resultEvent) await poster.post(task.connectionId, resultEvent);
   return 0;

@@ -31,6 +31,13 @@ export const PlatformConfig = z.object({
   /** Where test runs run: `local` child processes (npm start), or `ecs` Fargate tasks (AWS). */
   TEST_BACKEND: z.enum(['local', 'ecs']).default('local'),
   TEST_LIMIT_PER_HOUR: z.coerce.number().int().positive().default(120),
+  /** Builds and runs one builder may have going at once, and the platform in total. */
+  TEST_MAX_CONCURRENT_PER_USER: z.coerce.number().int().positive().default(3),
+  TEST_MAX_CONCURRENT_TOTAL: z.coerce.number().int().positive().default(50),
+  /** The most a builder may ask of a run: agent wall time, build wall time, memory (operator caps). */
+  TEST_MAX_RUN_MS: z.coerce.number().int().min(1_000).max(900_000).default(300_000),
+  TEST_MAX_BUILD_MS: z.coerce.number().int().min(5_000).max(1_800_000).default(900_000),
+  TEST_MAX_MEMORY_MB: z.coerce.number().int().min(128).max(8_192).default(2_048),
   /** How long build and run requests wait for the runner before answering 202. */
   TEST_WAIT_MS: z.coerce.number().int().min(0).default(25_000),
   /** Installed dependencies and finished builds kept between runs (local runner). */

@@ -8,6 +8,7 @@ import { LocalProcessRunner } from '../core/adapters/local-runner.ts';
 import { awsCredentialEnv, configEnv, type PlatformConfig, processBasics } from '../core/config.ts';
 import type { ConnectionPoster } from '../core/ports.ts';
 import { DynamoDbGenerationRepository } from '../generate/dynamodb-generation-repository.ts';
+import { DynamoDbRunnerSlots } from './dynamodb-runner-slots.ts';
 import { DynamoDbTestRepository } from './dynamodb-test-repository.ts';
 import { recordRunnerFailure, type TestDeps } from './service.ts';
 
@@ -38,7 +39,11 @@ export function testDeps(config: PlatformConfig): TestDeps {
   const connections = config.WEBSOCKET_ENDPOINT
     ? ApiGatewayConnectionPoster.fromConfig({ ...config, WEBSOCKET_ENDPOINT: config.WEBSOCKET_ENDPOINT })
     : noConnections;
-  const failureDeps = { tests, connections };
+  const slots = new DynamoDbRunnerSlots(table, {
+    perUser: config.TEST_MAX_CONCURRENT_PER_USER,
+    total: config.TEST_MAX_CONCURRENT_TOTAL,
+  });
+  const failureDeps = { tests, connections, slots };
   const backend =
     config.TEST_BACKEND === 'ecs'
       ? new EcsRunner(
@@ -70,5 +75,11 @@ export function testDeps(config: PlatformConfig): TestDeps {
     limiter: new DynamoDbRateLimiter(table),
     limitPerHour: config.TEST_LIMIT_PER_HOUR,
     waitMs: config.TEST_WAIT_MS,
+    slots,
+    caps: {
+      runMs: config.TEST_MAX_RUN_MS,
+      buildMs: config.TEST_MAX_BUILD_MS,
+      memoryMb: config.TEST_MAX_MEMORY_MB,
+    },
   };
 }

@@ -20,3 +20,11 @@ export interface TestRepository {
   getConnectionOwner(connectionId: string): Promise<string | undefined>;
   deleteConnection(connectionId: string): Promise<void>;
 }
+
+/** Slots for concurrent runner tasks, capped per user and in total. */
+export interface RunnerSlots {
+  /** Takes a slot for `id` until its deadline; RateLimitedError (429) when the user or the platform is at its cap. */
+  acquire(owner: string, id: string, until: Date): Promise<void>;
+  /** Gives the slot back (the task reported, failed or was cancelled). */
+  release(owner: string, id: string): Promise<void>;
+}

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_LIMITS, RunLimits, type RunResult, type StreamEvent } from '../../runner/events.ts';
 import type { RunnerTask } from '../../runner/task.ts';
-import { ConflictError, NotFoundError } from '../core/errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../core/errors.ts';
 import type {
   ArtifactStore,
   ConnectionPoster,
@@ -12,7 +12,7 @@ import type {
 import type { GenerationRepository } from '../generate/ports.ts';
 import { getGeneration } from '../generate/service.ts';
 import type { BuildBody, BuildRecord, HistoryQuery, RunBody, TestRunRecord } from './model.ts';
-import type { TestRepository } from './ports.ts';
+import type { RunnerSlots, TestRepository } from './ports.ts';
 
 export interface TestDeps {
   tests: TestRepository;
@@ -25,7 +25,42 @@ export interface TestDeps {
   limitPerHour: number;
   /** How long a request waits for its build or run before answering 202 (the result arrives later). */
   waitMs: number;
+  /** Concurrent runner tasks, capped per user and in total. */
+  slots?: RunnerSlots;
+  /** The most a builder may ask of a run (the operator's caps, within the runner's own bounds). */
+  caps?: { runMs: number; buildMs: number; memoryMb: number };
   now?: () => Date;
+}
+
+/**
+ * The limits a run asks for, within the operator's caps: asking for more is refused naming the field
+ * and the cap (a validation problem), never silently lowered; defaults above a cap are lowered to it.
+ */
+export function cappedLimits(asked: RunBody['limits'], caps: TestDeps['caps']): RunLimits {
+  const limits = RunLimits.parse(asked ?? {});
+  if (!caps) return limits;
+  const fields = [
+    ['timeoutMs', caps.runMs, 'ms'],
+    ['buildTimeoutMs', caps.buildMs, 'ms'],
+    ['memoryMb', caps.memoryMb, 'MiB'],
+  ] as const;
+  const over = fields.filter(
+    ([field, cap]) => asked?.[field] !== undefined && (asked[field] as number) > cap,
+  );
+  if (over.length > 0)
+    throw new ValidationError(
+      'a limit is above what this platform allows',
+      over.map(([field, cap, unit]) => ({
+        path: `limits.${field}`,
+        message: `at most ${cap.toLocaleString('en-US')} ${unit} on this platform`,
+      })),
+    );
+  return {
+    ...limits,
+    timeoutMs: Math.min(limits.timeoutMs, caps.runMs),
+    buildTimeoutMs: Math.min(limits.buildTimeoutMs, caps.buildMs),
+    memoryMb: Math.min(limits.memoryMb, caps.memoryMb),
+  };
 }
 
 /** Outputs longer than this are kept in S3, not in the DynamoDB item (400 KB item limit). */
@@ -40,6 +75,21 @@ const taskKey = (id: string) => `tests/${id}/task.json`;
 async function launch(deps: TestDeps, task: RunnerTask): Promise<StartedRunner> {
   await deps.store.put(taskKey(task.record.id), JSON.stringify(task), 'application/json');
   return deps.backend.start(task, taskKey(task.record.id));
+}
+
+/** Starts the runner for a task holding a slot; the slot is given back if the start fails. */
+async function launchHolding(
+  deps: TestDeps,
+  owner: string,
+  id: string,
+  task: RunnerTask,
+): Promise<StartedRunner> {
+  try {
+    return await launch(deps, task);
+  } catch (error) {
+    await deps.slots?.release(owner, id);
+    throw error;
+  }
 }
 
 /** Waits for a runner up to the deps' budget; whichever comes first. */
@@ -67,7 +117,7 @@ export async function startBuild(
       `generation ${generation.id} failed (${generation.reason ?? 'no project'}); generate again first`,
     );
   }
-  const limits = DEFAULT_LIMITS;
+  const limits = cappedLimits(undefined, deps.caps);
   const created = now(deps);
   const build: BuildRecord = {
     id: randomUUID(),
@@ -79,8 +129,13 @@ export async function startBuild(
     status: 'BUILDING',
     createdAt: created.toISOString(),
   };
+  await deps.slots?.acquire(
+    owner,
+    build.id,
+    new Date(created.getTime() + limits.buildTimeoutMs + REPORT_GRACE_MS),
+  );
   await deps.tests.putBuild(build);
-  const started = await launch(deps, {
+  const started = await launchHolding(deps, owner, build.id, {
     job: {
       mode: 'build',
       runId: build.id,
@@ -134,7 +189,7 @@ export async function createRun(
       `build ${build.id} failed: ${build.reason ?? 'see its logs'}; fix the project and build again`,
     );
   await deps.limiter.hit(owner, 'test', deps.limitPerHour);
-  const limits = RunLimits.parse(input.limits ?? {});
+  const limits = cappedLimits(input.limits, deps.caps);
   const created = now(deps);
   const run: TestRunRecord = {
     id: randomUUID(),
@@ -149,9 +204,10 @@ export async function createRun(
     ).toISOString(),
     createdAt: created.toISOString(),
   };
+  await deps.slots?.acquire(owner, run.id, new Date(run.expiresAt));
   await deps.tests.putRun(run);
   const generation = await getGeneration(deps, owner, build.generationId);
-  const started = await launch(deps, {
+  const started = await launchHolding(deps, owner, run.id, {
     job: {
       mode: 'run',
       runId: run.id,
@@ -238,13 +294,14 @@ export async function testHistory(
 
 /** Stores what the runner reported: the build's or run's outcome (large outputs in S3). */
 export async function recordResult(
-  deps: Pick<TestDeps, 'tests' | 'store'>,
+  deps: Pick<TestDeps, 'tests' | 'store' | 'slots'>,
   record: RunnerTask['record'],
   result: RunResult,
 ): Promise<void> {
   if (record.kind === 'build') {
     const build = await deps.tests.getBuild(record.id);
     if (!build) return;
+    await deps.slots?.release(build.owner, build.id);
     await deps.tests.putBuild({
       ...build,
       status: result.status === 'succeeded' ? 'READY' : 'FAILED',
@@ -259,6 +316,7 @@ export async function recordResult(
   }
   const run = await deps.tests.getRun(record.id);
   if (!run) return;
+  await deps.slots?.release(run.owner, run.id);
   const large = Buffer.byteLength(result.output) > INLINE_OUTPUT_BYTES;
   const outputKey = `tests/${run.id}/output.txt`;
   if (large) await deps.store.put(outputKey, result.output, 'text/plain; charset=utf-8');
@@ -281,18 +339,20 @@ export async function recordResult(
  * run, if still in progress, is recorded as failed with the reason, and a streaming client is told.
  */
 export async function recordRunnerFailure(
-  deps: Pick<TestDeps, 'tests' | 'connections'>,
+  deps: Pick<TestDeps, 'tests' | 'connections' | 'slots'>,
   task: Pick<RunnerTask, 'record' | 'connectionId'>,
   reason: string,
 ): Promise<void> {
   const finishedAt = new Date().toISOString();
   if (task.record.kind === 'build') {
     const build = await deps.tests.getBuild(task.record.id);
+    if (build) await deps.slots?.release(build.owner, build.id);
     if (build?.status === 'BUILDING')
       await deps.tests.putBuild({ ...build, status: 'FAILED', reason, finishedAt });
     return;
   }
   const run = await deps.tests.getRun(task.record.id);
+  if (run) await deps.slots?.release(run.owner, run.id);
   if (run?.status !== 'RUNNING') return;
   const failed: TestRunRecord = { ...run, status: 'failed', reason, finishedAt };
   await deps.tests.putRun(failed);

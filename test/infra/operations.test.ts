@@ -130,4 +130,19 @@ describe('safe to leave running', () => {
       },
     });
   });
+
+  it('caps what builders may ask of the runner, per builder and in total, in the testing function', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          TEST_BACKEND: 'ecs',
+          TEST_MAX_RUN_MS: '300000',
+          TEST_MAX_BUILD_MS: '900000',
+          TEST_MAX_MEMORY_MB: '2048',
+          TEST_MAX_CONCURRENT_PER_USER: '3',
+          TEST_MAX_CONCURRENT_TOTAL: '50',
+        }),
+      },
+    });
+  });
 });
