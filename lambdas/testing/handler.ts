@@ -14,7 +14,7 @@ import {
   createRun,
   getBuild,
   getRun,
-  recordRunnerFailure,
+  recordStoppedTask,
   rerunTest,
   runTest,
   startBuild,
@@ -166,6 +166,5 @@ export async function taskStoppedHandler(event: TaskStateChange): Promise<void> 
   if (lastStatus !== 'STOPPED' || !startedBy) return;
   const failure = stoppedTaskFailure(event.detail);
   if (!failure) return;
-  await recordRunnerFailure(stoppedDeps, { record: { kind: 'build', id: startedBy } }, failure);
-  await recordRunnerFailure(stoppedDeps, { record: { kind: 'run', id: startedBy } }, failure);
+  await recordStoppedTask(stoppedDeps, startedBy, failure);
 }

@@ -338,6 +338,26 @@ export async function recordResult(
  * A runner that ended without reporting (it crashed, its task stopped, it was killed): its build or
  * run, if still in progress, is recorded as failed with the reason, and a streaming client is told.
  */
+/**
+ * A runner task that stopped badly (ECS task-state change): its build or run is failed with the reason
+ * and, when the builder is watching, the reason is posted to their WebSocket connection too. The task
+ * (stored where the runner read it) says which record and connection it was for.
+ */
+export async function recordStoppedTask(
+  deps: Pick<TestDeps, 'tests' | 'connections' | 'slots' | 'store'>,
+  id: string,
+  reason: string,
+): Promise<void> {
+  const body = await deps.store.get(taskKey(id)).catch(() => undefined);
+  const task = body ? (JSON.parse(Buffer.from(body).toString('utf8')) as RunnerTask) : undefined;
+  if (task?.record.id === id) {
+    await recordRunnerFailure(deps, task, reason);
+    return;
+  }
+  for (const kind of ['build', 'run'] as const)
+    await recordRunnerFailure(deps, { record: { kind, id } }, reason);
+}
+
 export async function recordRunnerFailure(
   deps: Pick<TestDeps, 'tests' | 'connections' | 'slots'>,
   task: Pick<RunnerTask, 'record' | 'connectionId'>,

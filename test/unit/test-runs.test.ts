@@ -19,6 +19,7 @@ import {
   INLINE_OUTPUT_BYTES,
   recordResult,
   recordRunnerFailure,
+  recordStoppedTask,
   runTest,
   startBuild,
   type TestDeps,
@@ -212,6 +213,31 @@ describe('test runs (domain)', () => {
       reason: expect.stringContaining('OutOfMemory'),
     });
     await expect(cancelRun(deps, 'alice', run.id)).rejects.toMatchObject({ type: 'conflict' });
+  });
+
+  it('fails a run whose Fargate task stopped badly and tells the builder watching it', async () => {
+    const { deps, store } = setup(async () => undefined, 10);
+    const posted: { connectionId: string; event: unknown }[] = [];
+    const watched: TestDeps = {
+      ...deps,
+      connections: {
+        post: async (connectionId, event) => {
+          posted.push({ connectionId, event });
+          return true;
+        },
+      },
+    };
+    const { build } = await startBuild(watched, 'alice', { generationId: 'gen-1' });
+    store.builds.set(build.id, { ...build, status: 'READY' });
+    const { run } = await createRun(watched, 'alice', { buildId: build.id, input: 'hi' }, 'conn-7');
+    await recordStoppedTask(watched, run.id, 'the runner task stopped: OutOfMemoryError');
+    expect(await getRun(watched, 'alice', run.id)).toMatchObject({ status: 'failed' });
+    expect(posted).toEqual([
+      {
+        connectionId: 'conn-7',
+        event: { type: 'run_failed', runId: run.id, reason: 'the runner task stopped: OutOfMemoryError' },
+      },
+    ]);
   });
 
   it('refuses empty input, reserved variables and limits out of bounds, naming each field', () => {
