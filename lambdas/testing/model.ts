@@ -55,6 +55,8 @@ export type TestRun = z.infer<typeof TestRun>;
 export interface TestRunRecord extends TestRun {
   owner: string;
   outputKey?: string;
+  /** Where the tool calls and logs are kept when they would not fit in the item (S3, JSON). */
+  detailsKey?: string;
   taskArn?: string;
 }
 

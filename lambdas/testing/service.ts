@@ -65,6 +65,8 @@ export function cappedLimits(asked: RunBody['limits'], caps: TestDeps['caps']): 
 
 /** Outputs longer than this are kept in S3, not in the DynamoDB item (400 KB item limit). */
 export const INLINE_OUTPUT_BYTES = 32_768;
+/** Tool calls and logs larger than this together are kept in S3 too, so the item always fits. */
+export const INLINE_DETAILS_BYTES = 131_072;
 /** Time a runner gets beyond its own limits to report, before its run is reported as lost. */
 const REPORT_GRACE_MS = 120_000;
 
@@ -276,9 +278,19 @@ async function reconcile(deps: Pick<TestDeps, 'tests' | 'now'>, run: TestRunReco
 }
 
 async function withOutput(deps: Pick<TestDeps, 'store'>, run: TestRunRecord): Promise<TestRunRecord> {
-  if (run.output !== undefined || !run.outputKey) return run;
-  const body = await deps.store.get(run.outputKey);
-  return { ...run, output: body ? Buffer.from(body).toString('utf8') : '' };
+  let full = run;
+  if (run.output === undefined && run.outputKey) {
+    const body = await deps.store.get(run.outputKey);
+    full = { ...full, output: body ? Buffer.from(body).toString('utf8') : '' };
+  }
+  if (run.detailsKey && run.toolCalls === undefined) {
+    const body = await deps.store.get(run.detailsKey);
+    const details = body
+      ? (JSON.parse(Buffer.from(body).toString('utf8')) as Pick<TestRunRecord, 'toolCalls' | 'logs'>)
+      : {};
+    full = { ...full, toolCalls: details.toolCalls ?? [], logs: details.logs ?? [] };
+  }
+  return full;
 }
 
 /** Past runs of a session (or of a generation made without one), newest first, with inputs, outputs and metrics. */
@@ -320,13 +332,17 @@ export async function recordResult(
   const large = Buffer.byteLength(result.output) > INLINE_OUTPUT_BYTES;
   const outputKey = `tests/${run.id}/output.txt`;
   if (large) await deps.store.put(outputKey, result.output, 'text/plain; charset=utf-8');
+  const details = { toolCalls: result.toolCalls, logs: result.logs.slice(-100) };
+  const detailsJson = JSON.stringify(details);
+  const detailsKey = `tests/${run.id}/details.json`;
+  const largeDetails = Buffer.byteLength(detailsJson) > INLINE_DETAILS_BYTES;
+  if (largeDetails) await deps.store.put(detailsKey, detailsJson, 'application/json');
   await deps.tests.putRun({
     ...run,
     status: result.status,
     ...(result.reason ? { reason: result.reason } : {}),
     ...(large ? { outputKey, output: undefined } : { output: result.output }),
-    toolCalls: result.toolCalls,
-    logs: result.logs.slice(-100),
+    ...(largeDetails ? { detailsKey, toolCalls: undefined, logs: undefined } : details),
     metrics: result.metrics,
     model: result.model,
     ...(result.runtimeSessionId ? { runtimeSessionId: result.runtimeSessionId } : {}),

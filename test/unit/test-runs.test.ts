@@ -16,6 +16,7 @@ import {
   cancelRun,
   createRun,
   getRun,
+  INLINE_DETAILS_BYTES,
   INLINE_OUTPUT_BYTES,
   recordResult,
   recordRunnerFailure,
@@ -178,6 +179,29 @@ describe('test runs (domain)', () => {
     expect((await testHistory(deps, 'alice', { sessionId: 'session-1', limit: 25 })).runs[0]?.output).toBe(
       big,
     );
+  });
+
+  it('keeps tool calls and logs that would not fit in the item in S3, and reads them back', async () => {
+    const calls = Array.from({ length: 40 }, (_, i) => ({
+      toolUseId: `t${i}`,
+      name: 'http_request',
+      input: { url: `https://api.example.com/${i}`, body: 'y'.repeat(5_000) },
+      status: 'success',
+    }));
+    const { deps, store } = setup((task, s) =>
+      recordResult(
+        { tests: s, store: s },
+        task.record,
+        result({ mode: task.job.mode, ...(task.job.mode === 'run' ? { toolCalls: calls } : {}) }),
+      ),
+    );
+    const { build } = await startBuild(deps, 'alice', { generationId: 'gen-1' });
+    const { run } = await runTest(deps, 'alice', { buildId: build.id, input: 'hi' });
+    const stored = store.runs.get(run.id);
+    expect(stored?.toolCalls).toBeUndefined();
+    expect(stored?.detailsKey).toBe(`tests/${run.id}/details.json`);
+    expect(Buffer.byteLength(JSON.stringify(stored))).toBeLessThan(INLINE_DETAILS_BYTES);
+    expect((await getRun(deps, 'alice', run.id)).toolCalls).toHaveLength(40);
   });
 
   it('answers RUNNING when the runner outlasts the wait, and reports a run lost past its deadline', async () => {
