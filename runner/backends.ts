@@ -19,6 +19,25 @@ import { sseData } from './sse.ts';
  * Amazon Bedrock behind the gateway: the agent's request is sent on with the runner's own credentials
  * (the Fargate task role, or the local AWS profile), so the agent process never holds any.
  */
+/** The cross-Region inference profile geographies and the Region prefixes they serve. */
+const GEOGRAPHIES: [prefix: string, geography: string][] = [
+  ['us-', 'us'],
+  ['eu-', 'eu'],
+  ['ap-', 'apac'],
+];
+
+/**
+ * A model id as this Region can call it: a geography inference profile (`us.`, `eu.`, `apac.`) is
+ * swapped for the Region's own geography, so a project generated for us-east-1 runs from an EU stack;
+ * a base id and a `global.` profile are left as they are.
+ */
+export function regionalModelId(modelId: string, region: string): string {
+  const match = /^(us|eu|apac)\.(.+)$/.exec(modelId);
+  const geography = GEOGRAPHIES.find(([prefix]) => region.startsWith(prefix))?.[1];
+  if (!match || !geography || match[1] === geography) return modelId;
+  return `${geography}.${match[2]}`;
+}
+
 export function bedrockBackend(options: {
   region: string;
   endpoint?: string;
@@ -36,7 +55,10 @@ export function bedrockBackend(options: {
       let response: ConverseStreamCommandOutput;
       try {
         response = await client.send(
-          new ConverseStreamCommand({ ...(request as object), modelId } as never),
+          new ConverseStreamCommand({
+            ...(request as object),
+            modelId: regionalModelId(modelId, options.region),
+          } as never),
           {
             abortSignal: signal,
           },

@@ -30,6 +30,7 @@ import {
   bedrockBackend,
   chooseBackend,
   openAiCompatibleBackend,
+  regionalModelId,
   toChatCompletion,
 } from '../../runner/backends.ts';
 import type { RunResult } from '../../runner/events.ts';
@@ -615,5 +616,18 @@ describe('Fargate runner backend', () => {
     expect(failures).toEqual([
       'the Fargate runner task stopped: EssentialContainerExited; OutOfMemoryError; exit code 137',
     ]);
+  });
+});
+
+describe('the model id a test run calls', () => {
+  it("is mapped to the stack's Region: a us. profile from an EU stack becomes eu.", () => {
+    const id = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
+    expect(regionalModelId(id, 'eu-west-1')).toBe('eu.anthropic.claude-haiku-4-5-20251001-v1:0');
+    expect(regionalModelId(id, 'ap-northeast-1')).toBe('apac.anthropic.claude-haiku-4-5-20251001-v1:0');
+    expect(regionalModelId(id, 'us-west-2')).toBe(id);
+    expect(regionalModelId('global.anthropic.claude-haiku-4-5-20251001-v1:0', 'eu-west-1')).toBe(
+      'global.anthropic.claude-haiku-4-5-20251001-v1:0',
+    );
+    expect(regionalModelId('amazon.nova-lite-v1:0', 'eu-west-1')).toBe('amazon.nova-lite-v1:0');
   });
 });
