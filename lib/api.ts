@@ -80,15 +80,22 @@ export class Api extends Construct {
       props.bucket.grantRead(this.functions[feature]);
       props.stateMachine.grantStartSyncExecution(this.functions[feature]);
     }
-    // The consultant's one model: its inference profile here, and the model in the Regions it routes to.
+    // The consultant's one model: its inference profile here (the Lambda swaps a us./eu./apac. prefix
+    // for the stack's own geography), and the model in the Regions the profile routes to.
     const stack = Stack.of(this);
     const foundationModel = consultantModel.replace(/^(us|eu|apac|global)\./, '');
+    const profiles = /^(us|eu|apac)\./.test(consultantModel)
+      ? ['us', 'eu', 'apac'].map((geography) => `${geography}.${foundationModel}`)
+      : [consultantModel];
     this.functions.sessions.addToRolePolicy(
       new iam.PolicyStatement({
         sid: 'ConsultantModel',
         actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
         resources: [
-          `arn:${stack.partition}:bedrock:${stack.region}:${stack.account}:inference-profile/${consultantModel}`,
+          ...profiles.map(
+            (profile) =>
+              `arn:${stack.partition}:bedrock:${stack.region}:${stack.account}:inference-profile/${profile}`,
+          ),
           `arn:${stack.partition}:bedrock:*::foundation-model/${foundationModel}`,
         ],
       }),

@@ -4,6 +4,7 @@ import {
   type ConverseStreamCommandOutput,
 } from '@aws-sdk/client-bedrock-runtime';
 import { z } from 'zod';
+import { regionalModelId } from '../lambdas/core/aws-region.ts';
 import type { PlatformConfig } from '../lambdas/core/config.ts';
 import type { ModelInfo } from './events.ts';
 import {
@@ -19,25 +20,6 @@ import { sseData } from './sse.ts';
  * Amazon Bedrock behind the gateway: the agent's request is sent on with the runner's own credentials
  * (the Fargate task role, or the local AWS profile), so the agent process never holds any.
  */
-/** The cross-Region inference profile geographies and the Region prefixes they serve. */
-const GEOGRAPHIES: [prefix: string, geography: string][] = [
-  ['us-', 'us'],
-  ['eu-', 'eu'],
-  ['ap-', 'apac'],
-];
-
-/**
- * A model id as this Region can call it: a geography inference profile (`us.`, `eu.`, `apac.`) is
- * swapped for the Region's own geography, so a project generated for us-east-1 runs from an EU stack;
- * a base id and a `global.` profile are left as they are.
- */
-export function regionalModelId(modelId: string, region: string): string {
-  const match = /^(us|eu|apac)\.(.+)$/.exec(modelId);
-  const geography = GEOGRAPHIES.find(([prefix]) => region.startsWith(prefix))?.[1];
-  if (!match || !geography || match[1] === geography) return modelId;
-  return `${geography}.${match[2]}`;
-}
-
 export function bedrockBackend(options: {
   region: string;
   endpoint?: string;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { regionalModelId } from '../core/aws-region.ts';
 import type { PlatformConfig } from '../core/config.ts';
 import { recommendModels } from '../models/recommend.ts';
 import type { Registries } from '../registries/validate.ts';
@@ -91,8 +92,9 @@ export async function createModelConsultant(
     label = `${config.OPENAI_COMPATIBLE_MODEL} at ${new URL(config.OPENAI_COMPATIBLE_BASE_URL).host}`;
   } else {
     const { BedrockModel } = await import('@strands-agents/sdk/models/bedrock');
-    model = new BedrockModel({ modelId: config.CONSULTANT_BEDROCK_MODEL, region: config.AWS_REGION });
-    label = `${config.CONSULTANT_BEDROCK_MODEL} on Amazon Bedrock`;
+    const modelId = regionalModelId(config.CONSULTANT_BEDROCK_MODEL, config.AWS_REGION);
+    model = new BedrockModel({ modelId, region: config.AWS_REGION });
+    label = `${modelId} on Amazon Bedrock`;
   }
 
   const tools = [

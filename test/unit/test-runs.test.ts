@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-bedrock-runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EcsRunner, stoppedTaskFailure } from '../../lambdas/core/adapters/ecs-runner.ts';
+import { regionalModelId } from '../../lambdas/core/aws-region.ts';
 import type { RunnerBackend } from '../../lambdas/core/ports.ts';
 import { parseOrThrow } from '../../lambdas/core/zod-problems.ts';
 import { RunBody } from '../../lambdas/testing/model.ts';
@@ -30,7 +31,6 @@ import {
   bedrockBackend,
   chooseBackend,
   openAiCompatibleBackend,
-  regionalModelId,
   toChatCompletion,
 } from '../../runner/backends.ts';
 import type { RunResult } from '../../runner/events.ts';
