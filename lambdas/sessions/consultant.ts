@@ -201,7 +201,7 @@ export function composeReply(
   }
   if (next) parts.push(next.question);
   else if (ready)
-    parts.push('Everything needed to generate is here; continue to Architecture when you are ready.');
+    parts.push('Everything needed to generate is here; continue to Model when you are ready.');
   return parts.join(' ');
 }
 

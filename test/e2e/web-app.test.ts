@@ -162,9 +162,9 @@ describe('the web app in Chromium', () => {
     await page.getByText('Everything needed to generate is here').waitFor();
     await shot('11-kb-ready');
 
-    await page.getByRole('button', { name: 'Continue to Architecture' }).click();
+    await page.getByRole('button', { name: 'Continue to Model' }).click();
     await page.waitForURL(/\/model$/);
-    await page.getByRole('button', { name: 'Continue to Implementation' }).click();
+    await page.getByRole('button', { name: 'Continue to Tools' }).click();
     await page.waitForURL(/\/tools$/);
     expect(await page.getByRole('checkbox', { name: /^Bedrock Knowledge Base retrieve/ }).isChecked()).toBe(
       true,
@@ -196,6 +196,37 @@ describe('the web app in Chromium', () => {
     await shot('13-kb-code');
     expect(errors).toEqual([]);
     expect(violations).toEqual([]);
+  }, 300_000);
+
+  it('fits a phone (390 px) and a desktop (1366 px): no tab overflows the viewport, the open tab in sight', async () => {
+    let session = await api('POST', '/api/sessions', {
+      title: 'Widths',
+      answers: { useCase: 'Calculate refund totals with the calculator. Serverless.' },
+    });
+    for (let i = 0; i < 3; i++)
+      session = (await api('POST', `/api/sessions/${session.id}/advance`, { version: session.version }))
+        .session;
+    expect(session.phase).toBe('CODE_GENERATION');
+    for (const width of [390, 1366]) {
+      await page.setViewportSize({ width, height: 900 });
+      for (const tab of ['requirements', 'model', 'tools', 'code', 'cost']) {
+        await page.goto(`${platform.url}/sessions/${session.id}/${tab}`);
+        await page.getByRole('tabpanel').waitFor();
+        await page.waitForLoadState('networkidle');
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        expect(overflow, `${tab} at ${width} px`).toBeLessThanOrEqual(0);
+        const selected = page.getByRole('tab', { selected: true });
+        const box = await selected.boundingBox();
+        expect(
+          box && box.x >= 0 && box.x + box.width <= width + 1,
+          `${tab} tab in sight at ${width} px`,
+        ).toBe(true);
+      }
+      await page.goto(`${platform.url}/sessions/${session.id}/code`);
+      await page.getByRole('button', { name: 'Download all (.zip)' }).waitFor();
+      await shot(`14-code-${width}`);
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
   }, 300_000);
 
   // After the journey above, which starts from an empty session list.
@@ -315,7 +346,7 @@ async function workflow(errors: string[]): Promise<void> {
     await page.getByText('All changes saved').waitFor();
     await page.getByText('20,000 requests/month').waitFor();
     await shot('02-requirements');
-    await page.getByRole('button', { name: 'Continue to Architecture' }).click();
+    await page.getByRole('button', { name: 'Continue to Model' }).click();
     await page.waitForURL(/\/model$/);
 
     // Models: recommendations, search, compare two, select one.
@@ -335,7 +366,7 @@ async function workflow(errors: string[]): Promise<void> {
     await lite.getByRole('button', { name: 'Select' }).click();
     await page.getByText('Selected model: amazon.nova-lite-v1:0').waitFor();
     await shot('03-models');
-    await page.getByRole('button', { name: 'Continue to Implementation' }).click();
+    await page.getByRole('button', { name: 'Continue to Tools' }).click();
     await page.waitForURL(/\/tools$/);
 
     // Tools: calculator (extracted from the description) and current time; the resolved dependencies.
@@ -368,7 +399,7 @@ async function workflow(errors: string[]): Promise<void> {
     await shot('05-code');
 
     // Cost: the monthly total, and an optimisation applied to the selection.
-    await page.getByRole('tab', { name: 'Cost Estimate' }).click();
+    await page.getByRole('tab', { name: 'Cost' }).click();
     const total = page.getByTestId('monthly-total');
     await total.waitFor();
     await page.getByRole('img', { name: /^Monthly cost by service/ }).waitFor();

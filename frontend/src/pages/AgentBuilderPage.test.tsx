@@ -25,12 +25,28 @@ describe('AgentBuilderPage', () => {
     at('/sessions/s1');
     const tabs = within(await screen.findByRole('tablist', { name: 'Workflow' }));
     expect(tabs.getByRole('tab', { name: 'Requirements' })).toBeEnabled();
-    expect(tabs.getByRole('tab', { name: 'Model Selection' })).toHaveAttribute('aria-selected', 'true');
-    expect(tabs.getByRole('tab', { name: 'Cost Estimate' })).toBeEnabled();
-    expect(tabs.getByRole('tab', { name: 'Tool Selection' })).toBeDisabled();
+    expect(tabs.getByRole('tab', { name: 'Model' })).toHaveAttribute('aria-selected', 'true');
+    expect(tabs.getByRole('tab', { name: 'Cost' })).toBeEnabled();
+    expect(tabs.getByRole('tab', { name: 'Tools' })).toBeDisabled();
     expect(tabs.getByRole('tab', { name: 'Testing' })).toBeDisabled();
-    expect(screen.getByRole('progressbar')).toHaveAttribute('aria-valuetext', 'Architecture, step 2 of 7');
-    expect(screen.getByRole('button', { name: 'Continue to Implementation' })).toBeInTheDocument();
+    expect(screen.getByRole('progressbar')).toHaveAttribute('aria-valuetext', 'Model, step 2 of 7');
+    expect(screen.getByRole('button', { name: 'Continue to Tools' })).toBeInTheDocument();
+  });
+
+  it('says so when a URL names a tab the session has not reached, instead of showing another', async () => {
+    fakeApi([
+      { path: /^\/api\/sessions\/s1$/, body: makeSession({ phase: 'REQUIREMENTS' }) },
+      { path: /\/context$/, body: context },
+    ]);
+    at('/sessions/s1/testing');
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'The Testing tab opens in the Testing step; this agent is at Requirements.',
+    );
+    expect(screen.getByRole('link', { name: 'Go to Requirements' })).toHaveAttribute(
+      'href',
+      '/sessions/s1/requirements',
+    );
+    expect(screen.queryByLabelText('Language')).not.toBeInTheDocument();
   });
 
   it('moves between enabled tabs with the arrow keys', async () => {
@@ -45,7 +61,7 @@ describe('AgentBuilderPage', () => {
     first.focus();
     await userEvent.keyboard('{ArrowRight}');
     await waitFor(() => expect(router.state.location.pathname).toBe('/sessions/s1/model'));
-    expect(screen.getByRole('tab', { name: 'Model Selection' })).toHaveFocus();
+    expect(screen.getByRole('tab', { name: 'Model' })).toHaveFocus();
   });
 
   it("lists what the phase still needs when advancing is refused, with the API's own words", async () => {
@@ -66,7 +82,7 @@ describe('AgentBuilderPage', () => {
       },
     ]);
     at('/sessions/s1');
-    await userEvent.click(await screen.findByRole('button', { name: 'Continue to Architecture' }));
+    await userEvent.click(await screen.findByRole('button', { name: 'Continue to Model' }));
     const alert = await screen.findByRole('alert');
     expect(alert).toHaveTextContent('REQUIREMENTS is not finished');
     expect(alert).toHaveTextContent('useCase: What should the agent do, for whom?');

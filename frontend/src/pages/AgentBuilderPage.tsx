@@ -1,4 +1,4 @@
-import { type KeyboardEvent, useRef } from 'react';
+import { type KeyboardEvent, useEffect, useRef } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useAdvanceSessionMutation, useGetSessionQuery } from '../api.ts';
 import { CodePreview } from '../components/CodePreview.tsx';
@@ -24,6 +24,11 @@ export function AgentBuilderPage() {
   const session = useGetSessionQuery(id);
   const [advance, advancing] = useAdvanceSessionMutation();
   const tabRefs = useRef<Record<string, HTMLButtonElement | null>>({});
+  // On a narrow screen the tab strip scrolls: keep the open tab in sight.
+  const loaded = session.data !== undefined;
+  useEffect(() => {
+    if (loaded) tabRefs.current[tab ?? '']?.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
+  }, [tab, loaded]);
 
   if (session.isLoading)
     return (
@@ -39,7 +44,10 @@ export function AgentBuilderPage() {
       </main>
     );
   const s = session.data;
-  const active = (TABS.find((t) => t.key === tab && tabEnabled(t, s.phase))?.key ?? tabForPhase(s)) as TabKey;
+  const asked = tab ? TABS.find((t) => t.key === tab) : undefined;
+  // A tab the session has not reached (or no such tab) is said so, not swapped for another one.
+  const unreached = tab !== undefined && (!asked || !tabEnabled(asked, s.phase));
+  const active = (asked && !unreached ? asked.key : tabForPhase(s)) as TabKey;
   const step = phaseIndex(s.phase);
   const next = PHASES[step + 1];
   const go = (key: TabKey) => navigate(`/sessions/${s.id}/${key}`);
@@ -137,12 +145,22 @@ export function AgentBuilderPage() {
         className="panel"
         tabIndex={-1}
       >
-        {active === 'requirements' && <Requirements session={s} />}
-        {active === 'model' && <ModelSelector session={s} />}
-        {active === 'tools' && <ToolSelector session={s} />}
-        {active === 'code' && <CodePreview session={s} />}
-        {active === 'cost' && <CostEstimator session={s} />}
-        {active === 'testing' && <TestRunner session={s} />}
+        {unreached && (
+          <p className="warning" role="alert">
+            {asked
+              ? `The ${asked.label} tab opens in the ${PHASE_LABELS[asked.phase]} step; this agent is at ${PHASE_LABELS[s.phase]}.`
+              : `There is no "${tab}" tab.`}{' '}
+            <Link to={`/sessions/${s.id}/${tabForPhase(s)}`}>
+              Go to {TABS.find((t) => t.key === tabForPhase(s))?.label}
+            </Link>
+          </p>
+        )}
+        {!unreached && active === 'requirements' && <Requirements session={s} />}
+        {!unreached && active === 'model' && <ModelSelector session={s} />}
+        {!unreached && active === 'tools' && <ToolSelector session={s} />}
+        {!unreached && active === 'code' && <CodePreview session={s} />}
+        {!unreached && active === 'cost' && <CostEstimator session={s} />}
+        {!unreached && active === 'testing' && <TestRunner session={s} />}
       </section>
     </main>
   );
