@@ -200,8 +200,7 @@ export function composeReply(
     );
   }
   if (next) parts.push(next.question);
-  else if (ready)
-    parts.push('Everything needed to generate is here; continue to Model when you are ready.');
+  else if (ready) parts.push('Everything needed to generate is here; continue to Model when you are ready.');
   return parts.join(' ');
 }
 
