@@ -92,7 +92,21 @@ describe('CostEstimator', () => {
 
   it('shows the monthly total, annual projection, free tier savings and the breakdown chart', async () => {
     fakeApi([
-      { path: /\/context$/, body: context },
+      {
+        path: /\/context$/,
+        body: {
+          ...context,
+          spec: {
+            ...context.spec,
+            usage: {
+              requestsPerMonth: 20000,
+              avgInputTokens: 1000,
+              avgOutputTokens: 300,
+              avgDurationSeconds: 3,
+            },
+          },
+        },
+      },
       {
         method: 'POST',
         path: /^\/api\/cost-estimate$/,
@@ -100,11 +114,7 @@ describe('CostEstimator', () => {
           estimate(body.usage.requestsPerMonth),
       },
     ]);
-    renderAt(
-      <CostEstimator
-        session={makeSession({ answers: { REQUIREMENTS: { useCase: 'x', requestsPerMonth: 20000 } } })}
-      />,
-    );
+    renderAt(<CostEstimator session={makeSession()} />);
     expect(await screen.findByTestId('monthly-total')).toHaveTextContent('$20.00');
     expect(screen.getByText('$240.00')).toBeInTheDocument();
     expect(screen.getByText('$1.20/month')).toBeInTheDocument();
@@ -113,9 +123,10 @@ describe('CostEstimator', () => {
     ).toBeInTheDocument();
   });
 
-  it('updates live as the volume changes', async () => {
+  it('updates live as the volume changes, reads it as people type it, and saves it with the agent', async () => {
     const { calls } = fakeApi([
       { path: /\/context$/, body: context },
+      { method: 'PATCH', path: /^\/api\/sessions\/s1$/, body: makeSession({ version: 4 }) },
       {
         method: 'POST',
         path: /^\/api\/cost-estimate$/,
@@ -127,13 +138,22 @@ describe('CostEstimator', () => {
     expect(await screen.findByTestId('monthly-total')).toHaveTextContent('$10.00');
     const requests = screen.getByLabelText('Requests per month');
     await userEvent.clear(requests);
-    await userEvent.type(requests, '50000');
+    await userEvent.type(requests, '50k');
     await waitFor(() => expect(screen.getByTestId('monthly-total')).toHaveTextContent('$50.00'));
     expect(calls.filter((c) => c.path === '/api/cost-estimate').at(-1)?.body).toMatchObject({
       model: 'amazon.nova-pro-v1:0',
       deployment: { target: 'lambda' },
-      usage: { requestsPerMonth: 50000, avgInputTokens: 800, avgOutputTokens: 200 },
+      usage: { requestsPerMonth: 50000, avgInputTokens: 1000, avgOutputTokens: 300 },
     });
+    await waitFor(() =>
+      expect(calls.filter((c) => c.method === 'PATCH').at(-1)?.body).toEqual({
+        version: 3,
+        selections: { usage: { requestsPerMonth: 50000 } },
+      }),
+    );
+    await userEvent.clear(requests);
+    await userEvent.type(requests, '-5');
+    expect(await screen.findByText('Must be at least 1')).toBeInTheDocument();
   });
 
   it('applies an optimisation to the selection; advice without a spec change has no button', async () => {

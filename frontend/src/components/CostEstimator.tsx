@@ -1,9 +1,14 @@
 import { lazy, Suspense, useState } from 'react';
 import { useEstimateCostQuery, useSessionContextQuery } from '../api.ts';
 import { useApplyPatch } from '../hooks/use-apply-patch.ts';
+import { useAutosave } from '../hooks/use-autosave.ts';
 import { useDebounced } from '../hooks/use-debounced.ts';
 import type { Session } from '../types.ts';
+import { NumberField } from './NumberField.tsx';
 import { Loading, ProblemMessage } from './ProblemMessage.tsx';
+
+/** The volume the estimate assumes until the builder gives one (as the consultation does). */
+const DEFAULT_REQUESTS = 10_000;
 
 const CostChart = lazy(() => import('./CostChart.tsx'));
 const usd = (n: number) =>
@@ -13,18 +18,22 @@ const usd = (n: number) =>
 export function CostEstimator({ session }: { session: Session }) {
   const context = useSessionContextQuery(session.id);
   const [apply, applying] = useApplyPatch(session);
-  const answered =
-    context.data?.spec.usage?.requestsPerMonth ?? Number(session.answers.REQUIREMENTS?.requestsPerMonth ?? 0);
-  const [edited, setRequests] = useState<string>();
-  const requests = edited ?? String(answered > 0 ? answered : 10_000);
-  const [inputTokens, setInputTokens] = useState('800');
-  const [outputTokens, setOutputTokens] = useState('200');
-  const volume = useDebounced({ requests, inputTokens, outputTokens }, 300);
+  const { save, state: saving } = useAutosave(session);
   const spec = context.data?.spec;
-  const usage = {
-    requestsPerMonth: Math.max(0, Number(volume.requests) || 0),
-    avgInputTokens: Math.max(0, Number(volume.inputTokens) || 0),
-    avgOutputTokens: Math.max(0, Number(volume.outputTokens) || 0),
+  // The session's one workload: what Requirements set, edited here, saved to the session.
+  const workload = {
+    requestsPerMonth: spec?.usage?.requestsPerMonth ?? DEFAULT_REQUESTS,
+    avgInputTokens: spec?.usage?.avgInputTokens ?? 1_000,
+    avgOutputTokens: spec?.usage?.avgOutputTokens ?? 300,
+  };
+  const [edits, setEdits] = useState<Partial<typeof workload>>({});
+  // Only the builder's typing is debounced: the saved workload is estimated at once.
+  const typed = useDebounced({ ...workload, ...edits }, 300);
+  const usage = Object.keys(edits).length > 0 ? typed : workload;
+  const saveUsage = (field: keyof typeof workload) => (value: number | undefined) => {
+    if (value === undefined) return;
+    setEdits((e) => ({ ...e, [field]: value }));
+    save({ selections: { usage: { [field]: value } } });
   };
   const estimate = useEstimateCostQuery(
     {
@@ -44,20 +53,33 @@ export function CostEstimator({ session }: { session: Session }) {
   return (
     <div className="stack">
       <fieldset className="filters">
-        <legend>Expected volume</legend>
-        <label>
-          Requests per month
-          <input inputMode="numeric" value={requests} onChange={(e) => setRequests(e.target.value)} />
-        </label>
-        <label>
-          Input tokens per request
-          <input inputMode="numeric" value={inputTokens} onChange={(e) => setInputTokens(e.target.value)} />
-        </label>
-        <label>
-          Output tokens per request
-          <input inputMode="numeric" value={outputTokens} onChange={(e) => setOutputTokens(e.target.value)} />
-        </label>
+        <legend>The workload (saved with the agent)</legend>
+        <NumberField
+          label="Requests per month"
+          integer
+          min={1}
+          max={1e9}
+          value={edits.requestsPerMonth ?? workload.requestsPerMonth}
+          onValue={saveUsage('requestsPerMonth')}
+        />
+        <NumberField
+          label="Input tokens per request"
+          integer
+          min={1}
+          max={10_000_000}
+          value={edits.avgInputTokens ?? workload.avgInputTokens}
+          onValue={saveUsage('avgInputTokens')}
+        />
+        <NumberField
+          label="Output tokens per request"
+          integer
+          min={1}
+          max={10_000_000}
+          value={edits.avgOutputTokens ?? workload.avgOutputTokens}
+          onValue={saveUsage('avgOutputTokens')}
+        />
       </fieldset>
+      <ProblemMessage error={saving.error} />
       {estimate.isFetching && <Loading label="Estimating" />}
       <ProblemMessage error={estimate.error} />
       {estimate.data && (
