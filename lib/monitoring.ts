@@ -4,6 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { routeList } from '../lambdas/routes.ts';
@@ -28,6 +29,8 @@ export class Monitoring extends Construct {
       stateMachine: sfn.StateMachine;
       /** An email address for the alarms (a CloudFormation value; empty: no subscription). */
       alarmEmail?: string;
+      /** Queues whose every message is a failure someone must look at (dead-letter queues). */
+      deadLetterQueues?: Record<string, sqs.IQueue>;
     },
   ) {
     super(scope, id);
@@ -118,6 +121,17 @@ export class Monitoring extends Construct {
           }),
       ),
     );
+    for (const [name, queue] of Object.entries(props.deadLetterQueues ?? {}))
+      this.alarms.push(
+        new cloudwatch.Alarm(this, `${name}DeadLetters`, {
+          metric: queue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
+          threshold: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+          alarmDescription: `${name}: an event failed every retry and waits in its dead-letter queue`,
+        }),
+      );
     const action = new actions.SnsAction(this.topic);
     for (const alarm of this.alarms) alarm.addAlarmAction(action);
   }

@@ -87,9 +87,15 @@ export class PlatformStack extends Stack {
     };
     const monitoring = new Monitoring(this, 'Monitoring', {
       api: api.httpApi,
-      functions: { ...api.functions, generateTasks: workflow.taskFunction },
+      functions: {
+        ...api.functions,
+        generateTasks: workflow.taskFunction,
+        testStream: testRunner.functions.stream,
+        runnerStopped: testRunner.functions.taskStopped,
+      },
       stateMachine: workflow.stateMachine,
       alarmEmail: alarmEmail.valueAsString,
+      deadLetterQueues: { RunnerStopped: testRunner.deadLetterQueue },
     });
     // The account's monthly cost, reported to the alarm topic before it passes the operator's budget.
     monitoring.topic.addToResourcePolicy(

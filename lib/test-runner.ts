@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
@@ -11,6 +11,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { PlatformFunction, ROOT } from './agent-function.ts';
@@ -37,6 +38,10 @@ export class TestRunner extends Construct {
   public readonly securityGroup: ec2.SecurityGroup;
   /** Environment of a Lambda that starts runs (the `testing` feature). */
   public readonly environment: Record<string, string>;
+  /** The stream (WebSocket) and task-stopped Lambdas, for alarms. */
+  public readonly functions: { stream: PlatformFunction; taskStopped: PlatformFunction };
+  /** Task-stopped events the Lambda could not handle after its retries. */
+  public readonly deadLetterQueue: sqs.Queue;
   private readonly vpc: ec2.Vpc;
 
   constructor(scope: Construct, id: string, props: TestRunnerProps) {
@@ -168,7 +173,15 @@ export class TestRunner extends Construct {
       },
     });
     props.table.grantReadWriteData(stoppedFunction);
+    // The stopped task's own record of what it ran and for which connection.
+    props.bucket.grantRead(stoppedFunction, 'tests/*');
     this.webSocketApi.grantManageConnections(stoppedFunction);
+    this.deadLetterQueue = new sqs.Queue(this, 'RunnerStoppedDeadLetters', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.functions = { stream: wsFunction, taskStopped: stoppedFunction };
     new events.Rule(this, 'RunnerStopped', {
       description: 'Test runner tasks that stopped: failures are recorded on their build or run',
       eventPattern: {
@@ -176,9 +189,18 @@ export class TestRunner extends Construct {
         detailType: ['ECS Task State Change'],
         detail: { clusterArn: [this.cluster.clusterArn], lastStatus: ['STOPPED'] },
       },
-      targets: [new targets.LambdaFunction(stoppedFunction)],
+      targets: [
+        new targets.LambdaFunction(stoppedFunction, {
+          deadLetterQueue: this.deadLetterQueue,
+          retryAttempts: 4,
+          maxEventAge: Duration.hours(2),
+        }),
+      ],
     });
 
+    NagSuppressions.addResourceSuppressions(this.deadLetterQueue, [
+      { id: 'AwsSolutions-SQS3', reason: 'This queue is the dead-letter queue of the task-stopped rule.' },
+    ]);
     NagSuppressions.addResourceSuppressions(
       this.taskDefinition,
       [

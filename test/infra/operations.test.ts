@@ -145,4 +145,30 @@ describe('safe to leave running', () => {
       },
     });
   });
+
+  it('alarms on the stream and task-stopped functions, and keeps failed task-stopped events in a dead-letter queue', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as {
+      Properties: { AlarmDescription: string };
+    }[];
+    const descriptions = alarms.map((a) => a.Properties.AlarmDescription);
+    expect(descriptions).toEqual(
+      expect.arrayContaining([
+        'The testStream Lambda failed more than 5 times in 5 minutes',
+        'The runnerStopped Lambda failed more than 5 times in 5 minutes',
+        'RunnerStopped: an event failed every retry and waits in its dead-letter queue',
+      ]),
+    );
+    template.hasResourceProperties('AWS::Events::Rule', {
+      Targets: [
+        Match.objectLike({
+          DeadLetterConfig: { Arn: Match.anyValue() },
+          RetryPolicy: { MaximumRetryAttempts: 4, MaximumEventAgeInSeconds: 7200 },
+        }),
+      ],
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 1209600,
+    });
+  });
 });
