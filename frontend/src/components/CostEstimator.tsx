@@ -9,6 +9,12 @@ import { Loading, ProblemMessage } from './ProblemMessage.tsx';
 
 /** The volume the estimate assumes until the builder gives one (as the consultation does). */
 const DEFAULT_REQUESTS = 10_000;
+/** The workload's fields as the builder edits them, with their bounds (the AgentSpec's `usage`). */
+const WORKLOAD_FIELDS = [
+  ['requestsPerMonth', 'Requests per month', 1e9],
+  ['avgInputTokens', 'Input tokens per request', 10_000_000],
+  ['avgOutputTokens', 'Output tokens per request', 10_000_000],
+] as const;
 
 const CostChart = lazy(() => import('./CostChart.tsx'));
 const usd = (n: number) =>
@@ -54,30 +60,17 @@ export function CostEstimator({ session }: { session: Session }) {
     <div className="stack">
       <fieldset className="filters">
         <legend>The workload (saved with the agent)</legend>
-        <NumberField
-          label="Requests per month"
-          integer
-          min={1}
-          max={1e9}
-          value={edits.requestsPerMonth ?? workload.requestsPerMonth}
-          onValue={saveUsage('requestsPerMonth')}
-        />
-        <NumberField
-          label="Input tokens per request"
-          integer
-          min={1}
-          max={10_000_000}
-          value={edits.avgInputTokens ?? workload.avgInputTokens}
-          onValue={saveUsage('avgInputTokens')}
-        />
-        <NumberField
-          label="Output tokens per request"
-          integer
-          min={1}
-          max={10_000_000}
-          value={edits.avgOutputTokens ?? workload.avgOutputTokens}
-          onValue={saveUsage('avgOutputTokens')}
-        />
+        {WORKLOAD_FIELDS.map(([field, label, max]) => (
+          <NumberField
+            key={field}
+            label={label}
+            integer
+            min={1}
+            max={max}
+            value={edits[field] ?? workload[field]}
+            onValue={saveUsage(field)}
+          />
+        ))}
       </fieldset>
       <ProblemMessage error={saving.error} />
       {estimate.isFetching && <Loading label="Estimating" />}
