@@ -128,7 +128,7 @@ describe('runner harness', () => {
     process.env.AGENT_BUILDER_PROBE_SECRET = 'platform-only-value';
     try {
       const { result } = await harness({ mode: 'run', input: 'hi', env: { GREETING: 'hello' } }, standIn);
-      expect(result.status).toBe('succeeded');
+      expect(result.status, `${result.reason}\n${result.logs.join('\n')}`).toBe('succeeded');
       expect(result.output).toBe('hello');
       const line = result.logs.find((l) => l.startsWith('[agent] {"env"')) ?? '';
       const seen = JSON.parse(line.slice('[agent] '.length)) as { env: string[]; values: string[] };
