@@ -94,6 +94,12 @@ export function errorStatuses(route: RouteSpec): number[] {
   const statuses = new Set<number>();
   if (route.params || route.query || route.body) statuses.add(400);
   if (route.auth) statuses.add(401);
+  // The gateway's own refusals: a foreign Origin or Host; a body too large or not JSON.
+  statuses.add(403);
+  if (route.body) {
+    statuses.add(413);
+    statuses.add(415);
+  }
   for (const status of route.errors ?? []) statuses.add(status);
   if (route.rateLimited) statuses.add(429);
   statuses.add(500);

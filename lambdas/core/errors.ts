@@ -65,6 +65,18 @@ export class ForbiddenError extends DomainError {
   readonly title = 'Forbidden';
 }
 
+export class PayloadTooLargeError extends DomainError {
+  readonly type = 'payload-too-large';
+  readonly statusCode = 413;
+  readonly title = 'The request is too large';
+}
+
+export class UnsupportedMediaTypeError extends DomainError {
+  readonly type = 'unsupported-media-type';
+  readonly statusCode = 415;
+  readonly title = 'Send JSON';
+}
+
 export class RateLimitedError extends DomainError {
   readonly type = 'rate-limited';
   readonly statusCode = 429;
