@@ -122,7 +122,8 @@ export function createGateway(
     const raw = await readCapped(req, MAX_BODY_BYTES);
     if (!raw) {
       res.setHeader('connection', 'close');
-      res.once('finish', () => req.socket.destroy());
+      const socket = req.socket;
+      res.once('finish', () => socket?.destroy());
       return refuse(
         new PayloadTooLargeError(
           `the request body is larger than ${MAX_BODY_BYTES.toLocaleString('en')} bytes; send less`,
@@ -365,7 +366,8 @@ async function connectionsApi(
   const body = await readCapped(req, 131_072); // API Gateway's largest WebSocket message: 128 KB
   if (!body) {
     res.setHeader('connection', 'close');
-    res.once('finish', () => req.socket.destroy());
+    const socket = req.socket;
+    res.once('finish', () => socket?.destroy());
     return awsError(413, 'PayloadTooLargeException', 'a message is at most 128 KB');
   }
   if (!secret || !(await verifySigV4(req, body, secret)))
