@@ -5,8 +5,10 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  realpathSync,
   renameSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
@@ -272,8 +274,12 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
     const sandboxed = isolation.kind === 'bubblewrap';
     const runDir = join(work, 'run');
     mkdirSync(runDir, { recursive: true });
-    // The agent's own user must pass through (not list) the run's directory to its project and workspace.
-    if (sandboxed) chmodSync(work, 0o711);
+    // The agent's own user must pass through (not list) the run's directory to its project and
+    // workspace, and the cache to its dependencies: the sandbox is set up as that user.
+    if (sandboxed) {
+      chmodSync(work, 0o711);
+      chmodSync(deps.cacheDir, statSync(deps.cacheDir).mode | 0o111);
+    }
     const gatewaySocket = join(runDir, 'gateway.sock');
     gateway = await startModelGateway(deps.backend, 0, sandboxed ? gatewaySocket : undefined);
     // Inside the sandbox the ports are its own (loopback of its network namespace): fixed ones do.
@@ -283,7 +289,7 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
     mkdirSync(home, { recursive: true });
     const env: Record<string, string> = {
       ...job.env,
-      PATH: `${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`,
+      PATH: `${dirname(realpathSync(process.execPath))}:/usr/local/bin:/usr/bin:/bin`,
       HOME: sandboxed ? join(runDir, 'workspace') : home,
       TMPDIR: sandboxed ? '/tmp' : home,
       LANG: 'C.UTF-8',
@@ -304,7 +310,7 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
     };
     const [command, args] =
       language === 'typescript'
-        ? [process.execPath, [join(dir, 'dist', 'index.js')]]
+        ? [realpathSync(process.execPath), [join(dir, 'dist', 'index.js')]]
         : [python ?? 'python3', ['-m', 'app.main']];
     let agentPort = port;
     await emit({
@@ -321,7 +327,9 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
           command,
           args,
           env,
-          readOnly: [dir, ...(python ? [dirname(dirname(python))] : [])],
+          // The project, and its dependencies where they are kept (node_modules links into the cache).
+          readOnly: [dir, join(dir, 'node_modules'), ...(python ? [dirname(dirname(python))] : [])],
+          hide: [deps.cacheDir],
           runDir,
           gatewaySocket,
           gatewayPort: SANDBOX_GATEWAY_PORT,
@@ -425,6 +433,8 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
   } catch (error) {
     // When the agent died, why it died (a limit) decides the status: let its exit be read first.
     if (agentGone) await Promise.race([agentGone, sleep(1_000)]);
+    const limit = agent?.stopped;
+    if (limit === 'memory_limit' || limit === 'cpu_limit') halt(limit);
     if (stoppedFor) {
       status = stoppedFor;
       reason = stopReason(stoppedFor);

@@ -51,6 +51,10 @@ export class Child {
   readonly exited: Promise<Exit>;
   readonly tree: ProcessTree;
   private stoppedFor: StopReason | undefined;
+  /** Why the harness stopped it, as soon as it did (before it has exited). */
+  get stopped(): StopReason | undefined {
+    return this.stoppedFor;
+  }
   private readonly watch: NodeJS.Timeout | undefined;
   private peakKb = 0;
   /** Processes seen in the tree, so that those that left its group are still killed at the end. */
@@ -89,11 +93,11 @@ export class Child {
       this.watch.unref();
     }
     this.exited = new Promise<Exit>((resolve) => {
-      const done = (code: number | null, signal: NodeJS.Signals | null) => {
+      const done = async (code: number | null, signal: NodeJS.Signals | null) => {
         if (this.watch) clearInterval(this.watch);
         live.delete(this);
-        // Whatever it left behind goes with it.
-        this.tree.killAll();
+        // Whatever it left behind goes with it, and is gone before the exit is told.
+        await this.gone();
         resolve({
           code,
           signal,
@@ -101,12 +105,22 @@ export class Child {
           ...(this.peakKb > 0 ? { peakKb: this.peakKb } : {}),
         });
       };
-      this.process.once('exit', done);
+      this.process.once('exit', (code, signal) => void done(code, signal));
       this.process.once('error', (error) => {
         options.onLine?.('stderr', `could not start ${command}: ${error.message}`);
-        done(null, null);
+        void done(null, null);
       });
     });
+  }
+
+  /** Kills what is left of the tree and waits (up to 5 s) until none of it is running. */
+  private async gone(): Promise<void> {
+    for (let i = 0; i < 50; i++) {
+      this.tree.killAll();
+      // A zombie holds nothing and goes when its parent (or the kernel) reaps it.
+      if ((this.tree.members(processTable()) ?? []).every((p) => p.state === 'Z')) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 
   /**
@@ -150,6 +164,8 @@ export interface ProcessInfo {
   pgid: number;
   /** Start time since boot, in clock ticks: with the pid, who a process is (pids are reused). */
   start: string;
+  /** R running, S sleeping, Z zombie… */
+  state: string;
   rssKb: number;
   /** User and system time of the process and of its children it has waited for, in clock ticks. */
   cpuTicks: number;
@@ -177,6 +193,7 @@ export function processTable(): ProcessInfo[] {
         ppid: n(4),
         pgid: n(5),
         start: fields[22 - 3] ?? '',
+        state: fields[0] ?? '',
         rssKb: n(24) * PAGE_KB,
         cpuTicks: n(14) + n(15) + n(16) + n(17),
       });

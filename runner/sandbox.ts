@@ -104,6 +104,8 @@ export interface SandboxSpec {
   env: Record<string, string>;
   /** Mounted read-only at the same paths: the project, its dependencies, the runtime. */
   readOnly: string[];
+  /** More of the machine the agent must not see (the runner's caches: other builds). */
+  hide?: string[];
   /** The run's own directory (outside): it holds the workspace and the sockets. */
   runDir: string;
   /** The gateway's Unix socket outside; inside, the agent reaches it at 127.0.0.1:`gatewayPort`. */
@@ -158,12 +160,11 @@ export function sandboxCommand(spec: SandboxSpec): Sandbox {
     homedir(),
     ROOT,
     process.cwd(),
+    ...(spec.hide ?? []),
   ]).filter((p) => existsSync(p));
-  const readOnly = unique([
-    ...spec.readOnly.map((p) => (existsSync(p) ? realpathSync(p) : p)),
-    ...spec.readOnly,
-    realpathSync(process.execPath),
-  ]).filter((p) => existsSync(p));
+  // Mounted where they really are: a link in the project (node_modules into the cache) then resolves.
+  const node = realpathSync(process.execPath);
+  const readOnly = unique([...spec.readOnly, node].filter((p) => existsSync(p)).map((p) => realpathSync(p)));
   const l = spec.limits;
   const args = [
     `--nofile=${l.maxOpenFiles}`,
@@ -194,18 +195,23 @@ export function sandboxCommand(spec: SandboxSpec): Sandbox {
     '--bind',
     sockets,
     join(INSIDE_RUN, 'sockets'),
+    '--bind',
+    spec.gatewaySocket,
+    join(INSIDE_RUN, 'gateway.sock'),
     '--ro-bind',
     BRIDGE,
     join(INSIDE_RUN, 'bridge.mjs'),
+    // What hides the platform's files is read-only too (only /tmp is the agent's to write).
+    ...hidden.filter((p) => p !== '/tmp').flatMap((p) => ['--remount-ro', p]),
     '--chdir',
     workspace,
     '--hostname',
     'sandbox',
     '--',
-    process.execPath,
+    node,
     join(INSIDE_RUN, 'bridge.mjs'),
     String(spec.gatewayPort),
-    join(INSIDE_RUN, 'sockets', 'gateway.sock'),
+    join(INSIDE_RUN, 'gateway.sock'),
     join(INSIDE_RUN, 'sockets', 'agent.sock'),
     String(spec.agentPort),
     '--',

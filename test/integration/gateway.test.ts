@@ -66,7 +66,12 @@ describe('the local gateway', () => {
     const answer = await raw(
       'POST',
       '/api/sessions',
-      { ...own(), origin: 'https://attacker.example', 'content-type': 'application/json', 'content-length': 2 },
+      {
+        ...own(),
+        origin: 'https://attacker.example',
+        'content-type': 'application/json',
+        'content-length': 2,
+      },
       (req) => req.end('{}'),
     );
     expect(answer.status).toBe(403);

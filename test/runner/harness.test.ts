@@ -208,7 +208,10 @@ describe('runner harness', () => {
       remoteCache,
     });
     expect(second.result.logs).toContain('[install] dependencies: from the remote cache');
-    expect(second.result).toMatchObject({ status: 'succeeded', output: 'hello' });
+    expect(second.result, `${second.result.reason}\n${second.result.logs.join('\n')}`).toMatchObject({
+      status: 'succeeded',
+      output: 'hello',
+    });
   }, 300_000);
 
   it('keeps secrets and platform settings out of the environment npm and tsc see', () => {
