@@ -167,6 +167,34 @@ describe('the local gateway', () => {
     expect(answer).toContain('"type":"headers-too-large"');
   });
 
+  it("answers a session write past DynamoDB's 400 KB item limit with 413 saying what to trim", async () => {
+    const json = (method: string, path: string, body?: unknown) =>
+      fetch(`${platform.url}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    const created = await json('POST', '/api/sessions', {});
+    expect(created.status).toBe(201);
+    let session = (await created.json()) as { id: string; version: number };
+    let last: Response | undefined;
+    for (let i = 0; i < 40; i++) {
+      last = await json('POST', `/api/sessions/${session.id}/messages`, {
+        version: session.version,
+        text: `${i} ${'é'.repeat(19_990)}`,
+      });
+      if (last.status !== 200) break;
+      session = (await last.json()) as typeof session;
+    }
+    expect(last?.status).toBe(413);
+    expect(last?.headers.get('content-type')).toBe('application/problem+json');
+    const problem = (await last?.json()) as { type: string; detail: string };
+    expect(problem.type).toBe('payload-too-large');
+    expect(problem.detail).toMatch(/its \d+ messages take \d+ KB/);
+    // The session is still there, as it was before the refused write.
+    expect((await json('GET', `/api/sessions/${session.id}`)).status).toBe(200);
+  });
+
   it("refuses a forged @connections post, and delivers the platform's own", async () => {
     const ws = new WebSocket(`ws://127.0.0.1:${port}/ws/testing/stream`);
     await new Promise((resolve, reject) => {
