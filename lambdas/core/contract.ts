@@ -49,7 +49,7 @@ export const binaryContent = (mediaType: string, description: string): RawConten
 export type ResponseContent = z.ZodType | RawContent;
 
 /** Error statuses a route declares beyond the ones every route gets (see {@link errorStatuses}). */
-export type ErrorStatus = 403 | 404 | 405 | 409 | 413 | 502 | 503;
+export type ErrorStatus = 403 | 404 | 405 | 409 | 413 | 422 | 502 | 503;
 
 export interface RouteSpec {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';

@@ -65,6 +65,13 @@ export class ForbiddenError extends DomainError {
   readonly title = 'Forbidden';
 }
 
+/** A setting that would widen an IAM policy (a wildcard, a foreign ARN, a name AWS would not accept). */
+export class PermissionWideningError extends DomainError {
+  readonly type = 'permission-widening';
+  readonly statusCode = 422;
+  readonly title = 'A setting would widen the agent’s permissions';
+}
+
 export class PayloadTooLargeError extends DomainError {
   readonly type = 'payload-too-large';
   readonly statusCode = 413;

@@ -75,7 +75,7 @@ describe('generated TypeScript projects', () => {
       specWithTools('typescript', ['calculator', 'current_time', 'http_request', 'knowledge_base_retrieve'], {
         toolConfig: {
           http_request: { allowedDomains: ['api.example.com'] },
-          knowledge_base_retrieve: { knowledgeBaseId: 'KB123' },
+          knowledge_base_retrieve: { knowledgeBaseId: 'KB12345678' },
         },
       }),
     );

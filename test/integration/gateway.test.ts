@@ -195,6 +195,27 @@ describe('the local gateway', () => {
     expect((await json('GET', `/api/sessions/${session.id}`)).status).toBe(200);
   });
 
+  it('refuses a tool setting that would widen IAM permissions with 422 naming the field', async () => {
+    const answer = await fetch(`${platform.url}/api/code-generation/generate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        spec: {
+          name: 'Wide',
+          model: 'anthropic.claude-haiku-4-5-20251001-v1:0',
+          systemPrompt: 'You look things up.',
+          tools: ['knowledge_base_retrieve'],
+          toolConfig: { knowledge_base_retrieve: { knowledgeBaseId: '*' } },
+        },
+      }),
+    });
+    expect(answer.status).toBe(422);
+    expect(answer.headers.get('content-type')).toBe('application/problem+json');
+    const body = (await answer.json()) as { type: string; errors: { path: string }[] };
+    expect(body.type).toBe('permission-widening');
+    expect(body.errors.map((e) => e.path)).toContain('toolConfig.knowledge_base_retrieve.knowledgeBaseId');
+  });
+
   it("refuses a forged @connections post, and delivers the platform's own", async () => {
     const ws = new WebSocket(`ws://127.0.0.1:${port}/ws/testing/stream`);
     await new Promise((resolve, reject) => {
