@@ -27,7 +27,7 @@ import type {
 } from './events.ts';
 import { type ModelBackend, type RunningGateway, startModelGateway } from './model-gateway.ts';
 import { Child, killChildrenOnExit, type StopReason } from './process.ts';
-import { dangerousToolsIn, detectIsolation, type Isolation, sandboxCommand } from './sandbox.ts';
+import { dangerousToolsIn, detectIsolation, type Isolation, sandboxCommand, userCommand } from './sandbox.ts';
 import { sseData } from './sse.ts';
 import {
   build,
@@ -263,20 +263,21 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
     }
     const isolation = deps.isolation ?? detectIsolation();
     const tools = projectToolIds(dir);
-    if (isolation.kind === 'none') {
+    if (isolation.kind !== 'bubblewrap') {
       const dangerous = dangerousToolsIn(tools);
       if (dangerous.length > 0)
         throw new StepError(
           'failed',
-          `this agent's tools ${dangerous.join(', ')} act on the machine, and test runs here cannot be isolated (${isolation.reason}); such tools run only in a sandbox: install bubblewrap, or test-run in the platform's Fargate runner`,
+          `this agent's tools ${dangerous.join(', ')} act on the machine, and test runs here cannot be fully isolated (${isolation.reason}); such tools run only in a bubblewrap sandbox: install bubblewrap (Debian package bubblewrap) where user namespaces are allowed`,
         );
     }
     const sandboxed = isolation.kind === 'bubblewrap';
+    const ownUser = isolation.kind === 'user';
     const runDir = join(work, 'run');
     mkdirSync(runDir, { recursive: true });
     // The agent's own user must pass through (not list) the run's directory to its project and
     // workspace, and the cache to its dependencies: the sandbox is set up as that user.
-    if (sandboxed) {
+    if (sandboxed || ownUser) {
       chmodSync(work, 0o711);
       chmodSync(deps.cacheDir, statSync(deps.cacheDir).mode | 0o111);
     }
@@ -290,8 +291,8 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
     const env: Record<string, string> = {
       ...job.env,
       PATH: `${dirname(realpathSync(process.execPath))}:/usr/local/bin:/usr/bin:/bin`,
-      HOME: sandboxed ? join(runDir, 'workspace') : home,
-      TMPDIR: sandboxed ? '/tmp' : home,
+      HOME: sandboxed || ownUser ? join(runDir, 'workspace') : home,
+      TMPDIR: sandboxed ? '/tmp' : ownUser ? join(runDir, 'workspace') : home,
       LANG: 'C.UTF-8',
       NODE_ENV: 'production',
       PYTHONUNBUFFERED: '1',
@@ -306,7 +307,9 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
       AWS_EC2_METADATA_DISABLED: 'true',
       ...(provider === 'ollama' && deps.ollamaHost ? { OLLAMA_HOST: deps.ollamaHost } : {}),
       ...(language === 'typescript' ? { NODE_OPTIONS: `--max-old-space-size=${limits.memoryMb}` } : {}),
-      ...(language === 'python' && sandboxed ? { PYTHONPATH: dir, PYTHONDONTWRITEBYTECODE: '1' } : {}),
+      ...(language === 'python' && (sandboxed || ownUser)
+        ? { PYTHONPATH: dir, PYTHONDONTWRITEBYTECODE: '1' }
+        : {}),
     };
     const [command, args] =
       language === 'typescript'
@@ -316,9 +319,10 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
     await emit({
       type: 'status',
       phase: 'starting',
-      message: sandboxed
-        ? `starting the agent in a sandbox (${isolation.detail})`
-        : `starting the agent on port ${port} without isolation (${isolation.reason})`,
+      message:
+        isolation.kind === 'none'
+          ? `starting the agent on port ${port} without isolation (${isolation.reason})`
+          : `starting the agent in a sandbox (${isolation.detail})`,
     });
     const timer = setTimeout(() => halt('timeout'), limits.timeoutMs);
     try {
@@ -345,6 +349,21 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
         forward = await forwardToSocket(sandbox.agentSocket);
         agentPort = forward.port;
         agent = new Child(sandbox.command, sandbox.args, { ...sandbox.options, onLine: log('agent') });
+      } else if (ownUser) {
+        const own = userCommand({
+          command,
+          args,
+          env,
+          runDir,
+          limits: {
+            memoryMb: limits.memoryMb,
+            cpuSeconds: limits.cpuSeconds,
+            maxProcesses: limits.maxProcesses,
+            maxOpenFiles: limits.maxOpenFiles,
+            maxFileMb: 256,
+          },
+        });
+        agent = new Child(own.command, own.args, { ...own.options, onLine: log('agent') });
       } else {
         agent = new Child(command, args, {
           cwd: dir,

@@ -1,19 +1,26 @@
 import { type ChildProcess, spawnSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, mkdirSync, readlinkSync, realpathSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ChildOptions, ProcessInfo, ProcessTree } from './process.ts';
+import { type ChildOptions, type ProcessInfo, type ProcessTree, processTable } from './process.ts';
 
 /**
  * How test-run agents are isolated on this machine (DESIGN.md, "The sandbox"):
  * - `bubblewrap`: each agent in its own user, PID, mount, network, IPC and UTS namespaces, as a user
  *   of its own when the runner is root, under process-tree limits (runner/process.ts) and prlimit.
+ * - `user`: no namespaces (a container that forbids them, as Fargate's does), but the runner is root:
+ *   each agent runs as a user of its own under the same limits, so it cannot read or signal the
+ *   runner (its environment, its credentials endpoint's secret path) nor write the runner's files.
+ *   Tools that act on the machine are refused, as the network and the file system are shared.
  * - `none`: no isolation could be set up here; agents run as plain child processes, and agents with
  *   tools that act on the machine (shell, files, code, AWS) are refused rather than run bare.
  */
-export type Isolation = { kind: 'bubblewrap'; detail: string } | { kind: 'none'; reason: string };
+export type Isolation =
+  | { kind: 'bubblewrap'; detail: string }
+  | { kind: 'user'; detail: string; reason: string }
+  | { kind: 'none'; reason: string };
 
 /** Tools that run code or act on files, processes or AWS: never run without isolation. */
 export const DANGEROUS_TOOLS = [
@@ -43,6 +50,14 @@ export function detectIsolation(): Isolation {
   if (detected) return detected;
   const tools = ['bwrap', 'prlimit', ...(isRoot() ? ['setpriv'] : [])];
   const missing = tools.filter((tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0);
+  if (missing.length > 0 && isRoot() && !missing.includes('prlimit') && !missing.includes('setpriv')) {
+    detected = {
+      kind: 'user',
+      detail: 'a user of its own per run, limits on the whole process tree (no namespaces)',
+      reason: 'bwrap not found (install the Debian package bubblewrap)',
+    };
+    return detected;
+  }
   if (missing.length > 0) {
     detected = {
       kind: 'none',
@@ -55,16 +70,22 @@ export function detectIsolation(): Isolation {
     [...namespaceArgs(), '--ro-bind', '/', '/', '--proc', '/proc', '--dev', '/dev', 'true'],
     { encoding: 'utf8', timeout: 10_000 },
   );
+  const namespacesFail = `bubblewrap cannot create namespaces here: ${(probe.stderr || probe.error?.message || 'no output').trim()}`;
+  if (probe.status !== 0 && isRoot()) {
+    detected = {
+      kind: 'user',
+      detail: 'a user of its own per run, limits on the whole process tree (no namespaces)',
+      reason: namespacesFail,
+    };
+    return detected;
+  }
   detected =
     probe.status === 0
       ? {
           kind: 'bubblewrap',
           detail: `bubblewrap: own user, PID, mount and network namespaces, ${isRoot() ? 'a user of its own per run, ' : ''}loopback only, read-only system, private /tmp, limits on the whole process tree`,
         }
-      : {
-          kind: 'none',
-          reason: `bubblewrap cannot create namespaces here: ${(probe.stderr || probe.error?.message || 'no output').trim()}`,
-        };
+      : { kind: 'none', reason: namespacesFail };
   return detected;
 }
 
@@ -170,7 +191,7 @@ export function sandboxCommand(spec: SandboxSpec): Sandbox {
     `--nofile=${l.maxOpenFiles}`,
     `--nproc=${l.maxProcesses}`,
     `--fsize=${l.maxFileMb * 1024 * 1024}`,
-    `--cpu=${l.cpuSeconds}`,
+    `--cpu=${l.cpuSeconds + 5}`,
     `--core=0`,
     '--',
     ...(uid !== undefined
@@ -272,6 +293,82 @@ function namespaceTree(child: ChildProcess): ProcessTree {
         process.kill(first, 'SIGKILL');
       } catch {
         // already gone
+      }
+    },
+  };
+}
+
+export interface UserSpec {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  /** The run's own directory: its workspace becomes the agent user's. */
+  runDir: string;
+  limits: SandboxLimits;
+}
+
+/**
+ * The command line that runs an agent as a user of its own (isolation `user`): prlimit, then setpriv
+ * to a fresh user id with no groups and no capabilities. That user's processes are the tree: however
+ * they detach, they are counted and killed by their user id.
+ */
+export function userCommand(spec: UserSpec): Sandbox {
+  const uid = randomInt(200_000, 300_000);
+  const workspace = join(spec.runDir, 'workspace');
+  mkdirSync(workspace, { recursive: true });
+  chownSync(workspace, uid, uid);
+  chmodSync(workspace, 0o700);
+  chmodSync(spec.runDir, 0o755);
+  const l = spec.limits;
+  return {
+    command: 'prlimit',
+    args: [
+      `--nofile=${l.maxOpenFiles}`,
+      `--nproc=${l.maxProcesses}`,
+      `--fsize=${l.maxFileMb * 1024 * 1024}`,
+      `--cpu=${l.cpuSeconds + 5}`,
+      '--core=0',
+      '--',
+      'setpriv',
+      `--reuid=${uid}`,
+      `--regid=${uid}`,
+      '--clear-groups',
+      '--inh-caps=-all',
+      '--',
+      spec.command,
+      ...spec.args,
+    ],
+    workspace,
+    agentSocket: '',
+    options: {
+      cwd: workspace,
+      env: spec.env,
+      memoryMb: l.memoryMb,
+      cpuSeconds: l.cpuSeconds,
+      tree: () => userTree(uid),
+    },
+  };
+}
+
+/** Every process of one user id: the tree of an agent that has a user of its own. */
+function userTree(uid: number): ProcessTree {
+  const owned = (table: ProcessInfo[]) =>
+    table.filter((p) => {
+      try {
+        return statSync(`/proc/${p.pid}`).uid === uid;
+      } catch {
+        return false;
+      }
+    });
+  return {
+    members: owned,
+    killAll() {
+      for (const p of owned(processTable())) {
+        try {
+          process.kill(p.pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
       }
     },
   };
