@@ -15,6 +15,7 @@ import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { type EgressProxy, startEgressProxy } from './egress-proxy.ts';
 import type {
   ModelInfo,
   RunEvent,
@@ -36,6 +37,7 @@ import {
   installNpm,
   installPython,
   type Language,
+  projectAllowedHosts,
   projectRegion,
   projectToolIds,
   type RemoteCache,
@@ -63,6 +65,8 @@ export interface HarnessDeps {
 
 /** The gateway's port inside a sandbox (its own loopback). */
 const SANDBOX_GATEWAY_PORT = 4000;
+/** The egress proxy's port inside a sandbox. */
+const SANDBOX_EGRESS_PORT = 3128;
 
 /** A loopback port whose connections go to a Unix socket: the harness's way to a sandboxed agent. */
 function forwardToSocket(path: string): Promise<{ port: number; close(): Promise<void> }> {
@@ -156,6 +160,7 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
   let agentGone: Promise<void> | undefined;
   let gateway: RunningGateway | undefined;
   let forward: { port: number; close(): Promise<void> } | undefined;
+  let egress: EgressProxy | undefined;
   const limits = job.limits;
   const stop = new AbortController(); // the harness's own stop: limits, cancellation
   let stoppedFor: HaltReason | undefined;
@@ -283,6 +288,10 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
     }
     const gatewaySocket = join(runDir, 'gateway.sock');
     gateway = await startModelGateway(deps.backend, 0, sandboxed ? gatewaySocket : undefined);
+    // Hosts the spec lets the agent call (http_request's allowedDomains): through the egress proxy only.
+    const allowedHosts = sandboxed ? projectAllowedHosts(dir) : [];
+    const egressSocket = join(runDir, 'egress.sock');
+    if (allowedHosts.length > 0) egress = await startEgressProxy(egressSocket, allowedHosts);
     // Inside the sandbox the ports are its own (loopback of its network namespace): fixed ones do.
     const port = sandboxed ? 8080 : await freePort();
     const gatewayUrl = sandboxed ? `http://127.0.0.1:${SANDBOX_GATEWAY_PORT}` : gateway.url;
@@ -307,6 +316,19 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
       AWS_EC2_METADATA_DISABLED: 'true',
       ...(provider === 'ollama' && deps.ollamaHost ? { OLLAMA_HOST: deps.ollamaHost } : {}),
       ...(language === 'typescript' ? { NODE_OPTIONS: `--max-old-space-size=${limits.memoryMb}` } : {}),
+      ...(egress
+        ? {
+            HTTPS_PROXY: `http://127.0.0.1:${SANDBOX_EGRESS_PORT}`,
+            https_proxy: `http://127.0.0.1:${SANDBOX_EGRESS_PORT}`,
+            // Plain HTTP goes to the proxy too, which refuses it: nothing leaves unencrypted or unchecked.
+            HTTP_PROXY: `http://127.0.0.1:${SANDBOX_EGRESS_PORT}`,
+            http_proxy: `http://127.0.0.1:${SANDBOX_EGRESS_PORT}`,
+            NO_PROXY: '127.0.0.1,localhost',
+            no_proxy: '127.0.0.1,localhost',
+            // Node's fetch goes through HTTPS_PROXY only when told to (Node 22.21+).
+            NODE_USE_ENV_PROXY: '1',
+          }
+        : {}),
       ...(language === 'python' && (sandboxed || ownUser)
         ? { PYTHONPATH: dir, PYTHONDONTWRITEBYTECODE: '1' }
         : {}),
@@ -338,6 +360,7 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
           gatewaySocket,
           gatewayPort: SANDBOX_GATEWAY_PORT,
           agentPort: port,
+          ...(egress ? { egress: { socket: egressSocket, port: SANDBOX_EGRESS_PORT } } : {}),
           limits: {
             memoryMb: limits.memoryMb,
             cpuSeconds: limits.cpuSeconds,
@@ -473,6 +496,7 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
       await agent.exited;
     }
     await forward?.close();
+    await egress?.close();
     await gateway?.close();
     rmSync(work, { recursive: true, force: true });
   }

@@ -134,6 +134,8 @@ export interface SandboxSpec {
   gatewayPort: number;
   /** Where the agent listens inside. */
   agentPort: number;
+  /** The egress proxy's Unix socket outside and its port inside, when the agent may call hosts outside. */
+  egress?: { socket: string; port: number };
   limits: SandboxLimits;
 }
 
@@ -169,6 +171,7 @@ export function sandboxCommand(spec: SandboxSpec): Sandbox {
   chmodSync(spec.runDir, 0o755);
   // The gateway's socket is the runner's: the agent's user may connect to it.
   if (existsSync(spec.gatewaySocket)) chmodSync(spec.gatewaySocket, 0o666);
+  if (spec.egress && existsSync(spec.egress.socket)) chmodSync(spec.egress.socket, 0o666);
   const agentSocket = join(sockets, 'agent.sock');
 
   const hidden = unique([
@@ -219,6 +222,7 @@ export function sandboxCommand(spec: SandboxSpec): Sandbox {
     '--bind',
     spec.gatewaySocket,
     join(INSIDE_RUN, 'gateway.sock'),
+    ...(spec.egress ? ['--bind', spec.egress.socket, join(INSIDE_RUN, 'egress.sock')] : []),
     '--ro-bind',
     BRIDGE,
     join(INSIDE_RUN, 'bridge.mjs'),
@@ -235,6 +239,7 @@ export function sandboxCommand(spec: SandboxSpec): Sandbox {
     join(INSIDE_RUN, 'gateway.sock'),
     join(INSIDE_RUN, 'sockets', 'agent.sock'),
     String(spec.agentPort),
+    ...(spec.egress ? [String(spec.egress.port), join(INSIDE_RUN, 'egress.sock')] : []),
     '--',
     spec.command,
     ...spec.args,

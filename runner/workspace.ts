@@ -85,6 +85,29 @@ export function projectToolIds(dir: string): string[] {
     .map((name) => name.slice(0, -3));
 }
 
+/**
+ * The hosts the project's http_request tool may call (its `allowedDomains`, from the generated tool
+ * settings): the only hosts the sandbox lets the agent reach besides the model gateway.
+ */
+export function projectAllowedHosts(dir: string): string[] {
+  const settings = [join(dir, 'src', 'tools', 'settings.ts'), join(dir, 'app', 'tools', 'settings.py')].find(
+    (file) => existsSync(file),
+  );
+  if (!settings) return [];
+  const list = /"?allowedDomains"?:\s*(\[[^\]]*\])/.exec(readFileSync(settings, 'utf8'))?.[1];
+  if (!list) return [];
+  try {
+    const hosts = JSON.parse(list) as unknown;
+    return Array.isArray(hosts)
+      ? hosts
+          .filter((h): h is string => typeof h === 'string' && /^[a-z0-9.-]{1,253}$/i.test(h))
+          .map((h) => h.toLowerCase())
+      : [];
+  } catch {
+    return [];
+  }
+}
+
 /** The project's default AWS Region (from `.env.example`), for the agent's environment. */
 export function projectRegion(dir: string): string {
   return /^AWS_REGION=(.+)$/m.exec(envExample(dir))?.[1]?.trim() || 'us-east-1';

@@ -176,6 +176,61 @@ describe('the sandbox of a test-run agent', () => {
     expect(result.reason).toBe('the agent used more than 3 s of CPU time and was stopped');
   }, 300_000);
 
+  it('lets the agent out to the hosts its http_request allows, through the egress proxy, and nowhere else', async () => {
+    const project = await generate(
+      specWithTools('typescript', ['shell', 'http_request'], {
+        toolConfig: { http_request: { allowedDomains: ['registry.npmjs.org', 'localhost'] } },
+      }),
+    );
+    const egressZip = zipProject(project.metadata.name, project.files);
+    const model = await startScriptedModel([
+      // %{http_connect} is the proxy's answer to CONNECT: 200 lets the tunnel through, 403 refuses it.
+      shell(
+        [
+          'https://registry.npmjs.org/',
+          'https://deb.debian.org/',
+          'https://localhost/',
+          'http://registry.npmjs.org/',
+        ]
+          .map(
+            (url, i) =>
+              `echo "CALL${i}=$(curl -s -m 20 --noproxy '' -o /dev/null -w '%{http_connect}/%{http_code}' ${url} 2>/dev/null)"`,
+          )
+          .join('; '),
+      ),
+      { text: 'done' },
+    ]);
+    try {
+      const result = await runJob(
+        RunJob.parse({
+          mode: 'run',
+          runId: `egress-${randomUUID()}`,
+          project: { zipPath: 'unused' },
+          buildKey: `egress-${buildKey}`,
+          input: 'Call the hosts.',
+        }),
+        {
+          cacheDir: CACHE,
+          backend: openAiCompatibleBackend({ baseUrl: model.baseUrl, model: 'scripted' }),
+          toolEnv: scrubbedEnv(process.env),
+          fetchProject: async () => egressZip,
+          emit: () => undefined,
+        },
+        new AbortController().signal,
+      );
+      expect(result.status, `${result.reason}\n${result.logs.join('\n')}`).toBe('succeeded');
+      const said = model.toolResults.join('\n');
+      // Allowed: the tunnel opens (the answer behind it depends on this machine's network).
+      expect(said).toMatch(/CALL0=200\//);
+      // Another host, an allowed name that is this machine, and plain HTTP: refused by the proxy.
+      expect(said).toMatch(/CALL1=403\//);
+      expect(said).toMatch(/CALL2=403\//);
+      expect(said).toMatch(/CALL3=000\/403/);
+    } finally {
+      await model.close();
+    }
+  }, 600_000);
+
   it('refuses to run an agent with a shell tool without isolation', async () => {
     const model = await startScriptedModel([{ text: 'never asked' }]);
     try {
