@@ -7,9 +7,20 @@ export default defineConfig({
   plugins: [react()],
   build: { outDir: 'dist', sourcemap: true, chunkSizeWarningLimit: 700 },
   server: {
+    // The platform serves requests from its own origin only (DNS rebinding, other sites): the dev
+    // server passes them on as the platform's own.
     proxy: {
-      '/api': 'http://localhost:3000',
-      '/ws': { target: 'ws://localhost:3000', ws: true },
+      '/api': {
+        target: 'http://localhost:3000',
+        changeOrigin: true,
+        headers: { origin: 'http://localhost:3000' },
+      },
+      '/ws': {
+        target: 'ws://localhost:3000',
+        ws: true,
+        changeOrigin: true,
+        headers: { origin: 'http://localhost:3000' },
+      },
     },
   },
 });

@@ -59,10 +59,31 @@ export class TestRunner extends Construct {
     });
     this.vpc.addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3 });
     this.vpc.addGatewayEndpoint('DynamoDb', { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB });
+    // Runner tasks (and the agents they run) get HTTPS out and nothing else: package registries and
+    // AWS APIs; no inbound traffic at all. The model is reached privately through its VPC endpoint.
     this.securityGroup = new ec2.SecurityGroup(this, 'RunnerSecurityGroup', {
       vpc: this.vpc,
-      description: 'Test runner tasks: no inbound traffic; outbound to package registries and AWS APIs',
-      allowAllOutbound: true,
+      description: 'Test runner tasks: no inbound traffic; outbound HTTPS only (registries, AWS APIs)',
+      allowAllOutbound: false,
+    });
+    this.securityGroup.addEgressRule(
+      ec2.Peer.anyIpv4(),
+      ec2.Port.tcp(443),
+      'HTTPS to package registries and AWS APIs',
+    );
+    const endpointSecurityGroup = new ec2.SecurityGroup(this, 'BedrockEndpointSecurityGroup', {
+      vpc: this.vpc,
+      description: 'Bedrock Runtime endpoint: HTTPS from runner tasks only',
+      allowAllOutbound: false,
+    });
+    endpointSecurityGroup.addIngressRule(this.securityGroup, ec2.Port.tcp(443), 'HTTPS from runner tasks');
+    this.vpc.addInterfaceEndpoint('BedrockRuntime', {
+      service: ec2.InterfaceVpcEndpointAwsService.BEDROCK_RUNTIME,
+      privateDnsEnabled: true,
+      // Not open to the whole VPC: runner tasks only (the rule above).
+      open: false,
+      securityGroups: [endpointSecurityGroup],
+      subnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
     });
     this.cluster = new ecs.Cluster(this, 'Cluster', {
       vpc: this.vpc,
@@ -124,6 +145,9 @@ export class TestRunner extends Construct {
         TEST_MODEL: 'auto',
         // Each task starts with an empty disk: installed dependencies are shared through S3.
         RUNNER_REMOTE_CACHE: 'true',
+        // The runner and its harness are root in the container so that each agent runs as a user of
+        // its own (runner/sandbox.ts): it cannot read the runner's environment, where the path of the
+        // task role's credentials endpoint is, nor reach the gateway's credentials.
         POWERTOOLS_SERVICE_NAME: 'agent-builder-runner',
       },
     });

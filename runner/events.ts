@@ -19,10 +19,16 @@ export const RunLimits = z.object({
   timeoutMs: z.number().int().min(1_000).max(900_000).default(120_000),
   /** Wall time of installing and building, in ms. */
   buildTimeoutMs: z.number().int().min(5_000).max(1_800_000).default(600_000),
-  /** Resident memory of the agent process, in MiB. */
+  /** Resident memory of the agent's whole process tree, in MiB. */
   memoryMb: z.number().int().min(128).max(8_192).default(1_024),
   /** Bytes of streamed output (text, tool calls, logs) before the run is stopped. */
   maxOutputBytes: z.number().int().min(1_024).max(16_777_216).default(1_048_576),
+  /** CPU time of the agent's whole process tree, in seconds. */
+  cpuSeconds: z.number().int().min(1).max(3_600).default(300),
+  /** Processes (and threads) the agent may have at once (enforced where the agent has a user of its own). */
+  maxProcesses: z.number().int().min(16).max(4_096).default(256),
+  /** Open files per process of the agent. */
+  maxOpenFiles: z.number().int().min(64).max(65_536).default(1_024),
 });
 export type RunLimits = z.infer<typeof RunLimits>;
 /** The limits a run gets unless it asks for others. */
@@ -63,6 +69,7 @@ export const RunStatus = z.enum([
   'cancelled',
   'output_limit',
   'memory_limit',
+  'cpu_limit',
 ]);
 export type RunStatus = z.infer<typeof RunStatus>;
 

@@ -1,9 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { type EgressProxy, startEgressProxy } from './egress-proxy.ts';
 import type {
   ModelInfo,
   RunEvent,
@@ -16,6 +28,7 @@ import type {
 } from './events.ts';
 import { type ModelBackend, type RunningGateway, startModelGateway } from './model-gateway.ts';
 import { Child, killChildrenOnExit, type StopReason } from './process.ts';
+import { dangerousToolsIn, detectIsolation, type Isolation, sandboxCommand, userCommand } from './sandbox.ts';
 import { sseData } from './sse.ts';
 import {
   build,
@@ -24,7 +37,9 @@ import {
   installNpm,
   installPython,
   type Language,
+  projectAllowedHosts,
   projectRegion,
+  projectToolIds,
   type RemoteCache,
   StepError,
   unpack,
@@ -44,6 +59,48 @@ export interface HarnessDeps {
   toolEnv: Record<string, string>;
   /** OLLAMA_HOST for Ollama-model agents, when an OpenAI-compatible endpoint is configured. */
   ollamaHost?: string;
+  /** How agents are isolated. @default what this machine allows (runner/sandbox.ts) */
+  isolation?: Isolation;
+}
+
+/** The gateway's port inside a sandbox (its own loopback). */
+const SANDBOX_GATEWAY_PORT = 4000;
+/** The egress proxy's port inside a sandbox. */
+const SANDBOX_EGRESS_PORT = 3128;
+
+/** A loopback port whose connections go to a Unix socket: the harness's way to a sandboxed agent. */
+function forwardToSocket(path: string): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    const target = connect(path);
+    sockets.add(socket);
+    sockets.add(target);
+    socket.pipe(target);
+    target.pipe(socket);
+    for (const [a, b] of [
+      [socket, target],
+      [target, socket],
+    ] as const) {
+      a.once('error', () => b.destroy());
+      a.once('close', () => {
+        sockets.delete(a);
+        b.destroy();
+      });
+    }
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        port: (server.address() as AddressInfo).port,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            for (const socket of sockets) socket.destroy();
+          }),
+      }),
+    );
+  });
 }
 
 const LOG_TAIL = 200;
@@ -102,6 +159,8 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
   let agent: Child | undefined;
   let agentGone: Promise<void> | undefined;
   let gateway: RunningGateway | undefined;
+  let forward: { port: number; close(): Promise<void> } | undefined;
+  let egress: EgressProxy | undefined;
   const limits = job.limits;
   const stop = new AbortController(); // the harness's own stop: limits, cancellation
   let stoppedFor: HaltReason | undefined;
@@ -207,15 +266,42 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
           : `this agent calls the ${provider === 'openai' ? 'OpenAI' : 'Claude'} API directly, which needs your API key; test runs answer through the platform's model (Bedrock or the offline model): choose a Bedrock model to test-run it here, or run the project yourself with your key`,
       );
     }
-    gateway = await startModelGateway(deps.backend);
-    const port = await freePort();
+    const isolation = deps.isolation ?? detectIsolation();
+    const tools = projectToolIds(dir);
+    if (isolation.kind !== 'bubblewrap') {
+      const dangerous = dangerousToolsIn(tools);
+      if (dangerous.length > 0)
+        throw new StepError(
+          'failed',
+          `this agent's tools ${dangerous.join(', ')} act on the machine, and test runs here cannot be fully isolated (${isolation.reason}); such tools run only in a bubblewrap sandbox: install bubblewrap (Debian package bubblewrap) where user namespaces are allowed`,
+        );
+    }
+    const sandboxed = isolation.kind === 'bubblewrap';
+    const ownUser = isolation.kind === 'user';
+    const runDir = join(work, 'run');
+    mkdirSync(runDir, { recursive: true });
+    // The agent's own user must pass through (not list) the run's directory to its project and
+    // workspace, and the cache to its dependencies: the sandbox is set up as that user.
+    if (sandboxed || ownUser) {
+      chmodSync(work, 0o711);
+      chmodSync(deps.cacheDir, statSync(deps.cacheDir).mode | 0o111);
+    }
+    const gatewaySocket = join(runDir, 'gateway.sock');
+    gateway = await startModelGateway(deps.backend, 0, sandboxed ? gatewaySocket : undefined);
+    // Hosts the spec lets the agent call (http_request's allowedDomains): through the egress proxy only.
+    const allowedHosts = sandboxed ? projectAllowedHosts(dir) : [];
+    const egressSocket = join(runDir, 'egress.sock');
+    if (allowedHosts.length > 0) egress = await startEgressProxy(egressSocket, allowedHosts);
+    // Inside the sandbox the ports are its own (loopback of its network namespace): fixed ones do.
+    const port = sandboxed ? 8080 : await freePort();
+    const gatewayUrl = sandboxed ? `http://127.0.0.1:${SANDBOX_GATEWAY_PORT}` : gateway.url;
     const home = join(work, 'home');
     mkdirSync(home, { recursive: true });
     const env: Record<string, string> = {
       ...job.env,
-      PATH: `${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`,
-      HOME: home,
-      TMPDIR: home,
+      PATH: `${dirname(realpathSync(process.execPath))}:/usr/local/bin:/usr/bin:/bin`,
+      HOME: sandboxed || ownUser ? join(runDir, 'workspace') : home,
+      TMPDIR: sandboxed ? '/tmp' : ownUser ? join(runDir, 'workspace') : home,
       LANG: 'C.UTF-8',
       NODE_ENV: 'production',
       PYTHONUNBUFFERED: '1',
@@ -224,21 +310,92 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
       AWS_REGION: projectRegion(dir),
       // The agent's only model endpoint is the gateway; the placeholder keys sign requests the gateway
       // does not check, so the SDK never looks for (and never finds) real credentials.
-      AWS_ENDPOINT_URL_BEDROCK_RUNTIME: gateway.url,
+      AWS_ENDPOINT_URL_BEDROCK_RUNTIME: gatewayUrl,
       AWS_ACCESS_KEY_ID: 'test-run-no-credentials',
       AWS_SECRET_ACCESS_KEY: 'test-run-no-credentials',
       AWS_EC2_METADATA_DISABLED: 'true',
       ...(provider === 'ollama' && deps.ollamaHost ? { OLLAMA_HOST: deps.ollamaHost } : {}),
       ...(language === 'typescript' ? { NODE_OPTIONS: `--max-old-space-size=${limits.memoryMb}` } : {}),
+      ...(egress
+        ? {
+            HTTPS_PROXY: `http://127.0.0.1:${SANDBOX_EGRESS_PORT}`,
+            https_proxy: `http://127.0.0.1:${SANDBOX_EGRESS_PORT}`,
+            // Plain HTTP goes to the proxy too, which refuses it: nothing leaves unencrypted or unchecked.
+            HTTP_PROXY: `http://127.0.0.1:${SANDBOX_EGRESS_PORT}`,
+            http_proxy: `http://127.0.0.1:${SANDBOX_EGRESS_PORT}`,
+            NO_PROXY: '127.0.0.1,localhost',
+            no_proxy: '127.0.0.1,localhost',
+            // Node's fetch goes through HTTPS_PROXY only when told to (Node 22.21+).
+            NODE_USE_ENV_PROXY: '1',
+          }
+        : {}),
+      ...(language === 'python' && (sandboxed || ownUser)
+        ? { PYTHONPATH: dir, PYTHONDONTWRITEBYTECODE: '1' }
+        : {}),
     };
     const [command, args] =
       language === 'typescript'
-        ? [process.execPath, ['dist/index.js']]
+        ? [realpathSync(process.execPath), [join(dir, 'dist', 'index.js')]]
         : [python ?? 'python3', ['-m', 'app.main']];
-    await emit({ type: 'status', phase: 'starting', message: `starting the agent on port ${port}` });
+    let agentPort = port;
+    await emit({
+      type: 'status',
+      phase: 'starting',
+      message:
+        isolation.kind === 'none'
+          ? `starting the agent on port ${port} without isolation (${isolation.reason})`
+          : `starting the agent in a sandbox (${isolation.detail})`,
+    });
     const timer = setTimeout(() => halt('timeout'), limits.timeoutMs);
     try {
-      agent = new Child(command, args, { cwd: dir, env, onLine: log('agent'), memoryMb: limits.memoryMb });
+      if (sandboxed) {
+        const sandbox = sandboxCommand({
+          command,
+          args,
+          env,
+          // The project, and its dependencies where they are kept (node_modules links into the cache).
+          readOnly: [dir, join(dir, 'node_modules'), ...(python ? [dirname(dirname(python))] : [])],
+          hide: [deps.cacheDir],
+          runDir,
+          gatewaySocket,
+          gatewayPort: SANDBOX_GATEWAY_PORT,
+          agentPort: port,
+          ...(egress ? { egress: { socket: egressSocket, port: SANDBOX_EGRESS_PORT } } : {}),
+          limits: {
+            memoryMb: limits.memoryMb,
+            cpuSeconds: limits.cpuSeconds,
+            maxProcesses: limits.maxProcesses,
+            maxOpenFiles: limits.maxOpenFiles,
+            maxFileMb: 256,
+          },
+        });
+        forward = await forwardToSocket(sandbox.agentSocket);
+        agentPort = forward.port;
+        agent = new Child(sandbox.command, sandbox.args, { ...sandbox.options, onLine: log('agent') });
+      } else if (ownUser) {
+        const own = userCommand({
+          command,
+          args,
+          env,
+          runDir,
+          limits: {
+            memoryMb: limits.memoryMb,
+            cpuSeconds: limits.cpuSeconds,
+            maxProcesses: limits.maxProcesses,
+            maxOpenFiles: limits.maxOpenFiles,
+            maxFileMb: 256,
+          },
+        });
+        agent = new Child(own.command, own.args, { ...own.options, onLine: log('agent') });
+      } else {
+        agent = new Child(command, args, {
+          cwd: dir,
+          env,
+          onLine: log('agent'),
+          memoryMb: limits.memoryMb,
+          cpuSeconds: limits.cpuSeconds,
+        });
+      }
       const running = agent;
       agentGone = running.exited.then(async (exit) => {
         exitCode = exit.code;
@@ -248,15 +405,16 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
           .slice(-20)
           .some((l) => /heap out of memory|Reached heap limit|MemoryError/.test(l));
         if (exit.stoppedFor === 'memory_limit' || outOfMemory) halt('memory_limit');
+        else if (exit.stoppedFor === 'cpu_limit') halt('cpu_limit');
       });
-      await waitHealthy(port, running, stop.signal, () =>
+      await waitHealthy(agentPort, running, stop.signal, () =>
         logs.filter((l) => l.startsWith('[agent]')).slice(-8),
       );
 
       // 3. One invocation, streamed.
       await emit({ type: 'status', phase: 'invoking', message: 'POST /invocations' });
       invokedAt = Date.now();
-      const response = await fetch(`http://127.0.0.1:${port}/invocations`, {
+      const response = await fetch(`http://127.0.0.1:${agentPort}/invocations`, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -317,6 +475,8 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
   } catch (error) {
     // When the agent died, why it died (a limit) decides the status: let its exit be read first.
     if (agentGone) await Promise.race([agentGone, sleep(1_000)]);
+    const limit = agent?.stopped;
+    if (limit === 'memory_limit' || limit === 'cpu_limit') halt(limit);
     if (stoppedFor) {
       status = stoppedFor;
       reason = stopReason(stoppedFor);
@@ -335,6 +495,8 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
       agent.stop('finished', 1_000);
       await agent.exited;
     }
+    await forward?.close();
+    await egress?.close();
     await gateway?.close();
     rmSync(work, { recursive: true, force: true });
   }
@@ -356,6 +518,8 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
         return `the agent did not finish within ${Math.round(limits.timeoutMs / 1000)} s and was stopped`;
       case 'memory_limit':
         return `the agent used more than ${limits.memoryMb} MiB of memory and was stopped`;
+      case 'cpu_limit':
+        return `the agent used more than ${limits.cpuSeconds} s of CPU time and was stopped`;
       case 'output_limit':
         return `the run produced more than ${limits.maxOutputBytes} bytes of output and was stopped`;
       default:

@@ -180,11 +180,16 @@ export interface RunningGateway {
 }
 
 /**
- * Starts the gateway on a free loopback port. One port serves both protocols, as the AWS SDK may
- * speak either: the Bedrock Runtime client uses HTTP/2 (cleartext, prior knowledge), others HTTP/1.1.
- * The first bytes of a connection tell which.
+ * Starts the gateway on a free loopback port, and on the Unix socket `socketPath` when one is given
+ * (a sandboxed agent, which has no network, reaches it there). One port serves both protocols, as the
+ * AWS SDK may speak either: the Bedrock Runtime client uses HTTP/2 (cleartext, prior knowledge),
+ * others HTTP/1.1. The first bytes of a connection tell which.
  */
-export async function startModelGateway(backend: ModelBackend, port = 0): Promise<RunningGateway> {
+export async function startModelGateway(
+  backend: ModelBackend,
+  port = 0,
+  socketPath?: string,
+): Promise<RunningGateway> {
   const usage: ModelUsage = { calls: 0, inputTokens: 0, outputTokens: 0 };
   const onRequest = (req: Req, response: ServerResponse | Http2ServerResponse) => {
     const res = response as unknown as Res;
@@ -198,28 +203,37 @@ export async function startModelGateway(backend: ModelBackend, port = 0): Promis
   const http1 = createHttp1Server(onRequest);
   const http2 = createHttp2Server(onRequest);
   const sockets = new Set<Socket>();
-  const server = createNetServer((socket) => {
+  const onConnection = (socket: Socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
     socket.once('data', (first: Buffer) => {
       const target = first.subarray(0, 3).toString('latin1') === 'PRI' ? http2 : http1;
       target.emit('connection', replaying(socket, first));
     });
-  });
+  };
+  const server = createNetServer(onConnection);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', resolve);
   });
+  const local = socketPath ? createNetServer(onConnection) : undefined;
+  if (local && socketPath) {
+    await new Promise<void>((resolve, reject) => {
+      local.once('error', reject);
+      local.listen(socketPath, resolve);
+    });
+  }
   const address = server.address() as AddressInfo;
+  const closing = (s: typeof server) => new Promise<void>((resolve) => s.close(() => resolve()));
   return {
     url: `http://127.0.0.1:${address.port}`,
     info: backend.info,
     usage,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      }),
+    close: async () => {
+      const closed = Promise.all([closing(server), ...(local ? [closing(local)] : [])]);
+      for (const socket of sockets) socket.destroy();
+      await closed;
+    },
   };
 }
 

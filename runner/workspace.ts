@@ -1,5 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, isAbsolute, join, normalize } from 'node:path';
 import { unzipSync } from 'fflate';
 import { type ChildOptions, type Exit, runToEnd } from './process.ts';
@@ -59,6 +68,44 @@ export function detectProvider(dir: string): Provider {
   if (/OPENAI_API_KEY/.test(example)) return 'openai';
   if (/ANTHROPIC_API_KEY/.test(example)) return 'anthropic';
   return 'bedrock';
+}
+
+/** The registry ids of the project's tools: from its tool list (TypeScript) or its tool modules (Python). */
+export function projectToolIds(dir: string): string[] {
+  const index = join(dir, 'src', 'tools', 'index.ts');
+  if (existsSync(index)) {
+    return [...readFileSync(index, 'utf8').matchAll(/\{\s*id:\s*"([a-z0-9_]+)"/g)].flatMap((m) =>
+      m[1] ? [m[1]] : [],
+    );
+  }
+  const tools = join(dir, 'app', 'tools');
+  if (!existsSync(tools)) return [];
+  return readdirSync(tools)
+    .filter((name) => name.endsWith('.py') && !['__init__.py', 'settings.py'].includes(name))
+    .map((name) => name.slice(0, -3));
+}
+
+/**
+ * The hosts the project's http_request tool may call (its `allowedDomains`, from the generated tool
+ * settings): the only hosts the sandbox lets the agent reach besides the model gateway.
+ */
+export function projectAllowedHosts(dir: string): string[] {
+  const settings = [join(dir, 'src', 'tools', 'settings.ts'), join(dir, 'app', 'tools', 'settings.py')].find(
+    (file) => existsSync(file),
+  );
+  if (!settings) return [];
+  const list = /"?allowedDomains"?:\s*(\[[^\]]*\])/.exec(readFileSync(settings, 'utf8'))?.[1];
+  if (!list) return [];
+  try {
+    const hosts = JSON.parse(list) as unknown;
+    return Array.isArray(hosts)
+      ? hosts
+          .filter((h): h is string => typeof h === 'string' && /^[a-z0-9.-]{1,253}$/i.test(h))
+          .map((h) => h.toLowerCase())
+      : [];
+  } catch {
+    return [];
+  }
 }
 
 /** The project's default AWS Region (from `.env.example`), for the agent's environment. */

@@ -29,6 +29,11 @@ export function startCommand(io: Output): Command {
         staticDir: resolve('frontend/dist'),
       });
       io.out(`Agent Builder Platform is running at ${platform.url}`);
+      io.out(
+        platform.host === '127.0.0.1'
+          ? '  Listening on 127.0.0.1 only: other machines cannot reach it.'
+          : `  Listening on ${platform.host}: reachable from the network, with no sign-in in dev mode.`,
+      );
       io.out(`  Web app: ${platform.url}/`);
       io.out(
         `  Test runs answer with: ${chooseBackend(platform.config).info.label} (see README, "Test-run an agent")`,

@@ -51,6 +51,13 @@ export const PlatformConfig = z.object({
   RUNNER_SECURITY_GROUPS: z.string().optional(),
   /** The WebSocket API's @connections endpoint (https://{api}.execute-api.{region}.amazonaws.com/{stage}), or the local gateway. */
   WEBSOCKET_ENDPOINT: z.url().optional(),
+  /**
+   * The secret the local gateway's @connections endpoint checks signatures with (SigV4, as API Gateway
+   * does): made afresh by each local platform and given to its runners only.
+   */
+  LOCAL_CONNECTIONS_SECRET: z.string().min(32).optional(),
+  /** Origins (comma-separated) whose pages may call the local platform besides its own, e.g. a dev server. */
+  SITE_ORIGINS: z.string().optional(),
   /** Cognito issuer and app client that WebSocket tokens are checked against (AWS). */
   COGNITO_ISSUER: z.url().optional(),
   COGNITO_CLIENT_ID: z.string().optional(),
@@ -88,6 +95,9 @@ export function platformConfig(env: NodeJS.ProcessEnv = process.env): PlatformCo
  * @connections endpoint check none): never real credentials, so nothing real can leak through them.
  */
 export const EMULATOR_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+
+/** The key id the local platform's own callers sign @connections requests with. */
+export const LOCAL_CONNECTIONS_KEY_ID = 'LOCALCONNECTIONS';
 
 /** The AWS SDK settings of this process that a child (the local runner) needs to reach AWS as it does. */
 const AWS_CREDENTIAL_VARIABLES = [

@@ -49,7 +49,7 @@ export const binaryContent = (mediaType: string, description: string): RawConten
 export type ResponseContent = z.ZodType | RawContent;
 
 /** Error statuses a route declares beyond the ones every route gets (see {@link errorStatuses}). */
-export type ErrorStatus = 403 | 404 | 405 | 409 | 413 | 502 | 503;
+export type ErrorStatus = 403 | 404 | 405 | 409 | 413 | 422 | 502 | 503;
 
 export interface RouteSpec {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -94,6 +94,12 @@ export function errorStatuses(route: RouteSpec): number[] {
   const statuses = new Set<number>();
   if (route.params || route.query || route.body) statuses.add(400);
   if (route.auth) statuses.add(401);
+  // The gateway's own refusals: a foreign Origin or Host; a body too large or not JSON.
+  statuses.add(403);
+  if (route.body) {
+    statuses.add(413);
+    statuses.add(415);
+  }
   for (const status of route.errors ?? []) statuses.add(status);
   if (route.rateLimited) statuses.add(429);
   statuses.add(500);

@@ -65,6 +65,25 @@ export class ForbiddenError extends DomainError {
   readonly title = 'Forbidden';
 }
 
+/** A setting that would widen an IAM policy (a wildcard, a foreign ARN, a name AWS would not accept). */
+export class PermissionWideningError extends DomainError {
+  readonly type = 'permission-widening';
+  readonly statusCode = 422;
+  readonly title = 'A setting would widen the agent’s permissions';
+}
+
+export class PayloadTooLargeError extends DomainError {
+  readonly type = 'payload-too-large';
+  readonly statusCode = 413;
+  readonly title = 'The request is too large';
+}
+
+export class UnsupportedMediaTypeError extends DomainError {
+  readonly type = 'unsupported-media-type';
+  readonly statusCode = 415;
+  readonly title = 'Send JSON';
+}
+
 export class RateLimitedError extends DomainError {
   readonly type = 'rate-limited';
   readonly statusCode = 429;

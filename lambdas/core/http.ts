@@ -17,7 +17,13 @@ import {
   type RouteSpec,
   routeKey,
 } from './contract.ts';
-import { DomainError, RateLimitedError, UnauthorizedError, ValidationError } from './errors.ts';
+import {
+  DomainError,
+  PayloadTooLargeError,
+  RateLimitedError,
+  UnauthorizedError,
+  ValidationError,
+} from './errors.ts';
 import { zodProblems } from './zod-problems.ts';
 
 /** One place sets up logging and tracing for every Lambda (Powertools). */
@@ -67,6 +73,9 @@ export type RouteHandler<R extends RouteSpec, D> = (
   request: RequestOf<R>,
   deps: D,
 ) => Promise<HandlerResult<R>> | HandlerResult<R>;
+
+/** The largest request body any route takes, in bytes (the local gateway refuses larger ones unread). */
+export const MAX_BODY_BYTES = 1_048_576;
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
 
@@ -175,7 +184,10 @@ function parsePart(schema: z.ZodType | undefined, value: unknown, where: string)
 function parseBody(event: APIGatewayProxyEventV2): unknown {
   if (!event.body) return undefined;
   const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-  if (text.length > 1_048_576) throw new ValidationError('the request body is larger than 1 MB');
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES)
+    throw new PayloadTooLargeError(
+      `the request body is larger than ${MAX_BODY_BYTES.toLocaleString('en')} bytes; send less`,
+    );
   try {
     return JSON.parse(text) as unknown;
   } catch {

@@ -9,10 +9,10 @@ export const generateRoutes = defineRoutes('generate', {
     auth: true,
     summary: 'Generate a project from a session or a spec',
     description:
-      'A spec that is not valid is refused with every problem listed by path; a failed generation is recorded with its reason.',
+      'A spec that is not valid is refused with every problem listed by path (422 when a tool setting would widen the agent’s IAM permissions); a failed generation is recorded with its reason.',
     body: GenerateBody,
     responses: { 201: Generation },
-    errors: [404],
+    errors: [404, 422],
     rateLimited: true,
   },
   getGeneration: {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { hasAwsCredentials, PlatformConfig, platformConfig } from '../core/config.ts';
 import { logger } from '../core/http.ts';
@@ -23,10 +24,17 @@ export interface PlatformOptions {
   testModel?: 'auto' | 'offline' | 'bedrock' | 'openai-compatible';
   /** Where the local runner keeps installed dependencies and builds. @default .cache/runner */
   runnerCacheDir?: string;
+  /**
+   * The address the gateway listens on. Anything but loopback exposes the platform (dev-mode auth
+   * included) to the network. @default 127.0.0.1
+   */
+  host?: string;
 }
 
 export interface RunningPlatform {
   url: string;
+  /** The address the gateway listens on (127.0.0.1 unless told otherwise). */
+  host: string;
   /** The configuration every handler of this platform was given. */
   config: PlatformConfig;
   dynamodbEndpoint: string;
@@ -70,6 +78,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
     TEST_MODEL: options.testModel ?? operator.TEST_MODEL,
     HAS_AWS_CREDENTIALS: String(hasAwsCredentials()),
     ...(options.runnerCacheDir ? { RUNNER_CACHE_DIR: options.runnerCacheDir } : {}),
+    // Made afresh by each platform: its @connections endpoint answers calls signed with it only.
+    LOCAL_CONNECTIONS_SECRET: randomBytes(32).toString('hex'),
   });
   if (!config.POWERTOOLS_LOG_LEVEL) logger.setLogLevel('WARN');
   // Handlers read the configuration when they first build their dependencies: after listen, below,
@@ -87,16 +97,23 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
   const server = createGateway(handlers, {
     staticDir: options.staticDir,
     wsHandler: createWsHandler(current) as WebSocketLambda,
+    ...(config.LOCAL_CONNECTIONS_SECRET ? { connectionsSecret: config.LOCAL_CONNECTIONS_SECRET } : {}),
+    siteOrigins: (config.SITE_ORIGINS ?? '')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
   });
+  const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 3000, '127.0.0.1', resolve);
+    server.listen(options.port ?? 3000, host, resolve);
   });
   const port = (server.address() as AddressInfo).port;
   // The runner and the WebSocket handler post events through the gateway's @connections endpoint.
   config = { ...config, WEBSOCKET_ENDPOINT: `http://127.0.0.1:${port}` };
   return {
     url: `http://localhost:${port}`,
+    host,
     config,
     dynamodbEndpoint: emulators.dynamodbEndpoint,
     s3Endpoint: emulators.s3Endpoint,

@@ -1,11 +1,12 @@
 import { AgentSpec, type AgentSpecInput, type ToolConfigValue } from '../agent-spec/schema.ts';
 import type { FieldProblem } from '../core/errors.ts';
-import { ValidationError } from '../core/errors.ts';
+import { PermissionWideningError, ValidationError } from '../core/errors.ts';
 import { zodProblems } from '../core/zod-problems.ts';
 import { availableInRegion, type ModelRegistry } from '../models/registry.ts';
 import { mergeDependencies } from '../tools/dependencies.ts';
 import type { ToolRegistry } from '../tools/registry.ts';
 import { type ConfigParam, toolLanguages } from '../tools/schema.ts';
+import { iamNameProblems } from './iam-names.ts';
 
 export interface Registries {
   models: ModelRegistry;
@@ -117,6 +118,7 @@ export function validateSpec(input: unknown, registries: Registries): SpecValida
     const deprecated = tool.implementations[spec.language]?.deprecated;
     if (deprecated) warnings.push({ path, message: `${tool.name}: ${deprecated}` });
     errors.push(...checkToolConfig(id, tool.config, spec.toolConfig[id] ?? {}));
+    errors.push(...iamNameProblems(id, spec.toolConfig[id] ?? {}));
   }
   for (const id of Object.keys(spec.toolConfig)) {
     if (!spec.tools.includes(id)) {
@@ -153,9 +155,27 @@ export function assertValidSpec(
   registries: Registries,
 ): { spec: AgentSpec; warnings: FieldProblem[] } {
   const result = validateSpec(input, registries);
-  if (!result.ok)
+  if (!result.ok) {
+    const widening = wideningProblems(input);
+    if (widening.length > 0)
+      throw new PermissionWideningError(
+        `${widening.map((p) => p.path).join(', ')} would widen the agent's IAM permissions; give exact names as AWS writes them`,
+        result.errors,
+      );
     throw new ValidationError(`the AgentSpec has ${result.errors.length} problem(s)`, result.errors);
+  }
   return { spec: result.spec, warnings: result.warnings };
+}
+
+/** The tool settings of a spec (valid or not) that would widen its IAM policy. */
+function wideningProblems(input: unknown): FieldProblem[] {
+  const toolConfig = (input as { toolConfig?: unknown } | null)?.toolConfig;
+  if (typeof toolConfig !== 'object' || toolConfig === null) return [];
+  return Object.entries(toolConfig).flatMap(([id, values]) =>
+    typeof values === 'object' && values !== null
+      ? iamNameProblems(id, values as Record<string, ToolConfigValue>)
+      : [],
+  );
 }
 
 /** When the shape is wrong, still report unknown model and tool ids, so one run lists every problem. */

@@ -1,5 +1,5 @@
-import type { DynamoDbTable } from '../core/adapters/dynamodb-table.ts';
-import { ConflictError } from '../core/errors.ts';
+import { type DynamoDbTable, dynamoSize, itemSize, MAX_ITEM_BYTES } from '../core/adapters/dynamodb-table.ts';
+import { ConflictError, PayloadTooLargeError } from '../core/errors.ts';
 import type { Session } from './model.ts';
 import type { SessionRepository } from './ports.ts';
 
@@ -12,7 +12,7 @@ export class DynamoDbSessionRepository implements SessionRepository {
   constructor(private readonly table: DynamoDbTable) {}
 
   private item(session: Session) {
-    return {
+    const item = {
       PK: `SESSION#${session.id}`,
       SK: 'META',
       GSI1PK: `OWNER#${session.owner}`,
@@ -21,6 +21,14 @@ export class DynamoDbSessionRepository implements SessionRepository {
       data: session,
       version: session.version,
     };
+    const size = itemSize(item);
+    if (size > MAX_ITEM_BYTES) {
+      const kb = (value: unknown) => Math.ceil(dynamoSize(value) / 1024);
+      throw new PayloadTooLargeError(
+        `this session would be ${Math.ceil(size / 1024)} KB, over the 400 KB a session can hold: its ${session.messages.length} messages take ${kb(session.messages)} KB and its answers ${kb(session.answers)} KB. Send a shorter message or shorter answers, or start a new session for what remains`,
+      );
+    }
+    return item;
   }
 
   async create(session: Session): Promise<void> {

@@ -13,7 +13,7 @@ import { generate, run, scratchDir, sharedNodeModules, writeProject } from './wo
 // whose actions AWS only grants on "*") and a secret (Tavily's API key).
 const TOOLS = ['calculator', 'knowledge_base_retrieve', 's3_objects', 'textract_document', 'tavily_search'];
 const TOOL_CONFIG = {
-  knowledge_base_retrieve: { knowledgeBaseId: 'KB12345' },
+  knowledge_base_retrieve: { knowledgeBaseId: 'KB12345678' },
   s3_objects: { bucket: 'docs-bucket', prefix: 'in/' },
 };
 const combos = (['agentcore', 'ecs-fargate', 'lambda'] as const).flatMap((target) =>

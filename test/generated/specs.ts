@@ -27,6 +27,11 @@ const SAMPLE_VALUES: Record<string, ToolConfigValue> = {
   stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:close',
   fromAddress: 'agent@example.com',
   fromIdentity: 'example.com',
+  // Names as AWS writes them (lambdas/registries/iam-names.ts).
+  knowledgeBaseId: 'KB12345678',
+  memoryId: 'support_memory-a1B2c3D4e5',
+  indexId: '0123abcd-4567-89ef-0123-456789abcdef',
+  modelId: 'amazon.nova-canvas-v1:0',
   knownAgentUrls: ['https://agents.example.com/planner'],
   allowedActions: ['s3:ListAllMyBuckets'],
 };

@@ -75,7 +75,7 @@ describe('generated TypeScript projects', () => {
       specWithTools('typescript', ['calculator', 'current_time', 'http_request', 'knowledge_base_retrieve'], {
         toolConfig: {
           http_request: { allowedDomains: ['api.example.com'] },
-          knowledge_base_retrieve: { knowledgeBaseId: 'KB123' },
+          knowledge_base_retrieve: { knowledgeBaseId: 'KB12345678' },
         },
       }),
     );
@@ -93,5 +93,64 @@ describe('generated TypeScript projects', () => {
     const { stdout } = await run('npm', ['test'], { cwd: dir, env });
     expect(stdout).toMatch(/Tests\s+\S*\s*\d+ passed/);
     expect(stdout).not.toMatch(/failed/);
+  }, 300_000);
+
+  it("hold http_request's allowedDomains across redirects, and take the memory actor from the session, never the model", async () => {
+    const project = await generate(
+      specWithTools('typescript', ['http_request', 'agent_core_memory'], {
+        toolConfig: {
+          http_request: { allowedDomains: ['127.0.0.1'] },
+          agent_core_memory: { memoryId: 'support_memory-a1B2c3D4e5' },
+        },
+      }),
+    );
+    const dir = join(scratchDir('ts-redirect'), 'agent');
+    mkdirSync(dir, { recursive: true });
+    writeProject(dir, project);
+    linkNodeModules(dir, nodeModules);
+    const env = {
+      ...process.env,
+      NO_COLOR: '1',
+      PATH: `${join(nodeModules, '.bin')}:${process.env.PATH ?? ''}`,
+    };
+    await run('npm', ['run', 'build'], { cwd: dir, env });
+    // An allowed host (127.0.0.1) that redirects to one that is not (localhost), which counts its visits.
+    writeFileSync(
+      join(dir, 'probe.mjs'),
+      `
+import { createServer } from 'node:http';
+import { createHttpRequestTool } from './dist/tools/http-request.js';
+import { createAgentCoreMemoryTool } from './dist/tools/agent-core-memory.js';
+let visits = 0;
+const outside = createServer((_req, res) => { visits++; res.end('secret'); });
+await new Promise((r) => outside.listen(0, '127.0.0.1', r));
+const allowed = createServer((req, res) => {
+  if (req.url === '/away') { res.writeHead(302, { location: 'http://localhost:' + outside.address().port + '/' }); res.end(); return; }
+  if (req.url === '/hop') { res.writeHead(301, { location: '/ok' }); res.end(); return; }
+  res.end('fine');
+});
+await new Promise((r) => allowed.listen(0, '127.0.0.1', r));
+const base = 'http://127.0.0.1:' + allowed.address().port;
+const http = createHttpRequestTool({});
+const away = await http.invoke({ method: 'GET', url: base + '/away' });
+const hop = await http.invoke({ method: 'GET', url: base + '/hop' });
+const memory = createAgentCoreMemoryTool({ AWS_REGION: 'us-east-1' });
+console.log(JSON.stringify({ away, hop: hop.body, visits, memorySchema: JSON.stringify(memory.toolSpec.inputSchema) }));
+outside.close(); allowed.close();
+`,
+    );
+    const { stdout } = await run(process.execPath, ['probe.mjs'], { cwd: dir, env });
+    const seen = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as {
+      away: { error?: string };
+      hop: string;
+      visits: number;
+      memorySchema: string;
+    };
+    expect(seen.away.error).toContain('host localhost is not allowed (a redirect led there)');
+    expect(seen.visits).toBe(0);
+    expect(seen.hop).toBe('fine');
+    expect(seen.memorySchema).toContain('remember');
+    expect(seen.memorySchema).not.toContain('actorId');
+    expect(project.files['src/server.ts']).toContain("agent.appState.set('sessionId', sessionId)");
   }, 300_000);
 });

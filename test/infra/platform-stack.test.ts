@@ -247,6 +247,81 @@ describe('TestRunner', () => {
     template.hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.wsHandler' });
   });
 
+  it('lets runner tasks (and the agents they run) out on HTTPS only, and nothing in', () => {
+    const groups = template.findResources('AWS::EC2::SecurityGroup');
+    const [runnerId, runner] =
+      Object.entries(groups).find(([id]) => id.includes('RunnerSecurityGroup')) ?? [];
+    expect(runnerId).toBeDefined();
+    const props = (
+      runner as { Properties: { SecurityGroupIngress?: unknown[]; SecurityGroupEgress?: unknown[] } }
+    ).Properties;
+    expect(props.SecurityGroupIngress ?? []).toEqual([]);
+    expect(props.SecurityGroupEgress).toEqual([
+      {
+        CidrIp: '0.0.0.0/0',
+        Description: 'HTTPS to package registries and AWS APIs',
+        FromPort: 443,
+        IpProtocol: 'tcp',
+        ToPort: 443,
+      },
+    ]);
+    // No other rule widens it afterwards.
+    const extra = [
+      ...Object.values(template.findResources('AWS::EC2::SecurityGroupEgress')),
+      ...Object.values(template.findResources('AWS::EC2::SecurityGroupIngress')),
+    ].filter(
+      (r) =>
+        JSON.stringify(r).includes(runnerId ?? '?') && !JSON.stringify(r).includes('SourceSecurityGroupId'),
+    );
+    expect(extra).toEqual([]);
+  });
+
+  it('reaches Bedrock Runtime privately through a VPC endpoint open to runner tasks only', () => {
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      ServiceName: { 'Fn::Join': ['', ['com.amazonaws.', { Ref: 'AWS::Region' }, '.bedrock-runtime']] },
+      VpcEndpointType: 'Interface',
+      PrivateDnsEnabled: true,
+    });
+    const groups = template.findResources('AWS::EC2::SecurityGroup');
+    const endpointGroup = Object.entries(groups).find(([id]) => id.includes('BedrockEndpointSecurityGroup'));
+    expect(endpointGroup).toBeDefined();
+    const [endpointId = '?', endpoint] = endpointGroup ?? [];
+    const ingress = [
+      ...((endpoint as { Properties: { SecurityGroupIngress?: unknown[] } } | undefined)?.Properties
+        .SecurityGroupIngress ?? []),
+      ...Object.values(template.findResources('AWS::EC2::SecurityGroupIngress'))
+        .filter((r) => JSON.stringify(r).includes(endpointId))
+        .map((r) => (r as { Properties: unknown }).Properties),
+    ];
+    expect(ingress).toEqual([
+      expect.objectContaining({
+        IpProtocol: 'tcp',
+        FromPort: 443,
+        ToPort: 443,
+        SourceSecurityGroupId: { 'Fn::GetAtt': [expect.stringContaining('RunnerSecurityGroup'), 'GroupId'] },
+      }),
+    ]);
+  });
+
+  it("gives the runner container no credentials of its own and keeps the task's roles apart", () => {
+    const definitions = template.findResources('AWS::ECS::TaskDefinition');
+    const runner = Object.values(definitions)[0] as {
+      Properties: {
+        TaskRoleArn: unknown;
+        ExecutionRoleArn: unknown;
+        ContainerDefinitions: { Environment?: { Name: string }[]; Secrets?: unknown[] }[];
+      };
+    };
+    expect(JSON.stringify(runner.Properties.TaskRoleArn)).not.toEqual(
+      JSON.stringify(runner.Properties.ExecutionRoleArn),
+    );
+    const names = runner.Properties.ContainerDefinitions.flatMap((c) =>
+      (c.Environment ?? []).map((e) => e.Name),
+    );
+    expect(names.filter((n) => /^AWS_(ACCESS|SECRET|SESSION)|SECRET|TOKEN|PASSWORD/.test(n))).toEqual([]);
+    expect(runner.Properties.ContainerDefinitions.flatMap((c) => c.Secrets ?? [])).toEqual([]);
+  });
+
   it('records runner tasks that stop badly, through an ECS task-state rule', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: Match.objectLike({

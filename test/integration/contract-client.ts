@@ -60,13 +60,14 @@ export function contractClient(baseUrl: () => string) {
   return async function call(
     method: string,
     path: string,
-    options: { body?: unknown; token?: string; raw?: string } = {},
+    options: { body?: unknown; token?: string; raw?: string; headers?: Record<string, string> } = {},
   ): Promise<Answer> {
     const response = await fetch(`${baseUrl()}${path}`, {
       method,
       headers: {
         'content-type': 'application/json',
         ...(options.token !== undefined ? { authorization: `Bearer ${options.token}` } : {}),
+        ...options.headers,
       },
       ...(options.raw !== undefined
         ? { body: options.raw }

@@ -67,6 +67,11 @@ describe('every route answers within its contract', () => {
     const script = await call('GET', '/api/docs/scalar.js');
     expect(script.status).toBe(200);
     expect(new TextDecoder().decode(script.bytes).length).toBeGreaterThan(1_000_000);
+    // Another site's page, or a DNS name rebound to this machine, is refused on every route.
+    for (const path of ['/api/health', '/api/openapi.json', '/api/docs', '/api/docs/scalar.js']) {
+      const foreign = await call('GET', path, { headers: { origin: 'https://attacker.example' } });
+      expect(foreign).toMatchObject({ status: 403, body: { type: 'forbidden' } });
+    }
   });
 
   it('models, tools and cost', async () => {

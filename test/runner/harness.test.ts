@@ -14,6 +14,7 @@ const CACHE = join(ROOT, '.cache', 'runner');
 
 /** A minimal agent honouring the runtime contract; `MODE` picks how it misbehaves. */
 const STAND_IN_AGENT = `
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 const mode = process.env.MODE ?? 'ok';
 if (mode === 'crash') {
@@ -21,6 +22,23 @@ if (mode === 'crash') {
   process.exit(3);
 }
 console.log(JSON.stringify({ env: Object.keys(process.env).sort(), values: Object.values(process.env) }));
+if (mode === 'probe') {
+  const attempt = (what: () => unknown) => {
+    try {
+      what();
+      return 'allowed';
+    } catch (error) {
+      return (error as { code?: string }).code ?? 'refused';
+    }
+  };
+  console.log(JSON.stringify({
+    probe: {
+      environ: attempt(() => readFileSync('/proc/' + process.ppid + '/environ')),
+      signal: attempt(() => process.kill(process.ppid, 0)),
+      write: attempt(() => writeFileSync(process.env.OUTSIDE ?? '/nonexistent', 'x')),
+    },
+  }));
+}
 const hoard: Buffer[] = [];
 createServer((req, res) => {
   if (req.url === '/ping') {
@@ -128,7 +146,7 @@ describe('runner harness', () => {
     process.env.AGENT_BUILDER_PROBE_SECRET = 'platform-only-value';
     try {
       const { result } = await harness({ mode: 'run', input: 'hi', env: { GREETING: 'hello' } }, standIn);
-      expect(result.status).toBe('succeeded');
+      expect(result.status, `${result.reason}\n${result.logs.join('\n')}`).toBe('succeeded');
       expect(result.output).toBe('hello');
       const line = result.logs.find((l) => l.startsWith('[agent] {"env"')) ?? '';
       const seen = JSON.parse(line.slice('[agent] '.length)) as { env: string[]; values: string[] };
@@ -208,8 +226,30 @@ describe('runner harness', () => {
       remoteCache,
     });
     expect(second.result.logs).toContain('[install] dependencies: from the remote cache');
-    expect(second.result).toMatchObject({ status: 'succeeded', output: 'hello' });
+    expect(second.result, `${second.result.reason}\n${second.result.logs.join('\n')}`).toMatchObject({
+      status: 'succeeded',
+      output: 'hello',
+    });
   }, 300_000);
+
+  it.runIf(process.getuid?.() === 0)(
+    'runs the agent as a user of its own where namespaces are not allowed: it cannot read or signal the runner, nor write its files',
+    async () => {
+      const outside = join(scratchDir('own-user'), 'runner-file');
+      const { result } = await harness(
+        { mode: 'run', input: 'hi', env: { MODE: 'probe', OUTSIDE: outside } },
+        standIn,
+        undefined,
+        [],
+        { isolation: { kind: 'user', detail: 'a user of its own', reason: 'no namespaces in this test' } },
+      );
+      expect(result.status, `${result.reason}\n${result.logs.join('\n')}`).toBe('succeeded');
+      const line = result.logs.find((l) => l.startsWith('[agent] {"probe"')) ?? '';
+      const { probe } = JSON.parse(line.slice('[agent] '.length)) as { probe: Record<string, string> };
+      expect(probe).toEqual({ environ: 'EACCES', signal: 'EPERM', write: 'EACCES' });
+    },
+    120_000,
+  );
 
   it('keeps secrets and platform settings out of the environment npm and tsc see', () => {
     const env = scrubbedEnv({

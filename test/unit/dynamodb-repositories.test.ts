@@ -119,7 +119,7 @@ describe('DynamoDB repositories', () => {
     expect(await generations.getCached('hash-2')).toBeUndefined();
   });
 
-  it('counts uses per user, action and hour, and refuses past the limit with a Retry-After', async () => {
+  it('counts uses per user and action in a sliding hour, and refuses past the limit with a Retry-After', async () => {
     const limiter = new DynamoDbRateLimiter(table);
     await limiter.hit('bob', 'generate', 2);
     await limiter.hit('bob', 'generate', 2);
@@ -128,8 +128,25 @@ describe('DynamoDB repositories', () => {
       retryAfterSeconds: expect.any(Number),
     });
     await limiter.hit('bob', 'test', 2);
-    const counter = await item('RATE#bob#generate', `HOUR#${Math.floor(Date.now() / 3_600_000)}`);
-    expect(counter).toMatchObject({ uses: 2, expiresAt: expect.any(Number) });
+    const window = await item('RATE#bob#generate', 'WINDOW');
+    expect(window).toMatchObject({
+      uses: [expect.any(Number), expect.any(Number)],
+      expiresAt: expect.any(Number),
+    });
+  });
+
+  it('cannot be doubled by a burst across an hour boundary', async () => {
+    const hour = 3_600_000;
+    let now = Math.floor(Date.now() / hour) * hour + hour - 1_000; // a second before the hour ends
+    const limiter = new DynamoDbRateLimiter(table, () => now);
+    for (let i = 0; i < 3; i++) await limiter.hit('carol', 'generate', 3);
+    now += 2_000; // a second into the next hour
+    await expect(limiter.hit('carol', 'generate', 3)).rejects.toMatchObject({
+      type: 'rate-limited',
+      retryAfterSeconds: 3_598,
+    });
+    now += hour - 2_000; // the first burst has left the window
+    await limiter.hit('carol', 'generate', 3);
   });
 
   it('keeps a test run and its history entry, reads a history newest first, and keeps connections', async () => {

@@ -17,7 +17,7 @@ const base = {
   model: 'anthropic.claude-haiku-4-5-20251001-v1:0',
   systemPrompt: 'You triage tickets.',
   tools: ['calculator', 'knowledge_base_retrieve', 'tavily_search'],
-  toolConfig: { knowledge_base_retrieve: { knowledgeBaseId: 'KB1' } },
+  toolConfig: { knowledge_base_retrieve: { knowledgeBaseId: 'KB12345678' } },
 };
 
 /** Values of the generated TypeScript prompt module, evaluated as JavaScript. */

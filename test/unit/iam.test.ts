@@ -18,7 +18,7 @@ const spec = (language: Language, target: DeploymentTarget) => ({
   systemPrompt: 'You triage tickets.',
   tools: ['calculator', 'knowledge_base_retrieve', 's3_objects', 'textract_document', 'tavily_search'],
   toolConfig: {
-    knowledge_base_retrieve: { knowledgeBaseId: 'KB12345' },
+    knowledge_base_retrieve: { knowledgeBaseId: 'KB12345678' },
     s3_objects: { bucket: 'docs-bucket', prefix: 'in/' },
   },
   deployment: { target, region: 'us-east-1' },

@@ -14,7 +14,7 @@ const validSpec = {
   model: 'anthropic.claude-haiku-4-5-20251001-v1:0',
   systemPrompt: 'You triage tickets.',
   tools: ['calculator', 'knowledge_base_retrieve'],
-  toolConfig: { knowledge_base_retrieve: { knowledgeBaseId: 'KB1' } },
+  toolConfig: { knowledge_base_retrieve: { knowledgeBaseId: 'KB12345678' } },
 };
 
 function errorsOf(input: unknown) {

@@ -3,7 +3,7 @@ import {
   GoneException,
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
-import { EMULATOR_CREDENTIALS, type PlatformConfig } from '../config.ts';
+import { LOCAL_CONNECTIONS_KEY_ID, type PlatformConfig } from '../config.ts';
 import type { ConnectionPoster } from '../ports.ts';
 
 /**
@@ -27,12 +27,17 @@ export class ApiGatewayConnectionPoster implements ConnectionPoster {
     });
   }
 
-  /** The @connections API of the configuration, signed with placeholder keys where it is the local gateway's. */
+  /**
+   * The @connections API of the configuration; where it is the local gateway's, signed with the local
+   * platform's per-process secret (the gateway refuses anything else).
+   */
   static fromConfig(config: PlatformConfig & { WEBSOCKET_ENDPOINT: string }): ApiGatewayConnectionPoster {
     return new ApiGatewayConnectionPoster(
       config.WEBSOCKET_ENDPOINT,
       config.AWS_REGION,
-      config.LOCAL_EMULATORS === 'true' ? EMULATOR_CREDENTIALS : undefined,
+      config.LOCAL_EMULATORS === 'true'
+        ? { accessKeyId: LOCAL_CONNECTIONS_KEY_ID, secretAccessKey: config.LOCAL_CONNECTIONS_SECRET ?? '' }
+        : undefined,
     );
   }
 

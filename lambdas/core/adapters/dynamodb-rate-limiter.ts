@@ -3,27 +3,50 @@ import type { RateLimiter } from '../ports.ts';
 import type { DynamoDbTable } from './dynamodb-table.ts';
 
 const HOUR_MS = 3_600_000;
+/** Writes of the same window racing each other: each retries on the version it lost to. */
+const ATTEMPTS = 8;
 
 /**
- * Hourly quotas as counters in the single table: `RATE#sub#action / HOUR#n` (n counts hours since the
- * epoch), expiring an hour after their hour ends.
+ * Hourly quotas as a sliding window in the single table: `RATE#sub#action / WINDOW` holds the times of
+ * the uses of the last hour, so no hour boundary resets the count (a burst either side of one counts
+ * once); one conditional write on its version records a use, and the item expires an hour after the
+ * last use.
  */
 export class DynamoDbRateLimiter implements RateLimiter {
-  constructor(private readonly table: DynamoDbTable) {}
+  constructor(
+    private readonly table: DynamoDbTable,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   async hit(owner: string, action: string, limit: number): Promise<void> {
-    const now = Date.now();
-    const hour = Math.floor(now / HOUR_MS);
-    const counted = await this.table.incrementBelow(
-      { PK: `RATE#${owner}#${action}`, SK: `HOUR#${hour}` },
-      limit,
-      Math.floor(now / 1000) + 7200,
-    );
-    if (counted) return;
-    const retryAfter = Math.ceil(((hour + 1) * HOUR_MS - now) / 1000);
-    throw new RateLimitedError(
-      `you can ${action} at most ${limit} times an hour; try again in ${Math.ceil(retryAfter / 60)} minutes`,
-      retryAfter,
-    );
+    const key = { PK: `RATE#${owner}#${action}`, SK: 'WINDOW' };
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const now = this.now();
+      const stored = await this.table.get(key, { consistent: true });
+      const version = typeof stored?.version === 'number' ? stored.version : undefined;
+      const uses = (Array.isArray(stored?.uses) ? (stored.uses as number[]) : [])
+        .filter((at) => at > now - HOUR_MS)
+        .sort((a, b) => a - b);
+      if (uses.length >= limit) {
+        // The window has room again when the oldest use that counts leaves it.
+        const oldest = uses[uses.length - limit] ?? now;
+        const retryAfter = Math.max(1, Math.ceil((oldest + HOUR_MS - now) / 1000));
+        throw new RateLimitedError(
+          `you can ${action} at most ${limit} times an hour; try again in ${Math.ceil(retryAfter / 60)} minutes`,
+          retryAfter,
+        );
+      }
+      const written = await this.table.putIf(
+        {
+          ...key,
+          uses: [...uses, now],
+          version: (version ?? 0) + 1,
+          expiresAt: Math.floor((now + HOUR_MS) / 1000),
+        },
+        version === undefined ? { absent: true } : { version },
+      );
+      if (written) return;
+    }
+    throw new RateLimitedError(`too many ${action} requests at once; try again in a second`, 1);
   }
 }

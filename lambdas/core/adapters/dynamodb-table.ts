@@ -7,6 +7,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { PayloadTooLargeError } from '../errors.ts';
 
 /** The primary key of an item of the single table. */
 export interface TableKey {
@@ -16,6 +17,49 @@ export interface TableKey {
 
 /** An item: its key and any other attributes (plain JSON values; undefined ones are left out). */
 export type TableItem = TableKey & Record<string, unknown>;
+
+/** DynamoDB's largest item, in bytes (400 KB). */
+export const MAX_ITEM_BYTES = 400 * 1024;
+
+/**
+ * The size DynamoDB counts for a value, in bytes, by its published rules: strings their UTF-8 bytes,
+ * numbers up to 21, booleans and nulls 1, lists and maps 3 plus 1 per element plus their elements
+ * (a map's keys too); undefined attributes are left out.
+ */
+export function dynamoSize(value: unknown): number {
+  if (value === undefined) return 0;
+  if (value === null || typeof value === 'boolean') return 1;
+  if (typeof value === 'string') return Buffer.byteLength(value);
+  if (typeof value === 'number')
+    return Math.min(21, Math.ceil(String(Math.abs(value)).replace('.', '').length / 2) + 1);
+  if (value instanceof Uint8Array) return value.byteLength;
+  if (Array.isArray(value)) return 3 + value.reduce((sum: number, v) => sum + 1 + dynamoSize(v), 0);
+  if (typeof value === 'object')
+    return (
+      3 +
+      Object.entries(value).reduce(
+        (sum, [k, v]) => (v === undefined ? sum : sum + 1 + Buffer.byteLength(k) + dynamoSize(v)),
+        0,
+      )
+    );
+  return Buffer.byteLength(String(value));
+}
+
+/** The size DynamoDB counts for an item: its attribute names and values. */
+export const itemSize = (item: TableItem) =>
+  Object.entries(item).reduce(
+    (sum, [k, v]) => (v === undefined ? sum : sum + Buffer.byteLength(k) + dynamoSize(v)),
+    0,
+  );
+
+/** An item larger than DynamoDB stores: the caller says what to trim (PayloadTooLargeError, 413). */
+function refuseOversized(item: TableItem): void {
+  const size = itemSize(item);
+  if (size > MAX_ITEM_BYTES)
+    throw new PayloadTooLargeError(
+      `this would store ${Math.ceil(size / 1024)} KB in one record, over DynamoDB's 400 KB item limit; send less`,
+    );
+}
 
 /**
  * What a conditional put requires of the stored item: that there is none, or that its `version`
@@ -87,11 +131,13 @@ export class DynamoDbTable {
 
   /** Writes `item`, replacing whatever was at its key. */
   async put(item: TableItem): Promise<void> {
+    refuseOversized(item);
     await this.doc.send(new PutCommand({ TableName: this.table, Item: item }));
   }
 
   /** Writes `item` only if the stored item meets `condition`; false (nothing written) when it does not. */
   async putIf(item: TableItem, condition: PutCondition): Promise<boolean> {
+    refuseOversized(item);
     try {
       await this.doc.send(
         new PutCommand({

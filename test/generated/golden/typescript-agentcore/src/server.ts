@@ -67,6 +67,8 @@ export function createServer(options: ServerOptions): Server {
       return existing;
     }
     const agent = options.createAgent();
+    // Tools that keep per-user data (memory) read whose it is from here, never from the model.
+    agent.appState.set('sessionId', sessionId);
     sessions.set(sessionId, agent);
     while (sessions.size > options.maxSessions) {
       const oldest = sessions.keys().next().value;
