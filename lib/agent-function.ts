@@ -5,6 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { suppressPlatformFunction } from './nag.ts';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -74,5 +75,6 @@ export class PlatformFunction extends nodejs.NodejsFunction {
         },
       },
     });
+    suppressPlatformFunction(this);
   }
 }

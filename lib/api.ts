@@ -11,6 +11,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { type Feature, routeList } from '../lambdas/routes.ts';
 import { PlatformFunction } from './agent-function.ts';
+import { RUNNER_TASKS, suppress } from './nag.ts';
 
 export interface ApiProps {
   table: dynamodb.ITableV2;
@@ -110,6 +111,18 @@ export class Api extends Construct {
         resources: ['*'],
       }),
     );
+    suppress(this.functions.sessions, [
+      {
+        id: 'AwsSolutions-IAM5',
+        reason:
+          "The consultant's one model in whichever Region its cross-Region inference profile routes to; and aws-marketplace ViewSubscriptions and Subscribe, which have no resource-level permissions.",
+        appliesTo: [
+          { regex: '/^Resource::arn:(<AWS::Partition>|aws[a-z-]*):bedrock:\\*::foundation-model\\/[^*]+$/g' },
+          'Resource::*',
+        ],
+      },
+    ]);
+    suppress(this.functions.testing, [RUNNER_TASKS]);
     props.table.grantReadWriteData(this.functions.testing);
     props.bucket.grantRead(this.functions.testing);
     props.bucket.grantPut(this.functions.testing, 'tests/*');
@@ -132,12 +145,20 @@ export class Api extends Construct {
         integration = new HttpLambdaIntegration(`${route.feature}Integration`, this.functions[route.feature]);
         integrations.set(route.feature, integration);
       }
-      this.httpApi.addRoutes({
+      const added = this.httpApi.addRoutes({
         path: route.path,
         methods: [apigw.HttpMethod[route.method]],
         integration,
         ...(route.auth ? { authorizer } : {}),
       });
+      if (!route.auth)
+        for (const r of added)
+          suppress(r, [
+            {
+              id: 'AwsSolutions-APIG4',
+              reason: `${route.method} ${route.path} is public by design (health, the OpenAPI document and its reference page); it reads no user data.`,
+            },
+          ]);
     }
     const stage = this.httpApi.defaultStage?.node.defaultChild as apigw.CfnStage;
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', {

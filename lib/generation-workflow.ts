@@ -6,6 +6,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { PlatformFunction, ROOT } from './agent-function.ts';
+import { suppress } from './nag.ts';
 
 /**
  * The generation workflow: the Express state machine of lib/workflows/generation.asl.json (the same
@@ -42,5 +43,13 @@ export class GenerationWorkflow extends Construct {
       },
     });
     this.taskFunction.grantInvoke(this.stateMachine);
+    suppress(this.stateMachine, [
+      {
+        id: 'AwsSolutions-IAM5',
+        reason:
+          'The state machine invokes its one task Lambda (any of its versions) and writes logs and traces: CloudWatch Logs delivery and X-Ray actions have no resource-level permissions.',
+        appliesTo: ['Resource::*', { regex: '/^Resource::<GenerationWorkflowTasks[0-9A-F]+\\.Arn>:\\*$/g' }],
+      },
+    ]);
   }
 }

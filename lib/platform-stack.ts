@@ -2,7 +2,6 @@ import { CfnOutput, CfnParameter, Stack, type StackProps } from 'aws-cdk-lib';
 import type { CfnApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import * as budgets from 'aws-cdk-lib/aws-budgets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { Api } from './api.ts';
 import { Auth } from './auth.ts';
@@ -131,32 +130,5 @@ export class PlatformStack extends Stack {
     new CfnOutput(this, 'TestStreamUrl', { value: `${testRunner.stage.url}?token=<Cognito token>` });
     new CfnOutput(this, 'UserPoolId', { value: auth.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: auth.client.userPoolClientId });
-
-    NagSuppressions.addStackSuppressions(this, [
-      {
-        id: 'AwsSolutions-IAM4',
-        reason:
-          'Lambda roles use AWSLambdaBasicExecutionRole (CreateLogGroup, CreateLogStream, PutLogEvents) and nothing broader.',
-      },
-      {
-        id: 'AwsSolutions-IAM5',
-        reason:
-          'Wildcards come from CDK grants scoped to one table (and its indexes), one bucket (its objects), one function (its versions) and X-Ray, which has no resource-level permissions.',
-      },
-      {
-        id: 'AwsSolutions-L1',
-        reason: 'Node.js 22 is the platform runtime by design (DESIGN.md, "Node"); upgrades are deliberate.',
-      },
-      {
-        id: 'AwsSolutions-APIG4',
-        reason:
-          'Only GET /api/health and GET /api/openapi.json are public; every other route has the Cognito JWT authorizer.',
-      },
-      {
-        id: 'AwsSolutions-COG4',
-        reason:
-          'The API uses an HTTP API JWT authorizer for Cognito, which cdk-nag checks only for REST APIs; public routes are health and the OpenAPI document.',
-      },
-    ]);
   }
 }

@@ -15,6 +15,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { PlatformFunction, ROOT } from './agent-function.ts';
+import { CONNECTIONS, DATA_GRANTS, RUNNER_TASKS, suppress } from './nag.ts';
 
 export interface TestRunnerProps {
   table: dynamodb.ITableV2;
@@ -222,6 +223,32 @@ export class TestRunner extends Construct {
       ],
     });
 
+    suppress(wsFunction, [RUNNER_TASKS, CONNECTIONS]);
+    suppress(stoppedFunction, [CONNECTIONS]);
+    suppress(taskRole, [
+      DATA_GRANTS,
+      CONNECTIONS,
+      {
+        id: 'AwsSolutions-IAM5',
+        reason:
+          "A test run calls whichever model of the registry the builder's agent names, in any Region its cross-Region inference profile routes to.",
+        appliesTo: [
+          'Resource::arn:aws:bedrock:*::foundation-model/*',
+          {
+            regex:
+              '/^Resource::arn:aws:bedrock:(<AWS::Region>|[a-z0-9-]+):(<AWS::AccountId>|[0-9]{12}):inference-profile\\/\\*$/g',
+          },
+        ],
+      },
+    ]);
+    if (this.taskDefinition.executionRole)
+      suppress(this.taskDefinition.executionRole, [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason: 'ecr:GetAuthorizationToken (pulling the runner image) has no resource-level permissions.',
+          appliesTo: ['Resource::*'],
+        },
+      ]);
     NagSuppressions.addResourceSuppressions(this.deadLetterQueue, [
       { id: 'AwsSolutions-SQS3', reason: 'This queue is the dead-letter queue of the task-stopped rule.' },
     ]);

@@ -9,6 +9,7 @@ import * as deployment from 'aws-cdk-lib/aws-s3-deployment';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { ROOT } from './agent-function.ts';
+import { LAMBDA_BASICS } from './nag.ts';
 
 export interface WebSiteProps {
   /** The HTTP API's base URL (without `/api`). */
@@ -120,7 +121,7 @@ export class WebSite extends Construct {
       logFilePrefix: 'cloudfront/',
     });
 
-    new deployment.BucketDeployment(this, 'Deploy', {
+    const deploy = new deployment.BucketDeployment(this, 'Deploy', {
       destinationBucket: this.bucket,
       distribution: this.distribution,
       distributionPaths: ['/*'],
@@ -152,6 +153,31 @@ export class WebSite extends Construct {
       ],
     });
 
+    // CDK's own deployment Lambda (one per stack): it copies the built app from CDK's asset bucket into
+    // the site bucket and invalidates the distribution.
+    const deployer = Stack.of(this).node.tryFindChild(deploy.handlerRole.node.scope?.node.id ?? '');
+    if (deployer)
+      NagSuppressions.addResourceSuppressions(
+        deployer,
+        [
+          ...LAMBDA_BASICS,
+          {
+            id: 'AwsSolutions-IAM5',
+            reason:
+              "CDK's BucketDeployment: read CDK's asset bucket, write the site bucket, and create CloudFront invalidations (which have no resource-level permissions).",
+            appliesTo: [
+              { regex: '/^Action::s3:(GetObject|GetBucket|List|DeleteObject|Abort)\\*$/g' },
+              {
+                regex:
+                  '/^Resource::arn:(<AWS::Partition>|aws[a-z-]*):s3:::cdk-[a-z0-9]+-assets-(<AWS::AccountId>|[0-9]{12})-(<AWS::Region>|[a-z0-9-]+)\\/\\*$/g',
+              },
+              { regex: '/^Resource::<WebSiteAssets[0-9A-F]+\\.Arn>\\/\\*$/g' },
+              'Resource::*',
+            ],
+          },
+        ],
+        true,
+      );
     NagSuppressions.addResourceSuppressions(logs, [
       { id: 'AwsSolutions-S1', reason: 'This is the access-log bucket; logging it to itself would loop.' },
     ]);
