@@ -43,6 +43,8 @@ export class TestRunner extends Construct {
   public readonly functions: { stream: PlatformFunction; taskStopped: PlatformFunction };
   /** Task-stopped events the Lambda could not handle after its retries. */
   public readonly deadLetterQueue: sqs.Queue;
+  /** The role every runner task's per-run credentials are issued from. */
+  public readonly runRole: iam.Role;
   private readonly vpc: ec2.Vpc;
 
   constructor(scope: Construct, id: string, props: TestRunnerProps) {
@@ -152,13 +154,21 @@ export class TestRunner extends Construct {
         POWERTOOLS_SERVICE_NAME: 'agent-builder-runner',
       },
     });
-    const taskRole = this.taskDefinition.taskRole;
-    props.table.grantReadWriteData(taskRole);
-    props.bucket.grantRead(taskRole);
-    props.bucket.grantPut(taskRole, 'tests/*');
-    props.bucket.grantPut(taskRole, 'runner-cache/*');
-    this.webSocketApi.grantManageConnections(taskRole);
-    taskRole.addToPrincipalPolicy(
+    // The task role holds no data permissions: each task gets credentials of the run role, issued by
+    // the Lambda that starts it with a session policy naming only that run's items, objects, cache
+    // prefix and connection (lambdas/testing/run-credentials.ts).
+    this.runRole = new iam.Role(this, 'RunRole', {
+      assumedBy: new iam.AccountPrincipal(Stack.of(this).account),
+      maxSessionDuration: Duration.hours(12),
+      description: 'What runner tasks may touch, narrowed per run by a session policy',
+    });
+    const runRole = this.runRole;
+    props.table.grantReadWriteData(runRole);
+    props.bucket.grantRead(runRole);
+    props.bucket.grantPut(runRole, 'tests/*');
+    props.bucket.grantPut(runRole, 'runner-cache/*');
+    this.webSocketApi.grantManageConnections(runRole);
+    runRole.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'InvokeTheAgentsModel',
         actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
@@ -183,6 +193,10 @@ export class TestRunner extends Construct {
       RUNNER_SUBNETS: this.vpc.privateSubnets.map((s) => s.subnetId).join(','),
       RUNNER_SECURITY_GROUPS: this.securityGroup.securityGroupId,
       WEBSOCKET_ENDPOINT: connectionsEndpoint,
+      RUNNER_RUN_ROLE_ARN: this.runRole.roleArn,
+      RUNNER_TABLE_ARN: props.table.tableArn,
+      RUNNER_BUCKET_ARN: props.bucket.bucketArn,
+      RUNNER_CONNECTIONS_ARN: `arn:${Stack.of(this).partition}:execute-api:${region}:${Stack.of(this).account}:${this.webSocketApi.apiId}/${this.stage.stageName}`,
     };
     for (const [key, value] of Object.entries(this.environment)) wsFunction.addEnvironment(key, value);
     this.grantStart(wsFunction);
@@ -225,7 +239,7 @@ export class TestRunner extends Construct {
 
     suppress(wsFunction, [RUNNER_TASKS, CONNECTIONS]);
     suppress(stoppedFunction, [CONNECTIONS]);
-    suppress(taskRole, [
+    suppress(runRole, [
       DATA_GRANTS,
       CONNECTIONS,
       {
@@ -287,9 +301,13 @@ export class TestRunner extends Construct {
     );
   }
 
-  /** Lets `grantee` start, watch and stop runner tasks (RunTask, DescribeTasks, StopTask, PassRole). */
+  /**
+   * Lets `grantee` start, watch and stop runner tasks (RunTask, DescribeTasks, StopTask, PassRole), and
+   * issue each task its run's credentials (AssumeRole on the run role).
+   */
   grantStart(grantee: iam.IGrantable): void {
     this.taskDefinition.grantRun(grantee);
+    this.runRole.grantAssumeRole(grantee.grantPrincipal);
     iam.Grant.addToPrincipal({
       grantee,
       actions: ['ecs:DescribeTasks', 'ecs:StopTask'],

@@ -57,6 +57,14 @@ export const RunJob = z.object({
   runtimeSessionId: z.string().min(33).max(256).optional(),
   env: z.record(AgentEnvName, z.string().max(10_000)).default({}),
   limits: RunLimits.default(DEFAULT_LIMITS),
+  /**
+   * Whose dependency cache this job may read and write in the shared store (a hash of the builder's
+   * id): one builder's runs can never plant packages in another's.
+   */
+  cacheScope: z
+    .string()
+    .regex(/^[a-f0-9]{16}$/)
+    .optional(),
 });
 export type RunJob = z.infer<typeof RunJob>;
 export type RunJobInput = z.input<typeof RunJob>;

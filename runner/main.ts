@@ -13,6 +13,7 @@ import { resolve } from 'node:path';
 import { ApiGatewayConnectionPoster } from '../lambdas/core/adapters/connections.ts';
 import { dataAdapters } from '../lambdas/core/adapters/data.ts';
 import { platformConfig } from '../lambdas/core/config.ts';
+import type { ArtifactStore } from '../lambdas/core/ports.ts';
 import { DynamoDbRunnerSlots } from '../lambdas/testing/dynamodb-runner-slots.ts';
 import { DynamoDbTestRepository } from '../lambdas/testing/dynamodb-test-repository.ts';
 import { recordResult } from '../lambdas/testing/service.ts';
@@ -20,6 +21,15 @@ import { chooseBackend, ollamaHostFor } from './backends.ts';
 import { type RunEvent, RunJob } from './events.ts';
 import { runJob, scrubbedEnv } from './harness.ts';
 import type { RunnerTask } from './task.ts';
+
+/** The artifact store seen through one builder's cache prefix: `runner-cache/x` → `runner-cache/<scope>/x`. */
+function scopedCache(store: ArtifactStore, scope: string): ArtifactStore {
+  const key = (k: string) => k.replace(/^runner-cache\//, `runner-cache/${scope}/`);
+  return {
+    get: (k) => store.get(key(k)),
+    put: (k, body, type) => store.put(key(k), body, type),
+  };
+}
 
 async function main(): Promise<number> {
   const config = platformConfig();
@@ -57,7 +67,10 @@ async function main(): Promise<number> {
     job,
     {
       cacheDir: resolve(config.RUNNER_CACHE_DIR),
-      ...(config.RUNNER_REMOTE_CACHE === 'true' ? { remoteCache: store } : {}),
+      // The shared dependency cache, under this builder's own prefix only (none without a scope).
+      ...(config.RUNNER_REMOTE_CACHE === 'true' && job.cacheScope
+        ? { remoteCache: scopedCache(store, job.cacheScope) }
+        : {}),
       backend: chooseBackend(config),
       toolEnv: scrubbedEnv(process.env),
       ...(ollamaHost ? { ollamaHost } : {}),

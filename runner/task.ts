@@ -11,4 +11,8 @@ export interface RunnerTask {
   record: { kind: 'build' | 'run'; id: string };
   /** A WebSocket connection that receives every event. */
   connectionId?: string;
+  /** Whose run it is and where its history lives: the scope of its credentials (AWS). */
+  owner?: string;
+  sessionId?: string;
+  generationId?: string;
 }

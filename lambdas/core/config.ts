@@ -49,6 +49,14 @@ export const PlatformConfig = z.object({
   RUNNER_CONTAINER_NAME: z.string().default('runner'),
   RUNNER_SUBNETS: z.string().optional(),
   RUNNER_SECURITY_GROUPS: z.string().optional(),
+  /**
+   * The role each runner task's credentials come from, scoped per run by a session policy (AWS); the
+   * table, bucket and WebSocket stage that policy names.
+   */
+  RUNNER_RUN_ROLE_ARN: z.string().optional(),
+  RUNNER_TABLE_ARN: z.string().optional(),
+  RUNNER_BUCKET_ARN: z.string().optional(),
+  RUNNER_CONNECTIONS_ARN: z.string().optional(),
   /** The WebSocket API's @connections endpoint (https://{api}.execute-api.{region}.amazonaws.com/{stage}), or the local gateway. */
   WEBSOCKET_ENDPOINT: z.url().optional(),
   /**

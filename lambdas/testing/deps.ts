@@ -1,15 +1,20 @@
 import { resolve } from 'node:path';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { STSClient } from '@aws-sdk/client-sts';
+import { RunLimits } from '../../runner/events.ts';
+import type { RunnerTask } from '../../runner/task.ts';
 import { ApiGatewayConnectionPoster } from '../core/adapters/connections.ts';
 import { dataAdapters } from '../core/adapters/data.ts';
 import { DynamoDbRateLimiter } from '../core/adapters/dynamodb-rate-limiter.ts';
 import { EcsRunner } from '../core/adapters/ecs-runner.ts';
 import { LocalProcessRunner } from '../core/adapters/local-runner.ts';
+import { StsRunCredentials } from '../core/adapters/sts-run-credentials.ts';
 import { awsCredentialEnv, configEnv, type PlatformConfig, processBasics } from '../core/config.ts';
 import type { ConnectionPoster } from '../core/ports.ts';
 import { DynamoDbGenerationRepository } from '../generate/dynamodb-generation-repository.ts';
 import { DynamoDbRunnerSlots } from './dynamodb-runner-slots.ts';
 import { DynamoDbTestRepository } from './dynamodb-test-repository.ts';
+import { runSessionPolicy } from './run-credentials.ts';
 import { recordRunnerFailure, type TestDeps } from './service.ts';
 
 const noConnections: ConnectionPoster = { post: async () => false };
@@ -26,6 +31,26 @@ function localRunnerEnv(config: PlatformConfig): Record<string, string> {
     ...configEnv(config, ['JWT_SECRET', 'COGNITO_CLIENT_ID', 'COGNITO_ISSUER']),
     RUNNER_CACHE_DIR: resolve(config.RUNNER_CACHE_DIR),
     POWERTOOLS_LOG_LEVEL: 'WARN',
+  };
+}
+
+/** Each runner task's own credentials: the run role, narrowed by a session policy to that run. */
+function runCredentials(config: PlatformConfig) {
+  const issuer = new StsRunCredentials(
+    new STSClient({ region: config.AWS_REGION }),
+    config.RUNNER_RUN_ROLE_ARN ?? '',
+  );
+  return (task: RunnerTask) => {
+    const limits = RunLimits.parse(task.job.limits ?? {});
+    const policy = runSessionPolicy(task, {
+      tableArn: config.RUNNER_TABLE_ARN ?? '',
+      bucketArn: config.RUNNER_BUCKET_ARN ?? '',
+      ...(config.RUNNER_CONNECTIONS_ARN ? { connectionsArn: config.RUNNER_CONNECTIONS_ARN } : {}),
+      owner: task.owner ?? '',
+      ...(task.sessionId ? { sessionId: task.sessionId } : {}),
+      ...(task.generationId ? { generationId: task.generationId } : {}),
+    });
+    return issuer.issue(task.record.id, policy, (limits.buildTimeoutMs + limits.timeoutMs) / 1000 + 300);
   };
 }
 
@@ -54,6 +79,7 @@ export function testDeps(config: PlatformConfig): TestDeps {
             containerName: config.RUNNER_CONTAINER_NAME,
             subnets: (config.RUNNER_SUBNETS ?? '').split(',').filter(Boolean),
             securityGroups: (config.RUNNER_SECURITY_GROUPS ?? '').split(',').filter(Boolean),
+            ...(config.RUNNER_RUN_ROLE_ARN ? { credentials: runCredentials(config) } : {}),
           },
           (task, reason) => recordRunnerFailure(failureDeps, task, reason),
         )

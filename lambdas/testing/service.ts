@@ -13,6 +13,7 @@ import type { GenerationRepository } from '../generate/ports.ts';
 import { getGeneration } from '../generate/service.ts';
 import type { BuildBody, BuildRecord, HistoryQuery, RunBody, TestRunRecord } from './model.ts';
 import type { RunnerSlots, TestRepository } from './ports.ts';
+import { cacheScopeOf } from './run-credentials.ts';
 
 export interface TestDeps {
   tests: TestRepository;
@@ -141,11 +142,15 @@ export async function startBuild(
     job: {
       mode: 'build',
       runId: build.id,
+      cacheScope: cacheScopeOf(owner),
       buildKey: build.id,
       project: { artifactKey: `${generation.artifactPrefix}/project.zip` },
       limits,
     },
     record: { kind: 'build', id: build.id },
+    owner,
+    generationId: generation.id,
+    ...(generation.sessionId ? { sessionId: generation.sessionId } : {}),
   });
   if (started.taskArn) await deps.tests.putBuild({ ...build, taskArn: started.taskArn });
   await waitFor(deps, started.done);
@@ -213,6 +218,7 @@ export async function createRun(
     job: {
       mode: 'run',
       runId: run.id,
+      cacheScope: cacheScopeOf(owner),
       buildKey: build.id,
       project: { artifactKey: `${generation.artifactPrefix}/project.zip` },
       input: input.input,
@@ -220,6 +226,9 @@ export async function createRun(
       limits,
     },
     record: { kind: 'run', id: run.id },
+    owner,
+    generationId: build.generationId,
+    ...(build.sessionId ? { sessionId: build.sessionId } : {}),
     ...(connectionId ? { connectionId } : {}),
   });
   if (started.taskArn) {

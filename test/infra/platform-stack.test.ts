@@ -197,7 +197,7 @@ describe('TestRunner', () => {
     });
   });
 
-  it("gives the runner's task role Bedrock streaming, the table, its S3 prefix and @connections; nothing to run tasks", () => {
+  it('gives runner tasks no data permissions of their own: the run role has them, issued per run by the Lambdas that start tasks', () => {
     const roles = template.findResources('AWS::IAM::Policy');
     const statements = (match: string) =>
       Object.entries(roles)
@@ -208,7 +208,10 @@ describe('TestRunner', () => {
               .Properties.PolicyDocument.Statement,
         )
         .flatMap((statement) => [statement.Action].flat());
-    const task = statements('RunnerTaskTaskRole');
+    expect(
+      statements('RunnerTaskTaskRole').filter((a) => /^(dynamodb|s3|execute-api|bedrock):/.test(a)),
+    ).toEqual([]);
+    const task = statements('TestRunnerRunRole');
     expect(task).toEqual(
       expect.arrayContaining([
         'bedrock:InvokeModel',
@@ -222,8 +225,18 @@ describe('TestRunner', () => {
     // The test feature's Lambda may start, watch and stop runner tasks, and pass their roles.
     const starter = statements('ApiTestingFunction');
     expect(starter).toEqual(
-      expect.arrayContaining(['ecs:RunTask', 'ecs:DescribeTasks', 'ecs:StopTask', 'iam:PassRole']),
+      expect.arrayContaining([
+        'ecs:RunTask',
+        'ecs:DescribeTasks',
+        'ecs:StopTask',
+        'iam:PassRole',
+        'sts:AssumeRole',
+      ]),
     );
+    template.hasResourceProperties('AWS::IAM::Role', {
+      Description: 'What runner tasks may touch, narrowed per run by a session policy',
+      MaxSessionDuration: 43200,
+    });
     template.hasResourceProperties('AWS::Lambda::Function', {
       Handler: 'index.handler',
       Environment: {
@@ -232,6 +245,10 @@ describe('TestRunner', () => {
           RUNNER_CONTAINER_NAME: 'runner',
           RUNNER_TASK_DEFINITION_ARN: Match.anyValue(),
           RUNNER_SUBNETS: Match.anyValue(),
+          RUNNER_RUN_ROLE_ARN: Match.anyValue(),
+          RUNNER_TABLE_ARN: Match.anyValue(),
+          RUNNER_BUCKET_ARN: Match.anyValue(),
+          RUNNER_CONNECTIONS_ARN: Match.anyValue(),
         }),
       },
     });

@@ -580,6 +580,31 @@ describe('Fargate runner backend', () => {
     });
   });
 
+  it("hands a task its run's own credentials, never its task role's data access", async () => {
+    const { client, sent } = ecs({ RunTaskCommand: [{ tasks: [{ taskArn: 'arn:task/3' }] }] });
+    const asked: RunnerTask[] = [];
+    const runner = new EcsRunner(
+      client,
+      {
+        ...options,
+        credentials: async (t) => {
+          asked.push(t);
+          return { accessKeyId: 'ASIAEXAMPLE', secretAccessKey: 'secret', sessionToken: 'token' };
+        },
+      },
+      async () => undefined,
+    );
+    await runner.start(task, 'tests/run-1/task.json');
+    expect(asked).toEqual([task]);
+    const overrides = sent[0]?.input.overrides as { containerOverrides: { environment: unknown[] }[] };
+    expect(overrides.containerOverrides[0]?.environment).toEqual([
+      { name: 'RUN_TASK_KEY', value: 'tests/run-1/task.json' },
+      { name: 'AWS_ACCESS_KEY_ID', value: 'ASIAEXAMPLE' },
+      { name: 'AWS_SECRET_ACCESS_KEY', value: 'secret' },
+      { name: 'AWS_SESSION_TOKEN', value: 'token' },
+    ]);
+  });
+
   it('reports a task that could not start (502) and one that stopped badly', async () => {
     const refused = new EcsRunner(
       ecs({ RunTaskCommand: [{ tasks: [], failures: [{ reason: 'RESOURCE:ENI' }] }] }).client,

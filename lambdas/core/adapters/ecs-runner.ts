@@ -11,6 +11,13 @@ export interface EcsRunnerOptions {
   subnets: string[];
   securityGroups: string[];
   /**
+   * Credentials for one task, scoped to its run (the task role itself holds no data permissions);
+   * given to the runner in its environment. Without it the task uses its task role.
+   */
+  credentials?: (
+    task: RunnerTask,
+  ) => Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken: string }>;
+  /**
    * How long to wait between DescribeTasks calls while a task runs: Fargate tasks take seconds to
    * change state, so polling faster only spends API quota (tests pass a few milliseconds).
    * @default 2000
@@ -48,6 +55,17 @@ export class EcsRunner implements RunnerBackend {
   ) {}
 
   async start(task: RunnerTask, taskKey: string): Promise<StartedRunner> {
+    const credentials = await this.options.credentials?.(task);
+    const environment = [
+      { name: 'RUN_TASK_KEY', value: taskKey },
+      ...(credentials
+        ? [
+            { name: 'AWS_ACCESS_KEY_ID', value: credentials.accessKeyId },
+            { name: 'AWS_SECRET_ACCESS_KEY', value: credentials.secretAccessKey },
+            { name: 'AWS_SESSION_TOKEN', value: credentials.sessionToken },
+          ]
+        : []),
+    ];
     const result = await this.client.send(
       new RunTaskCommand({
         cluster: this.options.cluster,
@@ -63,9 +81,7 @@ export class EcsRunner implements RunnerBackend {
           },
         },
         overrides: {
-          containerOverrides: [
-            { name: this.options.containerName, environment: [{ name: 'RUN_TASK_KEY', value: taskKey }] },
-          ],
+          containerOverrides: [{ name: this.options.containerName, environment }],
         },
       }),
     );
