@@ -179,6 +179,14 @@ export class TestRunner extends Construct {
         ],
       }),
     );
+    // A third-party model (Anthropic's) is subscribed to in AWS Marketplace on its first invocation.
+    runRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ModelFirstUse',
+        actions: ['aws-marketplace:ViewSubscriptions', 'aws-marketplace:Subscribe'],
+        resources: ['*'],
+      }),
+    );
 
     props.table.grantReadWriteData(wsFunction);
     props.bucket.grantReadWrite(wsFunction, 'tests/*');
@@ -242,6 +250,12 @@ export class TestRunner extends Construct {
     suppress(runRole, [
       DATA_GRANTS,
       CONNECTIONS,
+      {
+        id: 'AwsSolutions-IAM5',
+        reason:
+          'aws-marketplace ViewSubscriptions and Subscribe (a third-party model on its first call) have no resource-level permissions.',
+        appliesTo: ['Resource::*'],
+      },
       {
         id: 'AwsSolutions-IAM5',
         reason:

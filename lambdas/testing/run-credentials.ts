@@ -75,6 +75,12 @@ export function runSessionPolicy(task: RunnerTask, scope: RunScope): Record<stri
         Action: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
         Resource: ['arn:aws:bedrock:*::foundation-model/*', 'arn:aws:bedrock:*:*:inference-profile/*'],
       },
+      {
+        Sid: 'ModelFirstUse',
+        Effect: 'Allow',
+        Action: ['aws-marketplace:ViewSubscriptions', 'aws-marketplace:Subscribe'],
+        Resource: '*',
+      },
     ],
   };
 }

@@ -154,7 +154,9 @@ describe('PlatformStack', () => {
     expect(resources).toContain('foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0');
     expect(resources).not.toContain('foundation-model/*');
     // The first call of a third-party model subscribes to it in AWS Marketplace.
-    const marketplace = statements.filter((s) => JSON.stringify(s.Action).includes('aws-marketplace:'));
+    const marketplace = statements.filter(
+      (s) => JSON.stringify(s.Action).includes('aws-marketplace:') && s.id.startsWith('Api'),
+    );
     expect(marketplace.map((s) => s.id)).toEqual([expect.stringMatching(/^ApiSessionsFunctionServiceRole/)]);
     expect(marketplace[0]?.Action).toEqual([
       'aws-marketplace:ViewSubscriptions',
@@ -219,6 +221,7 @@ describe('TestRunner', () => {
         'execute-api:ManageConnections',
         'dynamodb:PutItem',
         's3:PutObject',
+        'aws-marketplace:Subscribe',
       ]),
     );
     expect(task).not.toContain('ecs:RunTask');
