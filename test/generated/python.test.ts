@@ -9,6 +9,11 @@ import { generate, ROOT, run, scratchDir, writeProject } from './workspace.ts';
 const PYTHON = '/usr/bin/python3';
 const STUBS = join(ROOT, 'test', 'generated', 'python-stubs');
 const entries = matrix('python');
+const MCP_SPEC_SETTINGS: Record<string, Record<string, string>> = {
+  mcp_git: { repository: '/srv/not-a-repository' },
+  mcp_remote: { url: 'https://mcp.example.com/mcp' },
+  s3_objects: { bucket: 'example-bucket' },
+};
 const workspace = scratchDir('py-matrix');
 
 beforeAll(async () => {
@@ -64,4 +69,42 @@ describe('generated Python projects', () => {
     expect(stdout).toMatch(/\b\d+ passed\b/);
     expect(stdout).not.toMatch(/failed|error/i);
   }, 120_000);
+
+  it.each([
+    {
+      target: 'agentcore' as const,
+      model: 'llama3.1:8b',
+      tools: ['mcp_git', 'mcp_remote', 'calculator', 's3_objects'],
+    },
+    {
+      target: 'lambda' as const,
+      model: 'amazon.nova-pro-v1:0',
+      tools: ['mcp_remote', 'calculator', 's3_objects'],
+    },
+  ])(
+    'with MCP servers, on $target with $model: pass their own pytest suite offline (no MCP server starts)',
+    async ({ target, model, tools }) => {
+      // The test double's MCPClient refuses to start, as the real one would without the server
+      // packages and network: the suite passes only if building the tools and agents starts nothing.
+      const project = await generate(
+        specWithTools('python', tools, {
+          model,
+          deployment: { target, region: 'us-east-1' },
+          // Settings of the tools in this spec only (a setting of another tool is invalid).
+          toolConfig: Object.fromEntries(
+            Object.entries(MCP_SPEC_SETTINGS).filter(([id]) => tools.includes(id)),
+          ),
+        }),
+      );
+      const dir = join(scratchDir('py-run-mcp'), 'agent');
+      writeProject(dir, project);
+      const { stdout } = await run(PYTHON, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], {
+        cwd: dir,
+        env: { ...process.env, PYTHONPATH: `${STUBS}:${dir}`, PYTHONDONTWRITEBYTECODE: '1' },
+      }).catch((error: { stdout: string }) => ({ stdout: error.stdout }));
+      expect(stdout).toMatch(/\b\d+ passed\b/);
+      expect(stdout).not.toMatch(/failed|error/i);
+    },
+    120_000,
+  );
 });

@@ -1,16 +1,40 @@
 """A minimal agent loop with the real SDK's names and event shapes."""
 
+import asyncio
 import json
 from typing import Any, AsyncIterator, Optional
 
 
-class _Metrics:
+def _usage() -> dict:
+    return {"inputTokens": 0, "outputTokens": 0, "totalTokens": 0}
+
+
+class AgentInvocation:
     def __init__(self) -> None:
-        self.accumulated_usage = {"inputTokens": 0, "outputTokens": 0, "totalTokens": 0}
+        self.cycles: list = []
+        self.usage = _usage()
+
+
+class EventLoopMetrics:
+    """Like the real one: owned by the agent for its lifetime, one ``AgentInvocation`` per call."""
+
+    def __init__(self) -> None:
+        self.accumulated_usage = _usage()
+        self.agent_invocations: list = []
+
+    @property
+    def latest_agent_invocation(self) -> Optional[AgentInvocation]:
+        return self.agent_invocations[-1] if self.agent_invocations else None
+
+    def update_usage(self, usage: dict) -> None:
+        for key in ("inputTokens", "outputTokens", "totalTokens"):
+            self.accumulated_usage[key] += usage.get(key, 0)
+            self.agent_invocations[-1].usage[key] += usage.get(key, 0)
+
 
 
 class AgentResult:
-    def __init__(self, stop_reason: str, message: dict, metrics: _Metrics) -> None:
+    def __init__(self, stop_reason: str, message: dict, metrics: EventLoopMetrics) -> None:
         self.stop_reason = stop_reason
         self.message = message
         self.metrics = metrics
@@ -26,7 +50,12 @@ class Agent:
         self.name = name
         self.description = description
         self.messages: list = []
-        self._tools = {t.tool_name: t for t in (tools or []) if hasattr(t, "tool_name")}
+        self.event_loop_metrics = EventLoopMetrics()
+        loaded: list = []
+        for t in tools or []:
+            # The real Agent loads a ToolProvider (an MCPClient) when it is constructed: it starts it.
+            loaded.extend(asyncio.run(t.load_tools()) if hasattr(t, "load_tools") else [t])
+        self._tools = {t.tool_name: t for t in loaded if hasattr(t, "tool_name")}
 
     @property
     def tool_names(self) -> list:
@@ -42,7 +71,8 @@ class Agent:
 
     async def stream_async(self, prompt: str) -> AsyncIterator[dict]:
         self.messages.append({"role": "user", "content": [{"text": prompt}]})
-        metrics = _Metrics()
+        metrics = self.event_loop_metrics
+        metrics.agent_invocations.append(AgentInvocation())
         while True:
             content: list = []
             tool_use: Optional[dict] = None
@@ -62,8 +92,7 @@ class Agent:
                 elif "messageStop" in event:
                     stop_reason = event["messageStop"]["stopReason"]
                 elif "metadata" in event:
-                    for key in ("inputTokens", "outputTokens", "totalTokens"):
-                        metrics.accumulated_usage[key] += event["metadata"]["usage"].get(key, 0)
+                    metrics.update_usage(event["metadata"]["usage"])
             if tool_use is not None:
                 call = {"toolUseId": tool_use["toolUseId"], "name": tool_use["name"], "input": json.loads(tool_use["input"] or "{}")}
                 assistant = {"role": "assistant", "content": [{"toolUse": call}]}

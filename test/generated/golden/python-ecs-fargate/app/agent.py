@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from strands import Agent
 
@@ -16,13 +16,21 @@ if TYPE_CHECKING:
     from app.config import Settings
 
 
-def create_agent(settings: "Settings", model: Optional["Model"] = None) -> Agent:
-    """A new agent; one per conversation. Tests pass a scripted ``model``."""
+def create_agent(settings: "Settings", model: Optional["Model"] = None, tools: Optional[list[Any]] = None) -> Agent:
+    """A new agent; one per conversation. Tests pass a scripted ``model``; the server passes the
+    ``tools`` of its ``Toolbox``, built once and shared by every session."""
     return Agent(
         name=AGENT_NAME,
         description=AGENT_DESCRIPTION,
         model=model if model is not None else create_model(settings),
         system_prompt=SYSTEM_PROMPT,
-        tools=create_tools(settings),
+        tools=tools if tools is not None else create_tools(settings),
         callback_handler=None,
     )
+
+
+def request_usage(result: Any) -> dict:
+    """The tokens of this request alone (``accumulated_usage`` spans the agent's whole session)."""
+    invocation = getattr(getattr(result, "metrics", None), "latest_agent_invocation", None)
+    usage = getattr(invocation, "usage", None) or {}
+    return {"inputTokens": int(usage.get("inputTokens", 0)), "outputTokens": int(usage.get("outputTokens", 0))}

@@ -14,12 +14,15 @@ import logging
 import time
 import uuid
 from collections import OrderedDict
+from contextlib import asynccontextmanager
 from typing import Any, AsyncIterator, Callable, Optional
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
+
+from app.agent import request_usage
 
 SESSION_HEADER = "X-Amzn-Bedrock-AgentCore-Runtime-Session-Id"
 MAX_BODY_BYTES = 1_048_576
@@ -43,9 +46,30 @@ def _error(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse(status_code=status, content={"error": {"code": code, "message": message}})
 
 
-def create_app(create_agent: Callable[[], Any], max_input_chars: int, max_sessions: int = 100) -> FastAPI:
-    """The HTTP app around an agent factory; one agent per runtime session."""
-    app = FastAPI(title="Agent", docs_url=None, redoc_url=None)
+def create_app(
+    create_agent: Callable[[], Any],
+    max_input_chars: int,
+    max_sessions: int = 100,
+    on_startup: Optional[Callable[[], None]] = None,
+    on_shutdown: Optional[Callable[[], None]] = None,
+) -> FastAPI:
+    """The HTTP app around an agent factory; one agent per runtime session.
+
+    ``on_startup`` and ``on_shutdown`` run in the app's lifespan (in a worker thread: they may block),
+    e.g. to start the MCP servers of the tools once and stop them when the server stops.
+    """
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if on_startup is not None:
+            await asyncio.to_thread(on_startup)
+        try:
+            yield
+        finally:
+            if on_shutdown is not None:
+                await asyncio.to_thread(on_shutdown)
+
+    app = FastAPI(title="Agent", docs_url=None, redoc_url=None, lifespan=lifespan)
     sessions: "OrderedDict[str, tuple[Any, asyncio.Lock]]" = OrderedDict()
     state = {"busy": 0, "changed": int(time.time())}
 
@@ -111,14 +135,9 @@ def create_app(create_agent: Callable[[], Any], max_input_chars: int, max_sessio
                 result = await agent.invoke_async(prompt)
             finally:
                 set_busy(-1)
-        return {"response": str(result), "sessionId": session_id, "stopReason": str(result.stop_reason), "usage": _usage(result)}
+        return {"response": str(result), "sessionId": session_id, "stopReason": str(result.stop_reason), "usage": request_usage(result)}
 
     return app
-
-
-def _usage(result: Any) -> dict:
-    usage = getattr(getattr(result, "metrics", None), "accumulated_usage", None) or {}
-    return {"inputTokens": int(usage.get("inputTokens", 0)), "outputTokens": int(usage.get("outputTokens", 0))}
 
 
 def _sse(event: dict) -> str:
@@ -144,7 +163,7 @@ async def _stream(agent: Any, lock: asyncio.Lock, prompt: str, session_id: str, 
                             yield _sse({"type": "tool_result", "toolUseId": block["toolResult"].get("toolUseId"), "status": block["toolResult"].get("status")})
                 elif "result" in event:
                     result = event["result"]
-                    yield _sse({"type": "done", "sessionId": session_id, "stopReason": str(result.stop_reason), "usage": _usage(result)})
+                    yield _sse({"type": "done", "sessionId": session_id, "stopReason": str(result.stop_reason), "usage": request_usage(result)})
         except Exception:  # noqa: BLE001 - reported to the caller without internals
             logger.exception("streamed invocation failed")
             yield _sse({"type": "error", "message": "The agent failed to answer; see its logs."})
@@ -157,11 +176,19 @@ def build_app() -> FastAPI:
     from app.agent import create_agent
     from app.config import load_settings
     from app.logging_config import configure_logging
+    from app.tools import Toolbox
 
     settings = load_settings()
     configure_logging(settings.log_level)
     _setup_tracing()
-    return create_app(lambda: create_agent(settings), settings.max_input_chars, settings.max_sessions)
+    toolbox = Toolbox(settings)
+    return create_app(
+        lambda: create_agent(settings, tools=toolbox.tools()),
+        settings.max_input_chars,
+        settings.max_sessions,
+        on_startup=toolbox.open,
+        on_shutdown=toolbox.close,
+    )
 
 
 def _setup_tracing() -> None:

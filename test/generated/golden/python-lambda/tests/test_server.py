@@ -65,6 +65,15 @@ def test_invocations_stream_text_and_tool_calls_as_server_sent_events() -> None:
     assert events[-1]["type"] == "done"
 
 
+def test_reports_the_usage_of_each_request_not_of_the_whole_session() -> None:
+    client = make_client([{"text": "First."}, {"text": "Second."}])
+    first = client.post("/invocations", json={"prompt": "one"}, headers={SESSION_HEADER: SESSION_ID}).json()
+    second = client.post("/invocations", json={"prompt": "two"}, headers={SESSION_HEADER: SESSION_ID}).json()
+    # The scripted model reports 12 input and 7 output tokens for each model call.
+    assert first["usage"] == {"inputTokens": 12, "outputTokens": 7}
+    assert second["usage"] == first["usage"]
+
+
 def test_rejects_bad_input_with_clear_errors() -> None:
     client = make_client()
     missing = client.post("/invocations", json={}, headers={SESSION_HEADER: SESSION_ID})

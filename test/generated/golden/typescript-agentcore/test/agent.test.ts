@@ -33,6 +33,20 @@ describe('the generated agent', () => {
     expect(agent.tools.map((t) => t.name)).toEqual(expect.arrayContaining(localToolNames));
   });
 
+  it('gives the model an object input schema, every parameter described, for each tool', async () => {
+    const config = await loadConfig(TEST_ENV);
+    for (const entry of TOOL_FACTORIES) {
+      const built = entry.create(config);
+      if (!('toolSpec' in built)) continue; // an MCP server describes its own tools
+      const schema = built.toolSpec.inputSchema as { type?: string; properties?: Record<string, { description?: string }>; oneOf?: unknown; anyOf?: unknown };
+      expect(schema.type, entry.id).toBe('object');
+      expect(schema.oneOf ?? schema.anyOf, entry.id).toBeUndefined();
+      for (const [name, property] of Object.entries(schema.properties ?? {})) {
+        expect(property.description?.trim(), `${entry.id}.${name}`).toBeTruthy();
+      }
+    }
+  });
+
   it('sends the system prompt to the model and returns its answer', async () => {
     const model = new ScriptedModel([{ text: 'Hello from the test model.' }]);
     const agent = createAgent(await loadConfig(TEST_ENV), { model });
