@@ -20,6 +20,8 @@ const PYTHON_DISTRIBUTIONS: Record<string, string> = {
   simpleeval: 'simpleeval',
   slack_sdk: 'slack-sdk',
   strands: 'strands-agents',
+  starlette: 'starlette',
+  bedrock_agentcore: 'bedrock-agentcore',
   strands_tools: 'strands-agents-tools',
   tavily: 'tavily-python',
   uvicorn: 'uvicorn',

@@ -74,7 +74,19 @@ describe('generated Python projects', () => {
     {
       target: 'agentcore' as const,
       model: 'llama3.1:8b',
-      tools: ['mcp_git', 'mcp_remote', 'calculator', 's3_objects'],
+      // And the generated tools built on boto3, whose input schemas the suite checks (not
+      // knowledge_base_retrieve: the CI's Debian botocore predates bedrock-agent-runtime).
+      tools: [
+        ...['mcp_git', 'mcp_remote', 'calculator', 's3_objects', 'dynamodb_table', 'step_functions_start'],
+        ...['sqs_send_message', 'sns_publish', 'ses_send_email', 'eventbridge_put_events', 'lambda_invoke'],
+        ...[
+          'cloudwatch_metrics',
+          'athena_query',
+          'textract_document',
+          'comprehend_analyze',
+          'kendra_retrieve',
+        ],
+      ],
     },
     {
       target: 'lambda' as const,
@@ -86,16 +98,14 @@ describe('generated Python projects', () => {
     async ({ target, model, tools }) => {
       // The test double's MCPClient refuses to start, as the real one would without the server
       // packages and network: the suite passes only if building the tools and agents starts nothing.
-      const project = await generate(
-        specWithTools('python', tools, {
-          model,
-          deployment: { target, region: 'us-east-1' },
-          // Settings of the tools in this spec only (a setting of another tool is invalid).
-          toolConfig: Object.fromEntries(
-            Object.entries(MCP_SPEC_SETTINGS).filter(([id]) => tools.includes(id)),
-          ),
-        }),
-      );
+      const spec = specWithTools('python', tools, { model, deployment: { target, region: 'us-east-1' } });
+      // Settings of the tools in this spec only (a setting of another tool is invalid).
+      const settings = Object.entries(MCP_SPEC_SETTINGS).filter(([id]) => tools.includes(id));
+      const project = await generate({
+        ...spec,
+        name: `MCP agent on ${target}`,
+        toolConfig: { ...spec.toolConfig, ...Object.fromEntries(settings) },
+      });
       const dir = join(scratchDir('py-run-mcp'), 'agent');
       writeProject(dir, project);
       const { stdout } = await run(PYTHON, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], {

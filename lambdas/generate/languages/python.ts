@@ -7,7 +7,9 @@ import { envExample } from './env-example.ts';
 const BASE_REQUIREMENTS: Record<string, string> = {
   // 1.21 reports usage per invocation (metrics.latest_agent_invocation), which the server returns.
   'strands-agents': '>=1.21.0,<2.0.0',
-  fastapi: '>=0.110.0,<1.0.0',
+  // The runtime app (BedrockAgentCoreApp with RequestContext.request: 1.1.0), on Starlette.
+  'bedrock-agentcore': '>=1.1.0,<2.0.0',
+  starlette: '>=0.46.2,<2.0.0',
   'uvicorn[standard]': '>=0.29.0,<1.0.0',
   boto3: '>=1.35.0,<2.0.0',
   pydantic: '>=2.7.0,<3.0.0',

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 
-from fastapi.testclient import TestClient
+from starlette.testclient import TestClient
 from strands import Agent, tool
 
 from app.main import SESSION_HEADER, create_app

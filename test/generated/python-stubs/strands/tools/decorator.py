@@ -1,3 +1,4 @@
+import functools
 import inspect
 import re
 from typing import Any, Callable, Optional
@@ -28,6 +29,8 @@ def _param_descriptions(doc: str) -> dict:
 class DecoratedFunctionTool:
     def __init__(self, func: Callable[..., Any], name: Optional[str] = None, description: Optional[str] = None) -> None:
         self._func = func
+        self._tool_func = func
+        functools.update_wrapper(wrapper=self, wrapped=func)  # as the real one: __module__, __doc__, ...
         self.tool_name = name or func.__name__
         doc = inspect.getdoc(func) or ""
         described = _param_descriptions(doc)
