@@ -44,7 +44,7 @@ class AgentResult:
 
 
 class Agent:
-    def __init__(self, model: Any = None, tools: Optional[list] = None, system_prompt: Optional[str] = None, callback_handler: Any = None, name: Optional[str] = None, description: Optional[str] = None, **_: Any) -> None:
+    def __init__(self, model: Any = None, tools: Optional[list] = None, system_prompt: Optional[str] = None, callback_handler: Any = None, name: Optional[str] = None, description: Optional[str] = None, session_manager: Any = None, **_: Any) -> None:
         self.model = model
         self.system_prompt = system_prompt
         self.name = name
@@ -56,6 +56,14 @@ class Agent:
             # The real Agent loads a ToolProvider (an MCPClient) when it is constructed: it starts it.
             loaded.extend(asyncio.run(t.load_tools()) if hasattr(t, "load_tools") else [t])
         self._tools = {t.tool_name: t for t in loaded if hasattr(t, "tool_name")}
+        self._session_manager = session_manager
+        if session_manager is not None:
+            session_manager.initialize(self)
+
+    def _add_message(self, message: dict) -> None:
+        self.messages.append(message)
+        if self._session_manager is not None:
+            self._session_manager.append_message(message, self)
 
     @property
     def tool_names(self) -> list:
@@ -70,7 +78,7 @@ class Agent:
         return result
 
     async def stream_async(self, prompt: str) -> AsyncIterator[dict]:
-        self.messages.append({"role": "user", "content": [{"text": prompt}]})
+        self._add_message({"role": "user", "content": [{"text": prompt}]})
         metrics = self.event_loop_metrics
         metrics.agent_invocations.append(AgentInvocation())
         while True:
@@ -96,7 +104,7 @@ class Agent:
             if tool_use is not None:
                 call = {"toolUseId": tool_use["toolUseId"], "name": tool_use["name"], "input": json.loads(tool_use["input"] or "{}")}
                 assistant = {"role": "assistant", "content": [{"toolUse": call}]}
-                self.messages.append(assistant)
+                self._add_message(assistant)
                 yield {"message": assistant}
                 try:
                     value = self._tools[call["name"]](**call["input"])
@@ -104,11 +112,11 @@ class Agent:
                 except Exception as error:  # noqa: BLE001
                     result = {"toolUseId": call["toolUseId"], "status": "error", "content": [{"text": str(error)}]}
                 user = {"role": "user", "content": [{"toolResult": result}]}
-                self.messages.append(user)
+                self._add_message(user)
                 yield {"message": user}
                 continue
             message = {"role": "assistant", "content": [{"text": "".join(c["text"] for c in content)}]}
-            self.messages.append(message)
+            self._add_message(message)
             yield {"message": message}
             yield {"result": AgentResult(stop_reason, message, metrics)}
             return

@@ -8,7 +8,8 @@ session ids from the runtime's headers. This module adds what the agent needs on
 - the answer is JSON, or Server-Sent Events of typed events (``text``, ``tool_call``, ``tool_result``,
   ``done``, ``error``) when the request accepts ``text/event-stream``;
 - the conversation is kept per ``X-Amzn-Bedrock-AgentCore-Runtime-Session-Id`` (33 to 256
-  characters); a session answers one request at a time (409 otherwise);
+  characters), in the session store when one is configured (SESSION_BUCKET or SESSION_DIR: another
+  process with the same store carries it on); a session answers one request at a time (409 otherwise);
 - internals go to the log, never to the caller.
 """
 
@@ -36,13 +37,13 @@ def _error(status: int, code: str, message: str) -> JSONResponse:
 
 
 def create_app(
-    create_agent: Callable[[], Any],
+    create_agent: Callable[[str], Any],
     max_input_chars: int,
     max_sessions: int = 100,
     on_startup: Optional[Callable[[], None]] = None,
     on_shutdown: Optional[Callable[[], None]] = None,
 ) -> BedrockAgentCoreApp:
-    """The runtime app around an agent factory; one agent per runtime session.
+    """The runtime app around an agent factory (given the session id); one agent per runtime session.
 
     ``on_startup`` and ``on_shutdown`` run in the app's lifespan (in a worker thread: they may block),
     e.g. to start the MCP servers of the tools once and stop them when the server stops.
@@ -66,7 +67,7 @@ def create_app(
         if session_id in sessions:
             sessions.move_to_end(session_id)
             return sessions[session_id]
-        entry = (create_agent(), asyncio.Lock())
+        entry = (create_agent(session_id), asyncio.Lock())
         sessions[session_id] = entry
         while len(sessions) > max_sessions:
             sessions.popitem(last=False)
@@ -85,8 +86,8 @@ def create_app(
         if len(prompt) > max_input_chars:
             return _error(413, "prompt_too_long", f"prompt is {len(prompt)} characters; the limit is {max_input_chars}")
         session_id = context.session_id or f"session-{uuid.uuid4()}"
-        if not 33 <= len(session_id) <= 256:
-            return _error(400, "invalid_session_id", "the runtime session id must be 33 to 256 characters")
+        if not 33 <= len(session_id) <= 256 or "/" in session_id or "\\" in session_id:
+            return _error(400, "invalid_session_id", "the runtime session id must be 33 to 256 characters, without / or \\")
         agent, lock = session(session_id)
         if lock.locked():
             return _error(409, "session_busy", "this session is already answering a request")
@@ -147,7 +148,7 @@ def build_app() -> BedrockAgentCoreApp:
     _setup_tracing()
     toolbox = Toolbox(settings)
     return create_app(
-        lambda: create_agent(settings, tools=toolbox.tools()),
+        lambda session_id: create_agent(settings, tools=toolbox.tools(), session_id=session_id),
         settings.max_input_chars,
         settings.max_sessions,
         on_startup=toolbox.open,
