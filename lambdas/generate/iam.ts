@@ -9,7 +9,12 @@ import type { PlannedFile, ProjectContext } from './project.ts';
  * A resource the template itself creates or receives, named by role because CloudFormation and CDK
  * spell it differently: `Fn::GetAtt LogGroup.Arn` in one, `logGroup.logGroupArn` in the other.
  */
-export type ResourceSlot = 'logGroupArn' | 'secretArns' | 'repositoryArn';
+export type ResourceSlot =
+  | 'logGroupArn'
+  | 'secretArns'
+  | 'repositoryArn'
+  | 'sessionBucketArn'
+  | 'sessionObjectsArn';
 
 /** `"*"`, a CloudFormation `Fn::Sub` pattern, or a {@link ResourceSlot}. */
 export type PolicyResource = string | { slot: ResourceSlot };
@@ -193,6 +198,30 @@ export function agentRoleStatements(context: ProjectContext): PolicyStatement[] 
       : observabilityStatements(slot('logGroupArn'), context.projectName)),
     ...secretStatements(context),
     ...toolStatements(context),
+  ];
+}
+
+/** Where a Python agent on ECS Fargate keeps conversations (Strands' S3SessionManager, `sessions/`). */
+export const SESSION_PREFIX = 'sessions/';
+
+/**
+ * Reading and writing the conversations in the session bucket, which holds nothing else:
+ * S3SessionManager heads, reads, writes and deletes a session's objects under its prefix, and lists
+ * them. ListBucket has no prefix condition: HeadObject of a missing key must answer 404, not 403, and
+ * that request carries no s3:prefix.
+ */
+export function sessionStoreStatements(): PolicyStatement[] {
+  return [
+    {
+      sid: 'ReadWriteSessions',
+      actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+      resources: [slot('sessionObjectsArn')],
+    },
+    {
+      sid: 'ListSessions',
+      actions: ['s3:ListBucket'],
+      resources: [slot('sessionBucketArn')],
+    },
   ];
 }
 

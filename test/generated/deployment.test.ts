@@ -165,6 +165,33 @@ describe('deployment artifacts', () => {
     expect(JSON.stringify(statements)).toContain('docs-bucket/in/*');
   });
 
+  it('keep Python sessions on ECS Fargate in a retained, private S3 bucket that only the task role may use', () => {
+    type Template = {
+      Resources: Record<
+        string,
+        { Type: string; DeletionPolicy?: string; Properties: Record<string, unknown> }
+      >;
+    };
+    for (const { language, project } of projects.filter((p) => p.target === 'ecs-fargate')) {
+      const template = parse(project.files['deploy/cloudformation/ecs-fargate.yaml'] ?? '') as Template;
+      const bucket = template.Resources.SessionBucket;
+      if (language === 'typescript') {
+        expect(bucket).toBeUndefined(); // the TypeScript agent keeps its sessions in memory
+        continue;
+      }
+      expect(bucket?.Type).toBe('AWS::S3::Bucket');
+      expect(bucket?.DeletionPolicy).toBe('Retain');
+      expect(bucket?.Properties.PublicAccessBlockConfiguration).toMatchObject({ BlockPublicPolicy: true });
+      const task = template.Resources.TaskRole?.Properties as {
+        Policies: { PolicyName: string; PolicyDocument: unknown }[];
+      };
+      const sessions = task.Policies.find((policy) => policy.PolicyName === 'sessions');
+      expect(JSON.stringify(sessions?.PolicyDocument)).toContain('${SessionBucket.Arn}/sessions/*');
+      const container = JSON.stringify(template.Resources.TaskDefinition?.Properties);
+      expect(container).toContain('"Name":"SESSION_BUCKET","Value":{"Ref":"SessionBucket"}');
+    }
+  });
+
   it('scripts are strict and pass shellcheck', async () => {
     const scripts = projects.flatMap(({ dir, project }) =>
       filesOf(project, /\.sh$/).map(([path]) => join(dir, path)),
