@@ -164,3 +164,22 @@ describe('tool permissions', () => {
     }
   });
 });
+
+describe('a project ready for its own repository', () => {
+  it('has a CI workflow that runs its own tests, and a README saying how to lock its dependencies', async () => {
+    const python = await generate(specWithTools('python', ['calculator']));
+    const typescript = await generate(specWithTools('typescript', ['calculator']));
+    expect(python.files['.github/workflows/ci.yml']).toContain('python -m pytest');
+    expect(python.files['.github/workflows/ci.yml']).toContain('pip install -r requirements-dev.txt');
+    expect(python.files['README.md']).toContain(
+      'pip-compile --output-file requirements.lock requirements.txt',
+    );
+    expect(typescript.files['.github/workflows/ci.yml']).toMatch(
+      /npm ci[\s\S]*npm run typecheck[\s\S]*npm test/,
+    );
+    expect(typescript.files['README.md']).toContain('package-lock.json');
+    for (const project of [python, typescript]) {
+      expect(project.files['README.md']).toContain('## Compared with an AgentCore CLI project');
+    }
+  });
+});

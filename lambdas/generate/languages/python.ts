@@ -68,6 +68,7 @@ export function pythonProject(context: ProjectContext): ProjectPlan {
     },
     { path: '.env.example', content: envExample(context) },
     t('.gitignore', 'agent/python/gitignore'),
+    t('.github/workflows/ci.yml', 'agent/python/ci.yml'),
     t('pytest.ini'),
     t('README.md'),
     t('app/__init__.py'),
