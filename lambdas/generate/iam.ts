@@ -68,8 +68,22 @@ export function toolResource(pattern: string, settings: Record<string, unknown>)
     .replaceAll('{partition}', '${AWS::Partition}');
 }
 
+/** Applying the spec's guardrail: Bedrock checks bedrock:ApplyGuardrail on it at each model call. */
+function guardrailStatements(context: ProjectContext): PolicyStatement[] {
+  const guardrail = context.spec.guardrail;
+  if (!guardrail || context.model.provider !== 'bedrock') return [];
+  const arn = guardrail.id.startsWith('arn:')
+    ? subLiteral(guardrail.id)
+    : `arn:\${AWS::Partition}:bedrock:\${AWS::Region}:\${AWS::AccountId}:guardrail/${guardrail.id}`;
+  return [{ sid: 'ApplyGuardrail', actions: ['bedrock:ApplyGuardrail'], resources: [arn] }];
+}
+
 /** Invoking the chosen Bedrock model (directly, or through its cross-Region inference profile). */
 export function modelStatements(context: ProjectContext): PolicyStatement[] {
+  return [...invokeModelStatements(context), ...guardrailStatements(context)];
+}
+
+function invokeModelStatements(context: ProjectContext): PolicyStatement[] {
   const { model } = context;
   if (model.provider !== 'bedrock') return [];
   const actions = ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'];

@@ -52,6 +52,12 @@ export function validateSpec(input: unknown, registries: Registries): SpecValida
         message: `${model.name} is not available in ${region}${model.regions.length > 0 ? `; it is in ${model.regions.join(', ')}` : ''}`,
       });
     }
+    if (spec.guardrail && model.provider !== 'bedrock') {
+      errors.push({
+        path: 'guardrail',
+        message: `Bedrock Guardrails apply to Bedrock models only; ${model.name} is called through ${model.provider}: remove the guardrail or choose a Bedrock model`,
+      });
+    }
     if (model.provider === 'ollama') {
       warnings.push({
         path: 'model',
