@@ -212,7 +212,13 @@ export function agentRoleStatements(context: ProjectContext): PolicyStatement[] 
       : observabilityStatements(slot('logGroupArn'), context.projectName)),
     ...secretStatements(context),
     ...toolStatements(context),
+    ...(keepsSessionsInS3(context) ? sessionStoreStatements() : []),
   ];
+}
+
+/** A Python agent on ECS Fargate keeps its conversations in an S3 bucket of its stack. */
+export function keepsSessionsInS3(context: ProjectContext): boolean {
+  return context.deployment.target === 'ecs-fargate' && context.spec.language === 'python';
 }
 
 /** Where a Python agent on ECS Fargate keeps conversations (Strands' S3SessionManager, `sessions/`). */
@@ -326,7 +332,7 @@ export function cdkPermissionsFile(context: ProjectContext): PlannedFile {
     '// Resources are CloudFormation Fn::Sub patterns, "*" only where AWS requires it (see `why`), or a',
     '// slot: a resource the stack creates (its log group, image repository) or receives (secret ARNs).',
     '',
-    "export type ResourceSlot = 'logGroupArn' | 'secretArns' | 'repositoryArn';",
+    "export type ResourceSlot = 'logGroupArn' | 'secretArns' | 'repositoryArn' | 'sessionBucketArn' | 'sessionObjectsArn';",
     '',
     'export interface AgentStatement {',
     '  sid: string;',

@@ -182,11 +182,8 @@ describe('deployment artifacts', () => {
       expect(bucket?.Type).toBe('AWS::S3::Bucket');
       expect(bucket?.DeletionPolicy).toBe('Retain');
       expect(bucket?.Properties.PublicAccessBlockConfiguration).toMatchObject({ BlockPublicPolicy: true });
-      const task = template.Resources.TaskRole?.Properties as {
-        Policies: { PolicyName: string; PolicyDocument: unknown }[];
-      };
-      const sessions = task.Policies.find((policy) => policy.PolicyName === 'sessions');
-      expect(JSON.stringify(sessions?.PolicyDocument)).toContain('${SessionBucket.Arn}/sessions/*');
+      const taskPolicies = JSON.stringify(template.Resources.TaskRole?.Properties);
+      expect(taskPolicies).toContain('${SessionBucket.Arn}/sessions/*');
       const container = JSON.stringify(template.Resources.TaskDefinition?.Properties);
       expect(container).toContain('"Name":"SESSION_BUCKET","Value":{"Ref":"SessionBucket"}');
     }
@@ -228,7 +225,8 @@ describe('deployment artifacts', () => {
     const nodeModules = await sharedNodeModules(projects.map((p) => p.project));
     const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm')).href;
     for (const { dir, label, target, language } of projects) {
-      if (target !== 'lambda' && language === 'python') continue; // the same stack as TypeScript for container targets
+      // The same stack as TypeScript on AgentCore; on ECS Fargate the Python stack adds its session bucket.
+      if (target === 'agentcore' && language === 'python') continue;
       symlinkSync(nodeModules, join(dir, 'infra', 'node_modules'), 'dir');
       const out = join(dir, 'infra', 'cdk.out');
       await run(process.execPath, ['--import', tsxLoader, 'bin/app.ts'], {

@@ -2,8 +2,8 @@ import {
   agentRoleStatements,
   cfnPolicyDocument,
   ecsExecutionRoleStatements,
+  keepsSessionsInS3,
   SESSION_PREFIX,
-  sessionStoreStatements,
 } from '../iam.ts';
 import type { PlannedFile, ProjectContext } from '../project.ts';
 import { containerFiles } from './container.ts';
@@ -50,7 +50,7 @@ function healthCheckCommand(context: ProjectContext): string[] {
  * deleted: it holds the users' conversations.
  */
 function sessionStore(context: ProjectContext) {
-  if (context.spec.language !== 'python') return undefined;
+  if (!keepsSessionsInS3(context)) return undefined;
   return {
     resources: {
       SessionBucket: {
@@ -77,13 +77,6 @@ function sessionStore(context: ProjectContext) {
           },
         },
       },
-    },
-    policy: {
-      PolicyName: 'sessions',
-      PolicyDocument: cfnPolicyDocument(sessionStoreStatements(), {
-        sessionBucketArn: getAtt('SessionBucket', 'Arn'),
-        sessionObjectsArn: sub(`\${SessionBucket.Arn}/${SESSION_PREFIX}*`),
-      }),
     },
     environment: [{ Name: 'SESSION_BUCKET', Value: ref('SessionBucket') }],
   };
@@ -163,9 +156,10 @@ function ecsTemplate(context: ProjectContext): object {
               PolicyDocument: cfnPolicyDocument(agentRoleStatements(context), {
                 logGroupArn: getAtt('LogGroup', 'Arn'),
                 secretArns: SECRET_ARNS,
+                sessionBucketArn: getAtt('SessionBucket', 'Arn'),
+                sessionObjectsArn: sub(`\${SessionBucket.Arn}/${SESSION_PREFIX}*`),
               }),
             },
-            ...(sessions ? [sessions.policy] : []),
           ],
         },
       },
