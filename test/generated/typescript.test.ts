@@ -121,12 +121,25 @@ describe('generated TypeScript projects', () => {
 
   it('build with their own tsconfig and pass their own tests (npm run build && npm test)', async () => {
     const project = await generate(
-      specWithTools('typescript', ['calculator', 'current_time', 'http_request', 'knowledge_base_retrieve'], {
-        toolConfig: {
-          http_request: { allowedDomains: ['api.example.com'] },
-          knowledge_base_retrieve: { knowledgeBaseId: 'KB123' },
+      // With MCP servers, local (stdio) and remote: their own tests must start and call none of them.
+      specWithTools(
+        'typescript',
+        [
+          'calculator',
+          'current_time',
+          'http_request',
+          'knowledge_base_retrieve',
+          'mcp_filesystem',
+          'mcp_remote',
+        ],
+        {
+          toolConfig: {
+            http_request: { allowedDomains: ['api.example.com'] },
+            knowledge_base_retrieve: { knowledgeBaseId: 'KB123' },
+            mcp_remote: { url: 'https://mcp.example.com/mcp' },
+          },
         },
-      }),
+      ),
     );
     const dir = join(scratchDir('ts-run'), 'agent');
     mkdirSync(dir, { recursive: true });

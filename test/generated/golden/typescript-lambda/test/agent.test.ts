@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createAgent } from '../src/agent.js';
 import { loadConfig } from '../src/config.js';
 import { createModel } from '../src/model.js';
-import { TOOL_FACTORIES } from '../src/tools/index.js';
+import { createTools, TOOL_FACTORIES } from '../src/tools/index.js';
 import { TEST_ENV } from './helpers/env.js';
 import { ScriptedModel } from './helpers/scripted-model.js';
 
@@ -49,7 +49,10 @@ describe('the generated agent', () => {
 
   it('sends the system prompt to the model and returns its answer', async () => {
     const model = new ScriptedModel([{ text: 'Hello from the test model.' }]);
-    const agent = createAgent(await loadConfig(TEST_ENV), { model });
+    const config = await loadConfig(TEST_ENV);
+    // The tools that run in this process: an MCP client would start its server (or call it) here.
+    const tools = createTools(config).filter((t) => 'toolSpec' in t);
+    const agent = createAgent(config, { model, tools });
     const result = await agent.invoke('Hi');
     expect(result.toString()).toContain('Hello from the test model.');
     expect(model.requests[0]?.systemPrompt).toEqual(expect.anything());
