@@ -146,6 +146,20 @@ export type AgentSpecDraft = z.infer<typeof AgentSpecDraft>;
 export const Fix = z.object({ title: z.string(), patch: SpecPatch });
 export type Fix = z.infer<typeof Fix>;
 
+/** A Bedrock guardrail applied to every model call: its id (or ARN) and version (a number or DRAFT). */
+export const Guardrail = z
+  .object({
+    id: z
+      .string()
+      .regex(
+        /^([a-z0-9]+|arn:aws(-[a-z]+)*:bedrock:[a-z0-9-]{1,20}:\d{12}:guardrail\/[a-z0-9]+)$/,
+        'a guardrail id (e.g. gr1a2b3c4d5e) or its ARN',
+      ),
+    version: z.string().regex(/^([1-9]\d{0,7}|DRAFT)$/, 'a guardrail version: a number, or DRAFT'),
+  })
+  .strict();
+export type Guardrail = z.infer<typeof Guardrail>;
+
 /**
  * The AgentSpec: what the CLI reads from YAML/JSON, what the sessions workflow extracts, what
  * `generate` and `cost` take and what the web app edits. Unknown keys are rejected so typos surface.
@@ -167,6 +181,8 @@ export const AgentSpec = z
       .refine((ids) => new Set(ids).size === ids.length, 'list each tool once'),
     toolConfig: z.record(z.string(), z.record(z.string(), ToolConfigValue)).default({}),
     deployment: Deployment.default(Deployment.parse({})),
+    /** Bedrock Guardrails on every model call (Bedrock models only). */
+    guardrail: Guardrail.optional(),
     usage: Usage.optional(),
     budget: Budget.optional(),
     /** Secrets Manager secret names of the tools' secrets, by the environment variable the agent reads. */

@@ -47,7 +47,8 @@ export function buildContext(
       existing ? { ...existing, required: existing.required || variable.required } : variable,
     );
   }
-  const envList = [...env.values()];
+  const envList = [...env.values()].map((variable) => ({ ...variable, testValue: testValue(variable.name) }));
+  const toolContexts = tools.map((tool) => toolContext(tool, spec, templates));
   return {
     spec,
     projectName: projectName(spec.name),
@@ -61,7 +62,8 @@ export function buildContext(
           : `the cross-Region inference profile ${invoke} (Bedrock requires a profile for this model).`,
       defaultMaxTokens: Math.min(modelInfo.maxOutputTokens, 4096),
     },
-    tools: tools.map((tool) => toolContext(tool, spec, templates)),
+    tools: toolContexts,
+    hasMcp: toolContexts.some((tool) => tool.kind === 'mcp-server'),
     env: envList,
     requiredEnv: envList.filter((e) => e.required),
     secretNames: envList.filter((e) => e.secret).map((e) => e.name),
@@ -78,6 +80,15 @@ export function buildContext(
     limits: LIMITS,
     dependencies: mergeDependencies(tools, spec.language),
   };
+}
+
+/**
+ * The placeholder a generated test sets a variable to: a URL for endpoints, hosts and URLs (clients
+ * parse them when they are built), else `test-<name>`. Never a real value.
+ */
+export function testValue(name: string): string {
+  const slug = kebabCase(name);
+  return /_(ENDPOINT|URL|HOST)$/.test(name) ? `https://test-${slug}.example.com` : `test-${slug}`;
 }
 
 /** An AgentCore runtime name: a letter, then letters, digits and underscores, at most 48. */

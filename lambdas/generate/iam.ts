@@ -9,7 +9,12 @@ import type { PlannedFile, ProjectContext } from './project.ts';
  * A resource the template itself creates or receives, named by role because CloudFormation and CDK
  * spell it differently: `Fn::GetAtt LogGroup.Arn` in one, `logGroup.logGroupArn` in the other.
  */
-export type ResourceSlot = 'logGroupArn' | 'secretArns' | 'repositoryArn';
+export type ResourceSlot =
+  | 'logGroupArn'
+  | 'secretArns'
+  | 'repositoryArn'
+  | 'sessionBucketArn'
+  | 'sessionObjectsArn';
 
 /** `"*"`, a CloudFormation `Fn::Sub` pattern, or a {@link ResourceSlot}. */
 export type PolicyResource = string | { slot: ResourceSlot };
@@ -63,8 +68,22 @@ export function toolResource(pattern: string, settings: Record<string, unknown>)
     .replaceAll('{partition}', '${AWS::Partition}');
 }
 
+/** Applying the spec's guardrail: Bedrock checks bedrock:ApplyGuardrail on it at each model call. */
+function guardrailStatements(context: ProjectContext): PolicyStatement[] {
+  const guardrail = context.spec.guardrail;
+  if (!guardrail || context.model.provider !== 'bedrock') return [];
+  const arn = guardrail.id.startsWith('arn:')
+    ? subLiteral(guardrail.id)
+    : `arn:\${AWS::Partition}:bedrock:\${AWS::Region}:\${AWS::AccountId}:guardrail/${guardrail.id}`;
+  return [{ sid: 'ApplyGuardrail', actions: ['bedrock:ApplyGuardrail'], resources: [arn] }];
+}
+
 /** Invoking the chosen Bedrock model (directly, or through its cross-Region inference profile). */
 export function modelStatements(context: ProjectContext): PolicyStatement[] {
+  return [...invokeModelStatements(context), ...guardrailStatements(context)];
+}
+
+function invokeModelStatements(context: ProjectContext): PolicyStatement[] {
   const { model } = context;
   if (model.provider !== 'bedrock') return [];
   const actions = ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'];
@@ -193,6 +212,36 @@ export function agentRoleStatements(context: ProjectContext): PolicyStatement[] 
       : observabilityStatements(slot('logGroupArn'), context.projectName)),
     ...secretStatements(context),
     ...toolStatements(context),
+    ...(keepsSessionsInS3(context) ? sessionStoreStatements() : []),
+  ];
+}
+
+/** A Python agent on ECS Fargate keeps its conversations in an S3 bucket of its stack. */
+export function keepsSessionsInS3(context: ProjectContext): boolean {
+  return context.deployment.target === 'ecs-fargate' && context.spec.language === 'python';
+}
+
+/** Where a Python agent on ECS Fargate keeps conversations (Strands' S3SessionManager, `sessions/`). */
+export const SESSION_PREFIX = 'sessions/';
+
+/**
+ * Reading and writing the conversations in the session bucket, which holds nothing else:
+ * S3SessionManager heads, reads, writes and deletes a session's objects under its prefix, and lists
+ * them. ListBucket has no prefix condition: HeadObject of a missing key must answer 404, not 403, and
+ * that request carries no s3:prefix.
+ */
+export function sessionStoreStatements(): PolicyStatement[] {
+  return [
+    {
+      sid: 'ReadWriteSessions',
+      actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+      resources: [slot('sessionObjectsArn')],
+    },
+    {
+      sid: 'ListSessions',
+      actions: ['s3:ListBucket'],
+      resources: [slot('sessionBucketArn')],
+    },
   ];
 }
 
@@ -283,7 +332,7 @@ export function cdkPermissionsFile(context: ProjectContext): PlannedFile {
     '// Resources are CloudFormation Fn::Sub patterns, "*" only where AWS requires it (see `why`), or a',
     '// slot: a resource the stack creates (its log group, image repository) or receives (secret ARNs).',
     '',
-    "export type ResourceSlot = 'logGroupArn' | 'secretArns' | 'repositoryArn';",
+    "export type ResourceSlot = 'logGroupArn' | 'secretArns' | 'repositoryArn' | 'sessionBucketArn' | 'sessionObjectsArn';",
     '',
     'export interface AgentStatement {',
     '  sid: string;',

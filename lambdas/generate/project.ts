@@ -38,8 +38,10 @@ export interface ProjectContext {
   pythonPackage: string;
   model: ModelInfo & { invocationId: string; invocationNote: string; defaultMaxTokens: number };
   tools: ToolContext[];
-  env: EnvVar[];
-  requiredEnv: EnvVar[];
+  /** Whether a tool is an MCP server: its connection is opened once and closed on shutdown. */
+  hasMcp: boolean;
+  env: TestableEnvVar[];
+  requiredEnv: TestableEnvVar[];
   secretNames: string[];
   deployment: AgentSpec['deployment'] & { platform: 'linux/arm64' | 'linux/amd64'; runtimeName: string };
   /** CDK stack id of the infra/ app. */
@@ -49,6 +51,9 @@ export interface ProjectContext {
   limits: { maxInputChars: number };
   dependencies: DependencySet;
 }
+
+/** An environment variable, with the placeholder the generated tests set it to. */
+export type TestableEnvVar = EnvVar & { testValue: string };
 
 /** One selected tool as its templates see it. */
 export interface ToolContext {

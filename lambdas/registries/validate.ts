@@ -67,6 +67,12 @@ export function validateSpec(input: unknown, registries: Registries): SpecValida
         message: `${model.name} is a legacy model${lifecycle.retiresOn ? ` retiring on ${lifecycle.retiresOn}` : ''}${replacement ? `; its successor is ${replacement.name} (${replacement.id})` : ''}`,
       });
     }
+    if (spec.guardrail && model.provider !== 'bedrock') {
+      errors.push({
+        path: 'guardrail',
+        message: `Bedrock Guardrails apply to Bedrock models only; ${model.name} is called through ${model.provider}: remove the guardrail or choose a Bedrock model`,
+      });
+    }
     if (model.provider === 'ollama') {
       warnings.push({
         path: 'model',

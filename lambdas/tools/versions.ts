@@ -56,7 +56,15 @@ export const pipRanges: RangeAlgebra = {
     if (combined === '') return '';
     // Satisfiable exactly when some version does; the versions at and around every bound are the only
     // places where satisfaction can change, so checking those is enough.
-    return pep440Candidates(combined).some((v) => pep440Satisfies(v, combined)) ? combined : undefined;
+    const candidates = pep440Candidates(combined);
+    if (!candidates.some((v) => pep440Satisfies(v, combined))) return undefined;
+    // The narrowest range, when one sits inside all the others (checked at the same versions);
+    // otherwise their conjunction.
+    const unique = [...new Set(ranges.map((r) => r.trim()).filter((r) => r !== ''))];
+    const narrowest = unique.find((candidate) =>
+      candidates.every((v) => !pep440Satisfies(v, candidate) || pep440Satisfies(v, combined)),
+    );
+    return narrowest ?? combined;
   },
 };
 

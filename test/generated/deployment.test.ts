@@ -165,6 +165,30 @@ describe('deployment artifacts', () => {
     expect(JSON.stringify(statements)).toContain('docs-bucket/in/*');
   });
 
+  it('keep Python sessions on ECS Fargate in a retained, private S3 bucket that only the task role may use', () => {
+    type Template = {
+      Resources: Record<
+        string,
+        { Type: string; DeletionPolicy?: string; Properties: Record<string, unknown> }
+      >;
+    };
+    for (const { language, project } of projects.filter((p) => p.target === 'ecs-fargate')) {
+      const template = parse(project.files['deploy/cloudformation/ecs-fargate.yaml'] ?? '') as Template;
+      const bucket = template.Resources.SessionBucket;
+      if (language === 'typescript') {
+        expect(bucket).toBeUndefined(); // the TypeScript agent keeps its sessions in memory
+        continue;
+      }
+      expect(bucket?.Type).toBe('AWS::S3::Bucket');
+      expect(bucket?.DeletionPolicy).toBe('Retain');
+      expect(bucket?.Properties.PublicAccessBlockConfiguration).toMatchObject({ BlockPublicPolicy: true });
+      const taskPolicies = JSON.stringify(template.Resources.TaskRole?.Properties);
+      expect(taskPolicies).toContain('${SessionBucket.Arn}/sessions/*');
+      const container = JSON.stringify(template.Resources.TaskDefinition?.Properties);
+      expect(container).toContain('"Name":"SESSION_BUCKET","Value":{"Ref":"SessionBucket"}');
+    }
+  });
+
   it('scripts are strict and pass shellcheck', async () => {
     const scripts = projects.flatMap(({ dir, project }) =>
       filesOf(project, /\.sh$/).map(([path]) => join(dir, path)),
@@ -201,7 +225,8 @@ describe('deployment artifacts', () => {
     const nodeModules = await sharedNodeModules(projects.map((p) => p.project));
     const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm')).href;
     for (const { dir, label, target, language } of projects) {
-      if (target !== 'lambda' && language === 'python') continue; // the same stack as TypeScript for container targets
+      // The same stack as TypeScript on AgentCore; on ECS Fargate the Python stack adds its session bucket.
+      if (target === 'agentcore' && language === 'python') continue;
       symlinkSync(nodeModules, join(dir, 'infra', 'node_modules'), 'dir');
       const out = join(dir, 'infra', 'cdk.out');
       await run(process.execPath, ['--import', tsxLoader, 'bin/app.ts'], {

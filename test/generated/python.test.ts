@@ -9,6 +9,11 @@ import { generate, ROOT, run, scratchDir, writeProject } from './workspace.ts';
 const PYTHON = '/usr/bin/python3';
 const STUBS = join(ROOT, 'test', 'generated', 'python-stubs');
 const entries = matrix('python');
+const MCP_SPEC_SETTINGS: Record<string, Record<string, string>> = {
+  mcp_git: { repository: '/srv/not-a-repository' },
+  mcp_remote: { url: 'https://mcp.example.com/mcp' },
+  s3_objects: { bucket: 'example-bucket' },
+};
 const workspace = scratchDir('py-matrix');
 
 beforeAll(async () => {
@@ -64,4 +69,52 @@ describe('generated Python projects', () => {
     expect(stdout).toMatch(/\b\d+ passed\b/);
     expect(stdout).not.toMatch(/failed|error/i);
   }, 120_000);
+
+  it.each([
+    {
+      target: 'agentcore' as const,
+      model: 'llama3.1:8b',
+      // And the generated tools built on boto3, whose input schemas the suite checks (not
+      // knowledge_base_retrieve: the CI's Debian botocore predates bedrock-agent-runtime).
+      tools: [
+        ...['mcp_git', 'mcp_remote', 'calculator', 's3_objects', 'dynamodb_table', 'step_functions_start'],
+        ...['sqs_send_message', 'sns_publish', 'ses_send_email', 'eventbridge_put_events', 'lambda_invoke'],
+        ...[
+          'cloudwatch_metrics',
+          'athena_query',
+          'textract_document',
+          'comprehend_analyze',
+          'kendra_retrieve',
+        ],
+      ],
+    },
+    {
+      target: 'lambda' as const,
+      model: 'amazon.nova-pro-v1:0',
+      tools: ['mcp_remote', 'calculator', 's3_objects'],
+    },
+  ])(
+    'with MCP servers, on $target with $model: pass their own pytest suite offline (no MCP server starts)',
+    async ({ target, model, tools }) => {
+      // The test double's MCPClient refuses to start, as the real one would without the server
+      // packages and network: the suite passes only if building the tools and agents starts nothing.
+      const spec = specWithTools('python', tools, { model, deployment: { target, region: 'us-east-1' } });
+      // Settings of the tools in this spec only (a setting of another tool is invalid).
+      const settings = Object.entries(MCP_SPEC_SETTINGS).filter(([id]) => tools.includes(id));
+      const project = await generate({
+        ...spec,
+        name: `MCP agent on ${target}`,
+        toolConfig: { ...spec.toolConfig, ...Object.fromEntries(settings) },
+      });
+      const dir = join(scratchDir('py-run-mcp'), 'agent');
+      writeProject(dir, project);
+      const { stdout } = await run(PYTHON, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], {
+        cwd: dir,
+        env: { ...process.env, PYTHONPATH: `${STUBS}:${dir}`, PYTHONDONTWRITEBYTECODE: '1' },
+      }).catch((error: { stdout: string }) => ({ stdout: error.stdout }));
+      expect(stdout).toMatch(/\b\d+ passed\b/);
+      expect(stdout).not.toMatch(/failed|error/i);
+    },
+    120_000,
+  );
 });

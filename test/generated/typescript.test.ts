@@ -3,7 +3,16 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { GeneratedProject } from '../../lambdas/generate/project.ts';
 import { matrix, specWithTools } from './specs.ts';
-import { generate, linkNodeModules, run, scratchDir, sharedNodeModules, writeProject } from './workspace.ts';
+import {
+  generate,
+  linkNodeModules,
+  ROOT,
+  registries,
+  run,
+  scratchDir,
+  sharedNodeModules,
+  writeProject,
+} from './workspace.ts';
 
 // Generates the whole TypeScript matrix, installs the union of its dependencies once, then
 // type-checks every project in one compiler run and builds and tests one project end to end.
@@ -70,14 +79,67 @@ describe('generated TypeScript projects', () => {
     expect(result).toBe('');
   }, 600_000);
 
+  it('give the model a Bedrock-valid input schema for every tool: a top-level object, every parameter described', async () => {
+    // Each project's tools, built with its own test settings, read from the real SDK's toolSpec.
+    const script = [
+      "import { pathToFileURL } from 'node:url';",
+      'const specs = [];',
+      'for (const dir of JSON.parse(process.argv[2])) {',
+      '  const load = (path) => import(pathToFileURL(`${dir}/${path}`).href);',
+      "  const [{ TOOL_FACTORIES }, { loadConfig }, { TEST_ENV }] = await Promise.all([load('src/tools/index.ts'), load('src/config.ts'), load('test/helpers/env.ts')]);",
+      '  const config = await loadConfig(TEST_ENV);',
+      '  for (const entry of TOOL_FACTORIES) {',
+      '    const built = entry.create(config);',
+      "    if ('toolSpec' in built) specs.push({ id: entry.id, schema: built.toolSpec.inputSchema });",
+      '  }',
+      '}',
+      'console.log(JSON.stringify(specs));',
+    ].join('\n');
+    writeFileSync(join(workspace, 'tool-specs.mjs'), script);
+    const toolProjects = projects.filter((p) => p.label.startsWith('tool '));
+    const { stdout } = await run(
+      join(ROOT, 'node_modules', '.bin', 'tsx'),
+      ['tool-specs.mjs', JSON.stringify(toolProjects.map((p) => p.dir))],
+      { cwd: workspace, maxBuffer: 64 * 1024 * 1024 },
+    );
+    const specs = JSON.parse(stdout) as { id: string; schema: Record<string, unknown> }[];
+    // Every tool but the MCP servers' (whose tools their servers describe) has a spec.
+    const mcp = registries.tools
+      .filter({ language: 'typescript' })
+      .filter((t) => t.implementations.typescript?.kind === 'mcp-server');
+    expect(specs.map((s) => s.id).sort()).toEqual(
+      toolProjects
+        .map((p) => p.label.slice('tool '.length))
+        .filter((id) => !mcp.some((t) => t.id === id))
+        .sort(),
+    );
+    const problems = specs.flatMap(({ id, schema }) =>
+      bedrockSchemaProblems(schema).map((problem) => `${id}: ${problem}`),
+    );
+    expect(problems).toEqual([]);
+  }, 300_000);
+
   it('build with their own tsconfig and pass their own tests (npm run build && npm test)', async () => {
     const project = await generate(
-      specWithTools('typescript', ['calculator', 'current_time', 'http_request', 'knowledge_base_retrieve'], {
-        toolConfig: {
-          http_request: { allowedDomains: ['api.example.com'] },
-          knowledge_base_retrieve: { knowledgeBaseId: 'KB12345678' },
+      // With MCP servers, local (stdio) and remote: their own tests must start and call none of them.
+      specWithTools(
+        'typescript',
+        [
+          'calculator',
+          'current_time',
+          'http_request',
+          'knowledge_base_retrieve',
+          'mcp_filesystem',
+          'mcp_remote',
+        ],
+        {
+          toolConfig: {
+            http_request: { allowedDomains: ['api.example.com'] },
+            knowledge_base_retrieve: { knowledgeBaseId: 'KB12345678' },
+            mcp_remote: { url: 'https://mcp.example.com/mcp' },
+          },
         },
-      }),
+      ),
     );
     const dir = join(scratchDir('ts-run'), 'agent');
     mkdirSync(dir, { recursive: true });
@@ -154,3 +216,21 @@ outside.close(); allowed.close();
     expect(project.files['src/server.ts']).toContain("agent.appState.set('sessionId', sessionId)");
   }, 300_000);
 });
+
+/**
+ * What Bedrock's Converse API and the model need of a tool's input schema: an object at the top level
+ * (no oneOf/anyOf/allOf there), and a description on every parameter, since the model picks arguments
+ * from them.
+ */
+function bedrockSchemaProblems(schema: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  if (schema.type !== 'object') problems.push(`top-level type is ${String(schema.type)}, not object`);
+  for (const key of ['oneOf', 'anyOf', 'allOf', 'not']) if (key in schema) problems.push(`top-level ${key}`);
+  const properties = (schema.properties ?? {}) as Record<string, { description?: unknown }>;
+  for (const [name, property] of Object.entries(properties)) {
+    if (typeof property.description !== 'string' || property.description.trim() === '') {
+      problems.push(`parameter ${name} has no description`);
+    }
+  }
+  return problems;
+}

@@ -82,7 +82,9 @@ describe('generateAgentProject', () => {
       ]),
     );
     const requirements = project.files['requirements.txt'] ?? '';
-    expect(requirements).toMatch(/^strands-agents>=1\.0\.0,<2\.0\.0$/m);
+    // 1.21 reports usage per invocation; the otel extra holds the exporter OTEL_EXPORTER_OTLP_ENDPOINT loads.
+    expect(requirements).toMatch(/^strands-agents\[otel\]>=1\.21\.0,<2\.0\.0$/m);
+    expect(requirements).toMatch(/^bedrock-agentcore>=1\.1\.0,<2\.0\.0$/m);
     expect(requirements).toMatch(/^tavily-python>=0\.5\.0,<1\.0\.0$/m);
     expect(requirements).toMatch(/^simpleeval>=1\.0\.0,<2\.0\.0$/m);
   });

@@ -42,7 +42,12 @@ const TARGETS: Record<DeploymentTarget, { file: string; role: string; slots: Rec
   'ecs-fargate': {
     file: 'deploy/cloudformation/ecs-fargate.yaml',
     role: 'TaskRole',
-    slots: { logGroupArn: { 'Fn::GetAtt': ['LogGroup', 'Arn'] }, secretArns: { Ref: 'SecretArns' } },
+    slots: {
+      logGroupArn: { 'Fn::GetAtt': ['LogGroup', 'Arn'] },
+      secretArns: { Ref: 'SecretArns' },
+      sessionBucketArn: { 'Fn::GetAtt': ['SessionBucket', 'Arn'] },
+      sessionObjectsArn: { 'Fn::Sub': '${SessionBucket.Arn}/sessions/*' },
+    },
   },
   lambda: {
     file: 'deploy/cloudformation/lambda.yaml',

@@ -13,7 +13,9 @@ describe('npmRanges', () => {
 describe('pipRanges', () => {
   it('combines satisfiable specifiers and finds unsatisfiable ones', () => {
     expect(pipRanges.combine(['>=1.0.0,<2.0.0', '>=1.5'])).toBe('>=1.0.0,<2.0.0,>=1.5');
-    expect(pipRanges.combine(['~=1.4.2', '<1.5'])).toBe('~=1.4.2,<1.5');
+    // The narrowest input when it sits inside every other one (~=1.4.2 is >=1.4.2,<1.5).
+    expect(pipRanges.combine(['~=1.4.2', '<1.5'])).toBe('~=1.4.2');
+    expect(pipRanges.combine(['>=1.21.0,<2.0.0', '>=1.0.0,<2.0.0'])).toBe('>=1.21.0,<2.0.0');
     expect(pipRanges.combine(['~=1.4.2', '>=1.5'])).toBeUndefined();
     expect(pipRanges.combine(['==2.1.0', '!=2.1.0'])).toBeUndefined();
     expect(pipRanges.combine(['', ''])).toBe('');

@@ -13,6 +13,14 @@ export function envExample(context: ProjectContext): string {
   ];
   if (context.model.provider === 'ollama') lines.push('OLLAMA_HOST=http://localhost:11434');
   lines.push('# OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4318');
+  if (context.spec.language === 'python') {
+    lines.push(
+      '',
+      '# Where conversations are kept beyond one process (first set wins; default: in memory).',
+      '# SESSION_BUCKET=',
+      '# SESSION_DIR=.sessions',
+    );
+  }
   for (const variable of context.env) {
     lines.push(
       '',

@@ -5,17 +5,26 @@ import { envExample } from './env-example.ts';
 
 /** Packages every generated Python agent uses, beyond its tools' own. */
 const BASE_REQUIREMENTS: Record<string, string> = {
-  'strands-agents': '>=1.0.0,<2.0.0',
-  fastapi: '>=0.110.0,<1.0.0',
+  // 1.21 reports usage per invocation (metrics.latest_agent_invocation), which the server returns.
+  'strands-agents': '>=1.21.0,<2.0.0',
+  // The runtime app (BedrockAgentCoreApp with RequestContext.request: 1.1.0), on Starlette.
+  'bedrock-agentcore': '>=1.1.0,<2.0.0',
+  starlette: '>=0.46.2,<2.0.0',
   'uvicorn[standard]': '>=0.29.0,<1.0.0',
   boto3: '>=1.35.0,<2.0.0',
   pydantic: '>=2.7.0,<3.0.0',
 };
 
+/**
+ * strands-agents extras every agent needs: `otel` holds the OTLP exporter that
+ * `StrandsTelemetry().setup_otlp_exporter()` imports when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+ */
+const BASE_EXTRAS = ['otel'];
+
 /** strands-agents extras the chosen model needs. */
 const PROVIDER_EXTRAS: Record<string, string[]> = {
   bedrock: [],
-  ollama: ['openai'],
+  ollama: ['ollama'],
   openai: ['openai'],
   anthropic: ['anthropic'],
 };
@@ -32,7 +41,7 @@ export function pythonProject(context: ProjectContext): ProjectPlan {
     requirements.set(name, entry);
   };
   for (const [name, range] of Object.entries(BASE_REQUIREMENTS)) add(name, range);
-  for (const extra of PROVIDER_EXTRAS[context.model.provider] ?? [])
+  for (const extra of [...BASE_EXTRAS, ...(PROVIDER_EXTRAS[context.model.provider] ?? [])])
     add(`strands-agents[${extra}]`, BASE_REQUIREMENTS['strands-agents'] ?? '');
   for (const pkg of context.dependencies.packages) {
     add(`${pkg.name}${pkg.extras.length > 0 ? `[${pkg.extras.join(',')}]` : ''}`, pkg.range);
@@ -59,6 +68,7 @@ export function pythonProject(context: ProjectContext): ProjectPlan {
     },
     { path: '.env.example', content: envExample(context) },
     t('.gitignore', 'agent/python/gitignore'),
+    t('.github/workflows/ci.yml', 'agent/python/ci.yml'),
     t('pytest.ini'),
     t('README.md'),
     t('app/__init__.py'),

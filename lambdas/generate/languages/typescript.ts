@@ -93,6 +93,7 @@ export function typescriptProject(context: ProjectContext): ProjectPlan {
     { path: 'tsconfig.build.json', content: `${JSON.stringify(tsconfigBuild, null, 2)}\n` },
     { path: '.env.example', content: envExample(context) },
     t('.gitignore', 'agent/typescript/gitignore'),
+    t('.github/workflows/ci.yml', 'agent/typescript/ci.yml'),
     t('README.md'),
     t('vitest.config.ts'),
     t('src/prompt.ts'),

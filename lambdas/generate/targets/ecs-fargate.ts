@@ -1,4 +1,10 @@
-import { agentRoleStatements, cfnPolicyDocument, ecsExecutionRoleStatements } from '../iam.ts';
+import {
+  agentRoleStatements,
+  cfnPolicyDocument,
+  ecsExecutionRoleStatements,
+  keepsSessionsInS3,
+  SESSION_PREFIX,
+} from '../iam.ts';
 import type { PlannedFile, ProjectContext } from '../project.ts';
 import { containerFiles } from './container.ts';
 import {
@@ -38,9 +44,48 @@ function healthCheckCommand(context: ProjectContext): string[] {
       ];
 }
 
+/**
+ * Python agents keep conversations in S3 (Strands' S3SessionManager), so every task behind the load
+ * balancer, and a restarted one, carries a session on. The bucket is retained when the stack is
+ * deleted: it holds the users' conversations.
+ */
+function sessionStore(context: ProjectContext) {
+  if (!keepsSessionsInS3(context)) return undefined;
+  return {
+    resources: {
+      SessionBucket: {
+        Type: 'AWS::S3::Bucket',
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+        Properties: {
+          BucketEncryption: {
+            ServerSideEncryptionConfiguration: [
+              { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } },
+            ],
+          },
+          PublicAccessBlockConfiguration: {
+            BlockPublicAcls: true,
+            BlockPublicPolicy: true,
+            IgnorePublicAcls: true,
+            RestrictPublicBuckets: true,
+          },
+          OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+          LifecycleConfiguration: {
+            Rules: [
+              { Id: 'ExpireSessions', Status: 'Enabled', Prefix: SESSION_PREFIX, ExpirationInDays: 30 },
+            ],
+          },
+        },
+      },
+    },
+    environment: [{ Name: 'SESSION_BUCKET', Value: ref('SessionBucket') }],
+  };
+}
+
 function ecsTemplate(context: ProjectContext): object {
   const { cpu, memory } = context.fargate;
   const env = runtimeEnvironment(context);
+  const sessions = sessionStore(context);
   return {
     AWSTemplateFormatVersion: '2010-09-09',
     Description: `The ${context.projectName} agent on Amazon ECS Fargate behind an Application Load Balancer`,
@@ -77,6 +122,7 @@ function ecsTemplate(context: ProjectContext): object {
       ...secretParameters(context),
     },
     Resources: {
+      ...sessions?.resources,
       LogGroup: {
         Type: 'AWS::Logs::LogGroup',
         Properties: { LogGroupName: sub('/ecs/${AgentName}'), RetentionInDays: 30 },
@@ -110,6 +156,8 @@ function ecsTemplate(context: ProjectContext): object {
               PolicyDocument: cfnPolicyDocument(agentRoleStatements(context), {
                 logGroupArn: getAtt('LogGroup', 'Arn'),
                 secretArns: SECRET_ARNS,
+                sessionBucketArn: getAtt('SessionBucket', 'Arn'),
+                sessionObjectsArn: sub(`\${SessionBucket.Arn}/${SESSION_PREFIX}*`),
               }),
             },
           ],
@@ -135,7 +183,10 @@ function ecsTemplate(context: ProjectContext): object {
               Image: ref('ImageUri'),
               Essential: true,
               PortMappings: [{ ContainerPort: 8080, Protocol: 'tcp' }],
-              Environment: Object.entries(env).map(([Name, Value]) => ({ Name, Value })),
+              Environment: [
+                ...Object.entries(env).map(([Name, Value]) => ({ Name, Value })),
+                ...(sessions?.environment ?? []),
+              ],
               HealthCheck: {
                 Command: healthCheckCommand(context),
                 Interval: 30,

@@ -1,16 +1,40 @@
 """A minimal agent loop with the real SDK's names and event shapes."""
 
+import asyncio
 import json
 from typing import Any, AsyncIterator, Optional
 
 
-class _Metrics:
+def _usage() -> dict:
+    return {"inputTokens": 0, "outputTokens": 0, "totalTokens": 0}
+
+
+class AgentInvocation:
     def __init__(self) -> None:
-        self.accumulated_usage = {"inputTokens": 0, "outputTokens": 0, "totalTokens": 0}
+        self.cycles: list = []
+        self.usage = _usage()
+
+
+class EventLoopMetrics:
+    """Like the real one: owned by the agent for its lifetime, one ``AgentInvocation`` per call."""
+
+    def __init__(self) -> None:
+        self.accumulated_usage = _usage()
+        self.agent_invocations: list = []
+
+    @property
+    def latest_agent_invocation(self) -> Optional[AgentInvocation]:
+        return self.agent_invocations[-1] if self.agent_invocations else None
+
+    def update_usage(self, usage: dict) -> None:
+        for key in ("inputTokens", "outputTokens", "totalTokens"):
+            self.accumulated_usage[key] += usage.get(key, 0)
+            self.agent_invocations[-1].usage[key] += usage.get(key, 0)
+
 
 
 class AgentResult:
-    def __init__(self, stop_reason: str, message: dict, metrics: _Metrics) -> None:
+    def __init__(self, stop_reason: str, message: dict, metrics: EventLoopMetrics) -> None:
         self.stop_reason = stop_reason
         self.message = message
         self.metrics = metrics
@@ -20,13 +44,26 @@ class AgentResult:
 
 
 class Agent:
-    def __init__(self, model: Any = None, tools: Optional[list] = None, system_prompt: Optional[str] = None, callback_handler: Any = None, name: Optional[str] = None, description: Optional[str] = None, **_: Any) -> None:
+    def __init__(self, model: Any = None, tools: Optional[list] = None, system_prompt: Optional[str] = None, callback_handler: Any = None, name: Optional[str] = None, description: Optional[str] = None, session_manager: Any = None, **_: Any) -> None:
         self.model = model
         self.system_prompt = system_prompt
         self.name = name
         self.description = description
         self.messages: list = []
-        self._tools = {t.tool_name: t for t in (tools or []) if hasattr(t, "tool_name")}
+        self.event_loop_metrics = EventLoopMetrics()
+        loaded: list = []
+        for t in tools or []:
+            # The real Agent loads a ToolProvider (an MCPClient) when it is constructed: it starts it.
+            loaded.extend(asyncio.run(t.load_tools()) if hasattr(t, "load_tools") else [t])
+        self._tools = {t.tool_name: t for t in loaded if hasattr(t, "tool_name")}
+        self._session_manager = session_manager
+        if session_manager is not None:
+            session_manager.initialize(self)
+
+    def _add_message(self, message: dict) -> None:
+        self.messages.append(message)
+        if self._session_manager is not None:
+            self._session_manager.append_message(message, self)
 
     @property
     def tool_names(self) -> list:
@@ -41,8 +78,9 @@ class Agent:
         return result
 
     async def stream_async(self, prompt: str) -> AsyncIterator[dict]:
-        self.messages.append({"role": "user", "content": [{"text": prompt}]})
-        metrics = _Metrics()
+        self._add_message({"role": "user", "content": [{"text": prompt}]})
+        metrics = self.event_loop_metrics
+        metrics.agent_invocations.append(AgentInvocation())
         while True:
             content: list = []
             tool_use: Optional[dict] = None
@@ -62,12 +100,11 @@ class Agent:
                 elif "messageStop" in event:
                     stop_reason = event["messageStop"]["stopReason"]
                 elif "metadata" in event:
-                    for key in ("inputTokens", "outputTokens", "totalTokens"):
-                        metrics.accumulated_usage[key] += event["metadata"]["usage"].get(key, 0)
+                    metrics.update_usage(event["metadata"]["usage"])
             if tool_use is not None:
                 call = {"toolUseId": tool_use["toolUseId"], "name": tool_use["name"], "input": json.loads(tool_use["input"] or "{}")}
                 assistant = {"role": "assistant", "content": [{"toolUse": call}]}
-                self.messages.append(assistant)
+                self._add_message(assistant)
                 yield {"message": assistant}
                 try:
                     value = self._tools[call["name"]](**call["input"])
@@ -75,11 +112,11 @@ class Agent:
                 except Exception as error:  # noqa: BLE001
                     result = {"toolUseId": call["toolUseId"], "status": "error", "content": [{"text": str(error)}]}
                 user = {"role": "user", "content": [{"toolResult": result}]}
-                self.messages.append(user)
+                self._add_message(user)
                 yield {"message": user}
                 continue
             message = {"role": "assistant", "content": [{"text": "".join(c["text"] for c in content)}]}
-            self.messages.append(message)
+            self._add_message(message)
             yield {"message": message}
             yield {"result": AgentResult(stop_reason, message, metrics)}
             return

@@ -34,7 +34,8 @@ class ScriptedModel(Model):
         yield {}  # pragma: no cover
 
     async def stream(self, messages: Any, tool_specs: Any = None, system_prompt: Any = None, **kwargs: Any):  # type: ignore[override]
-        self.requests.append({"system_prompt": system_prompt, "tool_names": [spec["name"] for spec in tool_specs or []]})
+        texts = [block["text"] for message in messages for block in message.get("content", []) if "text" in block]
+        self.requests.append({"system_prompt": system_prompt, "tool_names": [spec["name"] for spec in tool_specs or []], "texts": texts})
         turn = self.turns.pop(0) if self.turns else {"text": "Done."}
         yield {"messageStart": {"role": "assistant"}}
         if "tool" in turn:

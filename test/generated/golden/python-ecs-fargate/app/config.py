@@ -29,6 +29,10 @@ class Settings:
     max_tokens: int
     max_input_chars: int
     max_sessions: int
+    # Where conversations are kept beyond this process (the first set wins): an S3 bucket, shared by
+    # every task behind a load balancer and kept across restarts, or a directory; else in memory.
+    session_bucket: Optional[str]
+    session_dir: Optional[str]
     knowledge_base_id: Optional[str]
     tavily_api_key: Optional[str]
 
@@ -66,6 +70,8 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         max_tokens=_int(env, "MAX_TOKENS", 4096, problems),
         max_input_chars=_int(env, "MAX_INPUT_CHARS", 100000, problems),
         max_sessions=_int(env, "MAX_SESSIONS", 100, problems),
+        session_bucket=env.get("SESSION_BUCKET") or None,
+        session_dir=env.get("SESSION_DIR") or None,
         knowledge_base_id=env.get("KNOWLEDGE_BASE_ID") or None,
         tavily_api_key=env.get("TAVILY_API_KEY") or None,
     )

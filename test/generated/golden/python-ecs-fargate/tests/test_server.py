@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import replace
+from pathlib import Path
 
-from fastapi.testclient import TestClient
+from starlette.testclient import TestClient
 from strands import Agent, tool
 
+from app.agent import create_agent
+from app.config import load_settings
 from app.main import SESSION_HEADER, create_app
 from app.prompt import SYSTEM_PROMPT
-from tests.conftest import ScriptedModel
+from tests.conftest import TEST_ENV, ScriptedModel
 
 SESSION_ID = "test-session-0123456789-abcdefghijklmnop"
 
@@ -29,7 +33,7 @@ def add_numbers(a: int, b: int) -> int:
 def make_client(*scripts: list) -> TestClient:
     queue = list(scripts)
     app = create_app(
-        lambda: Agent(model=ScriptedModel(queue.pop(0) if queue else []), system_prompt=SYSTEM_PROMPT, tools=[add_numbers], callback_handler=None),
+        lambda _session_id: Agent(model=ScriptedModel(queue.pop(0) if queue else []), system_prompt=SYSTEM_PROMPT, tools=[add_numbers], callback_handler=None),
         max_input_chars=1000,
     )
     return TestClient(app)
@@ -63,6 +67,30 @@ def test_invocations_stream_text_and_tool_calls_as_server_sent_events() -> None:
     assert any(e["type"] == "tool_result" and e["status"] == "success" for e in events)
     assert "".join(e["text"] for e in events if e["type"] == "text") == "Two plus three is 5."
     assert events[-1]["type"] == "done"
+
+
+def test_reports_the_usage_of_each_request_not_of_the_whole_session() -> None:
+    client = make_client([{"text": "First."}, {"text": "Second."}])
+    first = client.post("/invocations", json={"prompt": "one"}, headers={SESSION_HEADER: SESSION_ID}).json()
+    second = client.post("/invocations", json={"prompt": "two"}, headers={SESSION_HEADER: SESSION_ID}).json()
+    # The scripted model reports 12 input and 7 output tokens for each model call.
+    assert first["usage"] == {"inputTokens": 12, "outputTokens": 7}
+    assert second["usage"] == first["usage"]
+
+
+def test_keeps_a_conversation_across_two_servers_sharing_a_session_store(tmp_path: Path) -> None:
+    # Two processes (two apps, two agents) behind a load balancer, or one restarted: the same store.
+    settings = replace(load_settings(TEST_ENV), session_dir=str(tmp_path))
+
+    def server(model: ScriptedModel) -> TestClient:
+        return TestClient(create_app(lambda session_id: create_agent(settings, model=model, tools=[], session_id=session_id), max_input_chars=1000))
+
+    first = server(ScriptedModel([{"text": "Noted: order 4217."}]))
+    assert first.post("/invocations", json={"prompt": "My order is 4217."}, headers={SESSION_HEADER: SESSION_ID}).status_code == 200
+    model = ScriptedModel([{"text": "Your order is 4217."}])
+    answer = server(model).post("/invocations", json={"prompt": "What is my order?"}, headers={SESSION_HEADER: SESSION_ID})
+    assert answer.status_code == 200
+    assert model.requests[0]["texts"] == ["My order is 4217.", "Noted: order 4217.", "What is my order?"]
 
 
 def test_rejects_bad_input_with_clear_errors() -> None:

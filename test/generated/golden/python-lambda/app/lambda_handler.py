@@ -12,11 +12,14 @@ import json
 import logging
 from typing import Any, Optional
 
-from app.agent import create_agent
+from app.agent import create_agent, request_usage
 from app.config import Settings, load_settings
+from app.tools import Toolbox
 
 logger = logging.getLogger(__name__)
 _settings: Optional[Settings] = None
+# Built on the cold start and kept by the execution environment (MCP servers included).
+_toolbox: Optional[Toolbox] = None
 
 
 def _reply(status: int, body: dict) -> dict:
@@ -28,9 +31,11 @@ def _failure(status: int, code: str, message: str) -> dict:
 
 
 def handler(event: dict, _context: Any = None) -> dict:
-    global _settings
+    global _settings, _toolbox
     if _settings is None:
         _settings = load_settings()
+    if _toolbox is None:
+        _toolbox = Toolbox(_settings)
     raw = event.get("body") or ""
     if event.get("isBase64Encoded"):
         raw = base64.b64decode(raw).decode("utf-8")
@@ -44,9 +49,8 @@ def handler(event: dict, _context: Any = None) -> dict:
     if len(prompt) > _settings.max_input_chars:
         return _failure(413, "prompt_too_long", f"prompt is {len(prompt)} characters; the limit is {_settings.max_input_chars}")
     try:
-        result = asyncio.run(create_agent(_settings).invoke_async(prompt.strip()))
+        result = asyncio.run(create_agent(_settings, tools=_toolbox.tools()).invoke_async(prompt.strip()))
     except Exception:  # noqa: BLE001 - internals go to the log, never to the caller
         logger.exception("invocation failed")
         return _failure(500, "internal_error", "The agent failed to answer; see its logs.")
-    usage = getattr(getattr(result, "metrics", None), "accumulated_usage", None) or {}
-    return _reply(200, {"response": str(result), "stopReason": str(result.stop_reason), "usage": {"inputTokens": usage.get("inputTokens", 0), "outputTokens": usage.get("outputTokens", 0)}})
+    return _reply(200, {"response": str(result), "stopReason": str(result.stop_reason), "usage": request_usage(result)})

@@ -10,7 +10,7 @@ import pytest
 from app.agent import create_agent
 from app.config import ConfigError, load_settings
 from app.model import create_model
-from app.tools import TOOL_FACTORIES, create_tools
+from app.tools import TOOL_FACTORIES, Toolbox, create_tools
 from tests.conftest import TEST_ENV, ScriptedModel
 
 # The spec's values, encoded independently of the source code (UTF-16 code units, base64).
@@ -20,7 +20,8 @@ SPEC_TOOL_IDS = ["calculator", "http_request", "knowledge_base_retrieve", "tavil
 
 
 def test_uses_exactly_the_system_prompt_of_the_spec() -> None:
-    agent = create_agent(load_settings(TEST_ENV), model=ScriptedModel([]))
+    settings = load_settings(TEST_ENV)
+    agent = create_agent(settings, model=ScriptedModel([]), tools=Toolbox(settings).local_tools)
     assert agent.system_prompt == SPEC_SYSTEM_PROMPT
 
 
@@ -32,16 +33,31 @@ def test_calls_the_model_of_the_spec_by_default() -> None:
 def test_has_exactly_the_tools_of_the_spec_in_order() -> None:
     assert [tool_id for tool_id, _ in TOOL_FACTORIES] == SPEC_TOOL_IDS
     settings = load_settings(TEST_ENV)
-    built = create_tools(settings)
-    assert len(built) >= len(SPEC_TOOL_IDS)
-    agent = create_agent(settings, model=ScriptedModel([]))
-    names = [getattr(tool, "tool_name", None) for tool in built]
+    assert len(create_tools(settings)) >= len(SPEC_TOOL_IDS)
+    toolbox = Toolbox(settings)
+    agent = create_agent(settings, model=ScriptedModel([]), tools=toolbox.local_tools)
+    names = [getattr(tool, "tool_name", None) for tool in toolbox.local_tools]
     assert set(name for name in names if name) <= set(agent.tool_names)
+
+
+def test_gives_the_model_an_object_input_schema_with_every_parameter_described() -> None:
+    for tool in Toolbox(load_settings(TEST_ENV)).local_tools:
+        spec = getattr(tool, "tool_spec", None)
+        if spec is None or not getattr(tool, "__module__", "").startswith("app."):
+            continue  # a tool of strands-agents-tools: its spec is upstream's
+        schema = spec["inputSchema"]["json"]
+        assert schema.get("type") == "object", spec["name"]
+        assert not any(key in schema for key in ("oneOf", "anyOf", "allOf")), spec["name"]
+        for name, prop in schema.get("properties", {}).items():
+            description = (prop.get("description") or "").strip()
+            # "Parameter <name>" is what Strands writes when the docstring does not describe it.
+            assert description and description != f"Parameter {name}", f"{spec['name']}.{name}"
 
 
 def test_sends_the_system_prompt_and_returns_the_answer() -> None:
     model = ScriptedModel([{"text": "Hello from the test model."}])
-    agent = create_agent(load_settings(TEST_ENV), model=model)
+    settings = load_settings(TEST_ENV)
+    agent = create_agent(settings, model=model, tools=Toolbox(settings).local_tools)
     result = asyncio.run(agent.invoke_async("Hi"))
     assert "Hello from the test model." in str(result)
     assert model.requests[0]["system_prompt"] == SPEC_SYSTEM_PROMPT

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createAgent } from '../src/agent.js';
 import { loadConfig } from '../src/config.js';
 import { createModel } from '../src/model.js';
-import { TOOL_FACTORIES } from '../src/tools/index.js';
+import { createTools, TOOL_FACTORIES } from '../src/tools/index.js';
 import { TEST_ENV } from './helpers/env.js';
 import { ScriptedModel } from './helpers/scripted-model.js';
 
@@ -33,9 +33,26 @@ describe('the generated agent', () => {
     expect(agent.tools.map((t) => t.name)).toEqual(expect.arrayContaining(localToolNames));
   });
 
+  it('gives the model an object input schema, every parameter described, for each tool', async () => {
+    const config = await loadConfig(TEST_ENV);
+    for (const entry of TOOL_FACTORIES) {
+      const built = entry.create(config);
+      if (!('toolSpec' in built)) continue; // an MCP server describes its own tools
+      const schema = built.toolSpec.inputSchema as { type?: string; properties?: Record<string, { description?: string }>; oneOf?: unknown; anyOf?: unknown };
+      expect(schema.type, entry.id).toBe('object');
+      expect(schema.oneOf ?? schema.anyOf, entry.id).toBeUndefined();
+      for (const [name, property] of Object.entries(schema.properties ?? {})) {
+        expect(property.description?.trim(), `${entry.id}.${name}`).toBeTruthy();
+      }
+    }
+  });
+
   it('sends the system prompt to the model and returns its answer', async () => {
     const model = new ScriptedModel([{ text: 'Hello from the test model.' }]);
-    const agent = createAgent(await loadConfig(TEST_ENV), { model });
+    const config = await loadConfig(TEST_ENV);
+    // The tools that run in this process: an MCP client would start its server (or call it) here.
+    const tools = createTools(config).filter((t) => 'toolSpec' in t);
+    const agent = createAgent(config, { model, tools });
     const result = await agent.invoke('Hi');
     expect(result.toString()).toContain('Hello from the test model.');
     expect(model.requests[0]?.systemPrompt).toEqual(expect.anything());

@@ -81,6 +81,17 @@ describe('AgentCore runtime contract', () => {
     expect(second.response).toContain('Second.');
   });
 
+  it('reports the usage of each request, not of the whole session', async () => {
+    const session = `${SESSION_ID}-usage`;
+    scripts = [[{ text: 'First.' }, { text: 'Second.' }]];
+    type Answer = { usage: { inputTokens: number; outputTokens: number } };
+    const first = (await (await invoke({ prompt: 'one' }, { [SESSION_HEADER]: session })).json()) as Answer;
+    const second = (await (await invoke({ prompt: 'two' }, { [SESSION_HEADER]: session })).json()) as Answer;
+    // The scripted model reports 12 input and 7 output tokens for each model call.
+    expect(first.usage).toEqual({ inputTokens: 12, outputTokens: 7 });
+    expect(second.usage).toEqual(first.usage);
+  });
+
   it('rejects a missing prompt, bad JSON, a short session id and an oversized prompt with clear errors', async () => {
     const missing = await invoke({});
     expect(missing.status).toBe(400);

@@ -2,11 +2,13 @@ import { Agent, type Model } from '@strands-agents/sdk';
 import type { AgentConfig } from './config.js';
 import { createModel } from './model.js';
 import { AGENT_DESCRIPTION, AGENT_NAME, SYSTEM_PROMPT } from './prompt.js';
-import { createTools } from './tools/index.js';
+import { type AgentTool, createTools } from './tools/index.js';
 
 export interface CreateAgentOptions {
   /** Overrides the configured model (tests pass a scripted model here). */
   model?: Model;
+  /** The tools, built once by the caller and shared by its agents (default: built anew). */
+  tools?: AgentTool[];
 }
 
 /** A new agent with the spec's model, system prompt and tools; one per conversation. */
@@ -16,7 +18,7 @@ export function createAgent(config: AgentConfig, options: CreateAgentOptions = {
     description: AGENT_DESCRIPTION,
     model: options.model ?? createModel(config),
     systemPrompt: SYSTEM_PROMPT,
-    tools: createTools(config),
+    tools: options.tools ?? createTools(config),
     printer: false,
   });
 }

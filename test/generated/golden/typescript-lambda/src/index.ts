@@ -3,6 +3,7 @@ import { createAgent } from './agent.js';
 import { loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { createServer } from './server.js';
+import { closeTools, createTools } from './tools/index.js';
 
 const config = await loadConfig();
 const logger = createLogger(config.LOG_LEVEL);
@@ -10,8 +11,10 @@ const logger = createLogger(config.LOG_LEVEL);
 // Traces go to an OpenTelemetry collector (the AgentCore runtime's, or ADOT → X-Ray) when configured.
 if (process.env.OTEL_EXPORTER_OTLP_ENDPOINT) setupTracer({ exporters: { otlp: true } });
 
+// One set of tools for every session: MCP servers start once, on first use, and stop on shutdown.
+const tools = createTools(config);
 const server = createServer({
-  createAgent: () => createAgent(config),
+  createAgent: () => createAgent(config, { tools }),
   logger,
   maxInputChars: config.MAX_INPUT_CHARS,
   maxSessions: config.MAX_SESSIONS,
@@ -21,7 +24,9 @@ server.listen(config.PORT, '0.0.0.0', () => logger.info('agent listening', { por
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
     logger.info('shutting down', { signal });
-    server.close(() => process.exit(0));
+    server.close(() => {
+      void closeTools(tools).finally(() => process.exit(0));
+    });
     setTimeout(() => process.exit(0), 10_000).unref();
   });
 }

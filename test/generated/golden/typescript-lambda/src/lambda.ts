@@ -1,6 +1,7 @@
 import { createAgent } from './agent.js';
 import { type AgentConfig, loadConfig } from './config.js';
-import { InvocationRequest } from './server.js';
+import { InvocationRequest, requestUsage } from './server.js';
+import { type AgentTool, createTools } from './tools/index.js';
 
 /**
  * The AWS Lambda entry point (function URL or direct invoke): `{"prompt": "..."}` in the body, the
@@ -18,6 +19,8 @@ interface FunctionUrlResult {
 }
 
 let config: Promise<AgentConfig> | undefined;
+/** Built on the cold start and kept by the execution environment (MCP servers included). */
+let tools: AgentTool[] | undefined;
 
 const reply = (statusCode: number, body: unknown): FunctionUrlResult => ({
   statusCode,
@@ -43,13 +46,9 @@ export async function handler(event: FunctionUrlEvent): Promise<FunctionUrlResul
     return failure(413, 'prompt_too_long', `prompt is ${parsed.data.prompt.length} characters; the limit is ${settings.MAX_INPUT_CHARS}`);
   }
   try {
-    const result = await createAgent(settings).invoke(parsed.data.prompt);
-    const usage = result.metrics?.accumulatedUsage;
-    return reply(200, {
-      response: result.toString(),
-      stopReason: result.stopReason,
-      usage: { inputTokens: usage?.inputTokens ?? 0, outputTokens: usage?.outputTokens ?? 0 },
-    });
+    tools ??= createTools(settings);
+    const result = await createAgent(settings, { tools }).invoke(parsed.data.prompt);
+    return reply(200, { response: result.toString(), stopReason: result.stopReason, usage: requestUsage(result) });
   } catch (error) {
     // Internals go to the log, never to the caller.
     console.error(JSON.stringify({ level: 'ERROR', message: 'invocation failed', error: error instanceof Error ? error.message : String(error) }));

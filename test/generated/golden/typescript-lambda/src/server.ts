@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Agent } from '@strands-agents/sdk';
+import type { Agent, AgentResult } from '@strands-agents/sdk';
 import { z } from 'zod';
 import type { Logger } from './logger.js';
 
@@ -34,7 +34,7 @@ export type InvocationEvent =
   | { type: 'done'; sessionId: string; stopReason: string; usage: Usage }
   | { type: 'error'; message: string };
 
-interface Usage {
+export interface Usage {
   inputTokens: number;
   outputTokens: number;
 }
@@ -132,15 +132,15 @@ export function createServer(options: ServerOptions): Server {
   });
 }
 
+/** The tokens of this request alone (the agent's accumulated usage spans the whole session). */
+export function requestUsage(result: AgentResult): Usage {
+  const usage = result.metrics?.latestAgentInvocation?.usage;
+  return { inputTokens: usage?.inputTokens ?? 0, outputTokens: usage?.outputTokens ?? 0 };
+}
+
 async function answer(agent: Agent, prompt: string, sessionId: string, res: ServerResponse): Promise<void> {
   const result = await agent.invoke(prompt);
-  const usage = result.metrics?.accumulatedUsage;
-  sendJson(res, 200, {
-    response: result.toString(),
-    sessionId,
-    stopReason: result.stopReason,
-    usage: { inputTokens: usage?.inputTokens ?? 0, outputTokens: usage?.outputTokens ?? 0 },
-  });
+  sendJson(res, 200, { response: result.toString(), sessionId, stopReason: result.stopReason, usage: requestUsage(result) });
 }
 
 async function streamAnswer(agent: Agent, prompt: string, sessionId: string, res: ServerResponse, logger: Logger): Promise<void> {
@@ -159,15 +159,7 @@ async function streamAnswer(agent: Agent, prompt: string, sessionId: string, res
     }
     next = await stream.next();
   }
-  const usage = next.value.metrics?.accumulatedUsage;
-  res.write(
-    sse({
-      type: 'done',
-      sessionId,
-      stopReason: next.value.stopReason,
-      usage: { inputTokens: usage?.inputTokens ?? 0, outputTokens: usage?.outputTokens ?? 0 },
-    }),
-  );
+  res.write(sse({ type: 'done', sessionId, stopReason: next.value.stopReason, usage: requestUsage(next.value) }));
   res.end();
 }
 

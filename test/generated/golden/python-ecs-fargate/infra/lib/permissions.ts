@@ -3,7 +3,7 @@
 // Resources are CloudFormation Fn::Sub patterns, "*" only where AWS requires it (see `why`), or a
 // slot: a resource the stack creates (its log group, image repository) or receives (secret ARNs).
 
-export type ResourceSlot = 'logGroupArn' | 'secretArns' | 'repositoryArn';
+export type ResourceSlot = 'logGroupArn' | 'secretArns' | 'repositoryArn' | 'sessionBucketArn' | 'sessionObjectsArn';
 
 export interface AgentStatement {
   sid: string;
@@ -85,6 +85,30 @@ export const AGENT_STATEMENTS: AgentStatement[] = [
     ],
     "resources": [
       "arn:${AWS::Partition}:bedrock:${AWS::Region}:${AWS::AccountId}:knowledge-base/KB12345678"
+    ]
+  },
+  {
+    "sid": "ReadWriteSessions",
+    "actions": [
+      "s3:GetObject",
+      "s3:PutObject",
+      "s3:DeleteObject"
+    ],
+    "resources": [
+      {
+        "slot": "sessionObjectsArn"
+      }
+    ]
+  },
+  {
+    "sid": "ListSessions",
+    "actions": [
+      "s3:ListBucket"
+    ],
+    "resources": [
+      {
+        "slot": "sessionBucketArn"
+      }
     ]
   }
 ];

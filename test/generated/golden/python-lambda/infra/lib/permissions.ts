@@ -3,7 +3,7 @@
 // Resources are CloudFormation Fn::Sub patterns, "*" only where AWS requires it (see `why`), or a
 // slot: a resource the stack creates (its log group, image repository) or receives (secret ARNs).
 
-export type ResourceSlot = 'logGroupArn' | 'secretArns' | 'repositoryArn';
+export type ResourceSlot = 'logGroupArn' | 'secretArns' | 'repositoryArn' | 'sessionBucketArn' | 'sessionObjectsArn';
 
 export interface AgentStatement {
   sid: string;

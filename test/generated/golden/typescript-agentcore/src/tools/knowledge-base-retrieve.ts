@@ -12,7 +12,7 @@ export function createKnowledgeBaseRetrieveTool(config: AgentConfig) {
   return tool({
     name: 'knowledge_base_retrieve',
     description: 'Search the knowledge base and return the most relevant passages with their sources.',
-    inputSchema: z.object({ query: z.string().min(1).max(1000) }),
+    inputSchema: z.object({ query: z.string().min(1).max(1000).describe('the question or keywords to look up') }),
     callback: async ({ query }) => {
       const response = await client.send(
         new RetrieveCommand({

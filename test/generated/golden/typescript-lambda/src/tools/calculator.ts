@@ -23,7 +23,7 @@ export function createCalculatorTool(_config: AgentConfig) {
   return tool({
     name: 'calculator',
     description: 'Evaluate a mathematical expression exactly, e.g. "17.5% * 2340 + 12" or "sqrt(2) * sin(pi / 4)".',
-    inputSchema: z.object({ expression: z.string().min(1).max(1000) }),
+    inputSchema: z.object({ expression: z.string().min(1).max(1000).describe('a math expression, e.g. "17.5% * 2340" or "sqrt(2) * sin(pi / 4)"') }),
     callback: ({ expression }) => {
       try {
         return { expression, result: math.format(evaluate(expression), { precision: 14 }) };

@@ -11,7 +11,7 @@ export function createTavilySearchTool(config: AgentConfig) {
   return tool({
     name: 'tavily_search',
     description: 'Search the web for current information; returns titles, URLs and content snippets.',
-    inputSchema: z.object({ query: z.string().min(1).max(400) }),
+    inputSchema: z.object({ query: z.string().min(1).max(400).describe('what to search the web for') }),
     callback: async ({ query }) => {
       const r = await client.search(query, { maxResults: settings.maxResults, searchDepth: settings.searchDepth as 'basic' | 'advanced' });
       return { results: r.results.map((x) => ({ title: x.title, url: x.url, content: x.content })) };

@@ -1,0 +1,1 @@
+"""Test double of `bedrock-agentcore` (platform tests only; see ../README.md)."""
