@@ -14,6 +14,8 @@ import { Evidence, FieldSource, fromText } from './understand/evidence.ts';
 import { logisticsOf, understand } from './understand/index.ts';
 import { recommendTarget } from './understand/platform.ts';
 import { draftSystemPrompt, jobFromDescription } from './understand/prompt.ts';
+import { findSettings } from './understand/settings.ts';
+import { chooseTools } from './understand/tools.ts';
 
 export { Evidence, FieldSource } from './understand/evidence.ts';
 
@@ -155,10 +157,7 @@ export function extractContext(session: Session, registries: Registries): Extrac
     ]) ?? 'typescript';
 
   // Tools: the builder's list, else the consultant's, else what the text asks for in this language.
-  const textTools = understand(all, registries.tools, {
-    language,
-    ...(explicitTarget ? { target: explicitTarget } : first.target ? { target: first.target.value } : {}),
-  }).tools;
+  const textTools = chooseTools(registries.tools, all, language, explicitTarget ?? first.target?.value);
   const tools =
     choose<string[]>('tools', [
       [selections.tools, chosen],
@@ -237,7 +236,7 @@ export function extractContext(session: Session, registries: Registries): Extrac
   }
 
   // Tool settings: the builder's values win, then the consultant's, then definite values in the text.
-  const settings = understand(all, registries.tools, { language, target, knownTools: tools }).settings;
+  const settings = findSettings(all, tools);
   const toolConfig: Record<string, Record<string, ToolConfigValue>> = {};
   const suggestions = new Map<string, { value: ToolConfigValue; quote: string }>();
   for (const id of tools) {

@@ -2,7 +2,7 @@ import type { DeploymentTarget, Language, ToolConfigValue } from '../../agent-sp
 import type { ToolRegistry } from '../../tools/registry.ts';
 import type { Span } from './evidence.ts';
 import { type Found, findLanguage, findTarget } from './platform.ts';
-import { type FoundSetting, findSettings, impliedTools } from './settings.ts';
+import { type FoundSetting, findSettings } from './settings.ts';
 import { chooseTools, type ToolChoice } from './tools.ts';
 import { type FoundBudget, type FoundVolume, findBudget, findVolume } from './workload.ts';
 
@@ -38,25 +38,7 @@ export function understand(
     defaults.language ?? language?.value ?? 'typescript',
     defaults.target ?? target?.value,
   );
-  // An identifier only one tool takes (an S3 URI, an SNS topic ARN) asks for that tool.
-  for (const implied of impliedTools(text)) {
-    const tool = tools.find(implied.toolId);
-    const lang = defaults.language ?? language?.value ?? 'typescript';
-    if (tool?.implementations[lang] && !choice.picks.some((p) => p.toolId === implied.toolId))
-      choice.picks.push({
-        toolId: implied.toolId,
-        quote: implied.quote,
-        reason: `${tool.name}: from your description: '${implied.quote}'`,
-      });
-  }
   const toolIds = [...new Set([...(defaults.knownTools ?? []), ...choice.picks.map((p) => p.toolId)])];
-  // A hint ("with pandas") is part of the job; an explicit statement ("in Python") is logistics.
-  const logistics = [
-    language?.explicit ? language.span : undefined,
-    target?.span,
-    volume?.span,
-    budget?.span,
-  ].filter((s): s is Span => s !== undefined);
   return {
     ...(language ? { language } : {}),
     ...(target ? { target } : {}),
@@ -64,19 +46,21 @@ export function understand(
     ...(budget ? { budget } : {}),
     tools: choice,
     settings: findSettings(text, toolIds),
-    logistics,
+    logistics: spansOf(language, target, volume, budget),
   };
+}
+
+/**
+ * The spans of the logistics found: a language hint ("with pandas") is part of the job; an explicit
+ * statement ("in Python"), the target, the volume and the budget are logistics.
+ */
+function spansOf(language: Found<Language> | undefined, ...rest: ({ span: Span } | undefined)[]): Span[] {
+  return [language?.explicit ? language : undefined, ...rest].flatMap((f) => (f ? [f.span] : []));
 }
 
 /** Where a text states its logistics (language, target, volume, budget): kept out of the drafted prompt. */
 export function logisticsOf(text: string): Span[] {
-  const language = findLanguage(text);
-  return [
-    language?.explicit ? language.span : undefined,
-    findTarget(text)?.span,
-    findVolume(text)?.span,
-    findBudget(text)?.span,
-  ].filter((s): s is Span => s !== undefined);
+  return spansOf(findLanguage(text), findTarget(text), findVolume(text), findBudget(text));
 }
 
 /** Reads a short reply as the answer to one question (a setting's value, a name, a number). */

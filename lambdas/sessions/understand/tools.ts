@@ -4,6 +4,7 @@ import type { DeploymentTarget, Language } from '../../agent-spec/schema.ts';
 import type { ToolRegistry } from '../../tools/registry.ts';
 import type { ToolInfo } from '../../tools/schema.ts';
 import { quoteAround } from './evidence.ts';
+import { impliedTools } from './settings.ts';
 
 /** Words that carry no intent; dropped from phrases and from the builder's text alike. */
 const STOP_WORDS = new Set(
@@ -200,6 +201,16 @@ export function chooseTools(
       toolId: tool.id,
       reason: `${tool.name} ${cannot}${alternative ? `; ${alternative.name} instead` : ''}`,
     });
+  }
+  // An identifier only one tool takes (an S3 URI, an SNS topic ARN) asks for that tool.
+  for (const implied of impliedTools(text)) {
+    const tool = registry.find(implied.toolId);
+    if (tool?.implementations[language] && !picks.some((p) => p.toolId === implied.toolId))
+      picks.push({
+        toolId: implied.toolId,
+        quote: implied.quote,
+        reason: `${tool.name}: from your description: '${implied.quote}'`,
+      });
   }
   return { picks, skipped };
 }
