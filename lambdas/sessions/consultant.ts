@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SpecPatch } from '../agent-spec/schema.ts';
 import type { Registries } from '../registries/validate.ts';
-import { ExtractedContext, extractContext, type MissingField } from './extract.ts';
+import { ExtractedContext, type MissingField } from './extract.ts';
 import { ConsultantKind, type Session } from './model.ts';
 import { answerTo, understand } from './understand/index.ts';
 
@@ -63,14 +63,17 @@ const show = (value: unknown): string | undefined =>
         ? JSON.stringify(value)
         : String(value);
 
-/** What one message says, read on its own (and as the answer to the question asked before it). */
+/**
+ * What one message says, read on its own (and as the answer to the question asked before it);
+ * `context` is the session's spec before the message, whose tools' settings the message may give.
+ */
 export function readMessage(
   session: Session,
   message: string,
+  context: ExtractedContext,
   registries: Registries,
 ): { understood: Understood[]; answers: Record<string, string | number | boolean | string[]> } {
-  const known = session.selections.tools ?? extractContext(session, registries).spec.tools;
-  const found = understand(message, registries.tools, { knownTools: known });
+  const found = understand(message, registries.tools, { knownTools: context.spec.tools });
   const understood: Understood[] = [];
   const answers: Record<string, string | number | boolean | string[]> = {};
   if (found.language)

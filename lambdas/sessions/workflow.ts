@@ -131,7 +131,7 @@ export async function addMessage(
   checkVersion(session, input.version);
   const at = nowIso(deps);
   const before = extractContext(session, deps.registries);
-  const { understood, answers } = readMessage(session, input.text, deps.registries);
+  const { understood, answers } = readMessage(session, input.text, before, deps.registries);
 
   const next: Session = structuredClone(session);
   next.messages = [...next.messages, { role: 'user' as const, text: input.text, at }];
