@@ -216,12 +216,12 @@ export function agentRoleStatements(context: ProjectContext): PolicyStatement[] 
   ];
 }
 
-/** A Python agent on ECS Fargate keeps its conversations in an S3 bucket of its stack. */
+/** An agent on ECS Fargate keeps its conversations in an S3 bucket of its stack (any task, any restart). */
 export function keepsSessionsInS3(context: ProjectContext): boolean {
-  return context.deployment.target === 'ecs-fargate' && context.spec.language === 'python';
+  return context.deployment.target === 'ecs-fargate';
 }
 
-/** Where a Python agent on ECS Fargate keeps conversations (Strands' S3SessionManager, `sessions/`). */
+/** Where an agent on ECS Fargate keeps conversations (Strands' S3 session store, `sessions/`). */
 export const SESSION_PREFIX = 'sessions/';
 
 /**

@@ -40,6 +40,8 @@ export interface ProjectContext {
   tools: ToolContext[];
   /** Whether a tool is an MCP server: its connection is opened once and closed on shutdown. */
   hasMcp: boolean;
+  /** The agent has the AgentCore Memory tool: its conversations may be kept there too (Python). */
+  hasAgentCoreMemory: boolean;
   env: TestableEnvVar[];
   requiredEnv: TestableEnvVar[];
   secretNames: string[];
@@ -71,6 +73,8 @@ export interface ToolContext {
   pyFactory: string;
   settings: Record<string, unknown>;
   mcp?: ToolImplementation['mcp'];
+  /** Built for each session with its id (the tool keeps a user's data), never shared between sessions. */
+  perSession: boolean;
   /** MCP launch arguments as TypeScript / Python literals, placeholders filled from the settings. */
   mcpArgs: string[];
   mcpPyArgs: string[];

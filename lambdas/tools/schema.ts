@@ -59,6 +59,11 @@ export const ToolImplementation = z
     mcp: McpLaunch.optional(),
     /** Set when the upstream project has deprecated this implementation, with what to use instead. */
     deprecated: z.string().min(1).optional(),
+    /**
+     * The tool keeps a user's data (memories): it is built for each session with the session's id,
+     * never shared between sessions, and never takes whose data it is from the model.
+     */
+    perSession: z.boolean().optional(),
   })
   .strict()
   .refine((impl) => (impl.kind === 'mcp-server') === (impl.mcp !== undefined), {

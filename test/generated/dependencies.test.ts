@@ -13,6 +13,7 @@ const PYTHON_DISTRIBUTIONS: Record<string, string> = {
   fastapi: 'fastapi',
   httpx: 'httpx',
   mcp: 'mcp',
+  opentelemetry: 'opentelemetry-api',
   opensearchpy: 'opensearch-py',
   psycopg: 'psycopg',
   pydantic: 'pydantic',

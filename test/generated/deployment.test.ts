@@ -165,20 +165,18 @@ describe('deployment artifacts', () => {
     expect(JSON.stringify(statements)).toContain('docs-bucket/in/*');
   });
 
-  it('keep Python sessions on ECS Fargate in a retained, private S3 bucket that only the task role may use', () => {
+  it('keep sessions on ECS Fargate (both languages) in a retained, private S3 bucket that only the task role may use', () => {
     type Template = {
       Resources: Record<
         string,
         { Type: string; DeletionPolicy?: string; Properties: Record<string, unknown> }
       >;
     };
-    for (const { language, project } of projects.filter((p) => p.target === 'ecs-fargate')) {
+    const fargate = projects.filter((p) => p.target === 'ecs-fargate');
+    expect(new Set(fargate.map((p) => p.language))).toEqual(new Set(['typescript', 'python']));
+    for (const { project } of fargate) {
       const template = parse(project.files['deploy/cloudformation/ecs-fargate.yaml'] ?? '') as Template;
       const bucket = template.Resources.SessionBucket;
-      if (language === 'typescript') {
-        expect(bucket).toBeUndefined(); // the TypeScript agent keeps its sessions in memory
-        continue;
-      }
       expect(bucket?.Type).toBe('AWS::S3::Bucket');
       expect(bucket?.DeletionPolicy).toBe('Retain');
       expect(bucket?.Properties.PublicAccessBlockConfiguration).toMatchObject({ BlockPublicPolicy: true });

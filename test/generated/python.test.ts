@@ -117,4 +117,53 @@ describe('generated Python projects', () => {
     },
     120_000,
   );
+
+  it('keep AgentCore Memory per user: the memory tool and the session manager take the runtime session, never a shared actor', async () => {
+    // The doubles of strands_tools.agent_core_memory and bedrock_agentcore.memory record what they
+    // were given; their constructors' keyword arguments are the real packages' (see python-stubs).
+    const project = await generate(
+      specWithTools('python', ['calculator', 'agent_core_memory'], {
+        toolConfig: { agent_core_memory: { memoryId: 'mem-0123456789' } },
+        deployment: { target: 'agentcore', region: 'us-east-1' },
+      }),
+    );
+    const dir = join(scratchDir('py-memory'), 'agent');
+    writeProject(dir, project);
+    const script = [
+      'from app.agent import create_agent, keeps_sessions_outside',
+      'from app.config import load_settings',
+      'from app.tools import SESSION_TOOL_IDS, Toolbox',
+      'settings = load_settings({"AWS_REGION": "us-east-1"})',
+      'assert SESSION_TOOL_IDS == frozenset(["agent_core_memory"]), SESSION_TOOL_IDS',
+      'assert keeps_sessions_outside(settings)',
+      'toolbox = Toolbox(settings)',
+      'first, second = "a" * 40, "b" * 40',
+      'def provider(tools):',
+      '    [memory] = [t.provider for t in tools if getattr(t, "tool_name", "") == "agent_core_memory"]',
+      '    return memory',
+      'one, two = provider(toolbox.tools(first)), provider(toolbox.tools(second))',
+      'assert (one.actor_id, one.session_id, one.namespace) == (first, first, "/users/" + first), vars(one)',
+      'assert (two.actor_id, two.session_id) == (second, second), vars(two)',
+      'assert one.memory_id == "mem-0123456789"',
+      'agent = create_agent(settings, tools=toolbox.tools(first), session_id=first)',
+      'manager = agent._session_manager',
+      'assert type(manager).__name__ == "AgentCoreMemorySessionManager", type(manager)',
+      'assert (manager.config.memory_id, manager.config.actor_id, manager.config.session_id) == ("mem-0123456789", first, first)',
+      'assert manager.region_name == "us-east-1"',
+      'print("memory ok")',
+    ].join('\n');
+    const env = { ...process.env, PYTHONPATH: `${STUBS}:${dir}`, PYTHONDONTWRITEBYTECODE: '1' };
+    const { stdout, stderr } = await run(PYTHON, ['-c', script], { cwd: dir, env }).catch(
+      (error: { stdout: string; stderr: string }) => error,
+    );
+    expect(stderr).toBe('');
+    expect(stdout.trim()).toBe('memory ok');
+    // And its own suite passes with the memory tool in it.
+    const suite = await run(PYTHON, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], {
+      cwd: dir,
+      env,
+    }).catch((error: { stdout: string }) => ({ stdout: error.stdout }));
+    expect(suite.stdout).toMatch(/\b\d+ passed\b/);
+    expect(suite.stdout).not.toMatch(/failed|error/i);
+  }, 120_000);
 });

@@ -1,3 +1,4 @@
+import { keepsSessionsInS3 } from '../iam.ts';
 import type { ProjectContext } from '../project.ts';
 
 /** `.env.example`: every setting by name, never a secret value. Shared by both languages. */
@@ -13,14 +14,14 @@ export function envExample(context: ProjectContext): string {
   ];
   if (context.model.provider === 'ollama') lines.push('OLLAMA_HOST=http://localhost:11434');
   lines.push('# OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4318');
-  if (context.spec.language === 'python') {
-    lines.push(
-      '',
-      '# Where conversations are kept beyond one process (first set wins; default: in memory).',
-      '# SESSION_BUCKET=',
-      '# SESSION_DIR=.sessions',
-    );
-  }
+  // Python always has boto3; a TypeScript agent has the S3 client where its stack keeps sessions in S3.
+  const s3Sessions = context.spec.language === 'python' || keepsSessionsInS3(context);
+  lines.push(
+    '',
+    '# Where conversations are kept beyond one process (first set wins; default: in memory).',
+    ...(s3Sessions ? ['# SESSION_BUCKET='] : []),
+    '# SESSION_DIR=.sessions',
+  );
   for (const variable of context.env) {
     lines.push(
       '',

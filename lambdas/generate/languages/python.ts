@@ -12,6 +12,8 @@ const BASE_REQUIREMENTS: Record<string, string> = {
   starlette: '>=0.46.2,<2.0.0',
   'uvicorn[standard]': '>=0.29.0,<1.0.0',
   boto3: '>=1.35.0,<2.0.0',
+  // app/main.py asks it whether ADOT already set up tracing (strands-agents requires the same range).
+  'opentelemetry-api': '>=1.30.0,<2.0.0',
   pydantic: '>=2.7.0,<3.0.0',
 };
 
@@ -29,6 +31,13 @@ const PROVIDER_EXTRAS: Record<string, string[]> = {
   anthropic: ['anthropic'],
 };
 
+/**
+ * On AgentCore Runtime the agent runs under ADOT's auto-instrumentation (`opentelemetry-instrument`),
+ * which sends its traces to CloudWatch / X-Ray through the runtime's collector with no setup.
+ * Versions 0.20.0 and 0.21.0 read on pypi.org/project/aws-opentelemetry-distro on 2026-12-05.
+ */
+const AGENTCORE_REQUIREMENTS: Record<string, string> = { 'aws-opentelemetry-distro': '>=0.20.0,<1.0.0' };
+
 const DEV_REQUIREMENTS: Record<string, string> = { pytest: '>=8.0.0,<9.0.0', httpx: '>=0.27.0,<1.0.0' };
 
 /** The files of a Python agent project (its deployment's come from deploymentFiles), and its requirements. */
@@ -41,6 +50,8 @@ export function pythonProject(context: ProjectContext): ProjectPlan {
     requirements.set(name, entry);
   };
   for (const [name, range] of Object.entries(BASE_REQUIREMENTS)) add(name, range);
+  if (context.deployment.target === 'agentcore')
+    for (const [name, range] of Object.entries(AGENTCORE_REQUIREMENTS)) add(name, range);
   for (const extra of [...BASE_EXTRAS, ...(PROVIDER_EXTRAS[context.model.provider] ?? [])])
     add(`strands-agents[${extra}]`, BASE_REQUIREMENTS['strands-agents'] ?? '');
   for (const pkg of context.dependencies.packages) {

@@ -1,3 +1,4 @@
+import { keepsSessionsInS3 } from '../iam.ts';
 import type { PlannedFile, ProjectContext, ProjectPlan } from '../project.ts';
 import { envExample } from './env-example.ts';
 
@@ -46,6 +47,8 @@ export function typescriptProject(context: ProjectContext): ProjectPlan {
   };
   for (const pkg of context.dependencies.packages) deps[pkg.name] = pkg.range;
   if (context.tools.some((t) => t.kind === 'mcp-server')) deps['@modelcontextprotocol/sdk'] ??= '^1.25.2';
+  // Strands' S3 session storage loads the S3 client (an optional peer of the SDK).
+  if (keepsSessionsInS3(context)) deps['@aws-sdk/client-s3'] ??= '^3.1078.0';
   const dependencies = sortedRecord(deps);
   const packageJson = {
     name: context.projectName,
@@ -102,6 +105,7 @@ export function typescriptProject(context: ProjectContext): ProjectPlan {
     t('src/logger.ts'),
     t('src/model.ts'),
     t('src/agent.ts'),
+    t('src/sessions.ts'),
     t('src/server.ts'),
     t('src/index.ts'),
     t('src/tools/index.ts'),

@@ -45,7 +45,7 @@ function healthCheckCommand(context: ProjectContext): string[] {
 }
 
 /**
- * Python agents keep conversations in S3 (Strands' S3SessionManager), so every task behind the load
+ * The agent keeps conversations in S3 (Strands' S3 session store), so every task behind the load
  * balancer, and a restarted one, carries a session on. The bucket is retained when the stack is
  * deleted: it holds the users' conversations.
  */

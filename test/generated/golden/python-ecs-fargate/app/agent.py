@@ -37,8 +37,8 @@ def create_agent(
 
 
 def create_session_manager(settings: "Settings", session_id: str) -> Any:
-    """Strands' session manager for the configured store: S3 (SESSION_BUCKET), a directory
-    (SESSION_DIR), or none (the conversation lives in this process only)."""
+    """Strands' session manager for the configured store (the first set wins): S3 (SESSION_BUCKET), a
+    directory (SESSION_DIR), or none (the conversation lives in this process only)."""
     if settings.session_bucket:
         from strands.session.s3_session_manager import S3SessionManager
 
@@ -48,6 +48,11 @@ def create_session_manager(settings: "Settings", session_id: str) -> Any:
 
         return FileSessionManager(session_id=session_id, storage_dir=settings.session_dir)
     return None
+
+
+def keeps_sessions_outside(settings: "Settings") -> bool:
+    """Whether conversations live in a store another process can read (then each request restores)."""
+    return bool(settings.session_bucket or settings.session_dir)
 
 
 def request_usage(result: Any) -> dict:

@@ -42,8 +42,12 @@ def create_app(
     max_sessions: int = 100,
     on_startup: Optional[Callable[[], None]] = None,
     on_shutdown: Optional[Callable[[], None]] = None,
+    restore_each_request: bool = False,
 ) -> BedrockAgentCoreApp:
     """The runtime app around an agent factory (given the session id); one agent per runtime session.
+
+    With a session store (``restore_each_request``), the store holds the conversation: each request
+    gets a new agent restored from it, so turns another process answered are never missed.
 
     ``on_startup`` and ``on_shutdown`` run in the app's lifespan (in a worker thread: they may block),
     e.g. to start the MCP servers of the tools once and stop them when the server stops.
@@ -66,7 +70,11 @@ def create_app(
     def session(session_id: str) -> tuple[Any, asyncio.Lock]:
         if session_id in sessions:
             sessions.move_to_end(session_id)
-            return sessions[session_id]
+            agent, lock = sessions[session_id]
+            if restore_each_request and not lock.locked():
+                agent = create_agent(session_id)
+                sessions[session_id] = (agent, lock)
+            return agent, lock
         entry = (create_agent(session_id), asyncio.Lock())
         sessions[session_id] = entry
         while len(sessions) > max_sessions:
@@ -138,7 +146,7 @@ async def _stream(agent: Any, lock: asyncio.Lock, prompt: str, session_id: str, 
 
 def build_app() -> BedrockAgentCoreApp:
     """The production app: settings from the environment, the real model and tools."""
-    from app.agent import create_agent
+    from app.agent import create_agent, keeps_sessions_outside
     from app.config import load_settings
     from app.logging_config import configure_logging
     from app.tools import Toolbox
@@ -148,18 +156,24 @@ def build_app() -> BedrockAgentCoreApp:
     _setup_tracing()
     toolbox = Toolbox(settings)
     return create_app(
-        lambda session_id: create_agent(settings, tools=toolbox.tools(), session_id=session_id),
+        lambda session_id: create_agent(settings, tools=toolbox.tools(session_id), session_id=session_id),
         settings.max_input_chars,
         settings.max_sessions,
         on_startup=toolbox.open,
         on_shutdown=toolbox.close,
+        restore_each_request=keeps_sessions_outside(settings),
     )
 
 
 def _setup_tracing() -> None:
-    """OpenTelemetry traces to the configured collector (AgentCore's, or ADOT → X-Ray)."""
+    """OpenTelemetry traces to the configured collector. Under ADOT (``opentelemetry-instrument``, as
+    the AgentCore image runs) the tracer provider is already set up and Strands' spans use it."""
     import os
 
+    from opentelemetry import trace
+
+    if not isinstance(trace.get_tracer_provider(), trace.ProxyTracerProvider):
+        return
     if os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"):
         from strands.telemetry import StrandsTelemetry
 

@@ -82,15 +82,29 @@ def test_keeps_a_conversation_across_two_servers_sharing_a_session_store(tmp_pat
     # Two processes (two apps, two agents) behind a load balancer, or one restarted: the same store.
     settings = replace(load_settings(TEST_ENV), session_dir=str(tmp_path))
 
-    def server(model: ScriptedModel) -> TestClient:
-        return TestClient(create_app(lambda session_id: create_agent(settings, model=model, tools=[], session_id=session_id), max_input_chars=1000))
+    models: list[ScriptedModel] = []
 
-    first = server(ScriptedModel([{"text": "Noted: order 4217."}]))
+    def server() -> TestClient:
+        app = create_app(
+            lambda session_id: create_agent(settings, model=models.pop(0), tools=[], session_id=session_id),
+            max_input_chars=1000,
+            restore_each_request=True,
+        )
+        return TestClient(app)
+
+    first, second = server(), server()
+    models.append(ScriptedModel([{"text": "Noted: order 4217."}]))
     assert first.post("/invocations", json={"prompt": "My order is 4217."}, headers={SESSION_HEADER: SESSION_ID}).status_code == 200
-    model = ScriptedModel([{"text": "Your order is 4217."}])
-    answer = server(model).post("/invocations", json={"prompt": "What is my order?"}, headers={SESSION_HEADER: SESSION_ID})
+    on_second = ScriptedModel([{"text": "Your order is 4217."}])
+    models.append(on_second)
+    answer = second.post("/invocations", json={"prompt": "What is my order?"}, headers={SESSION_HEADER: SESSION_ID})
     assert answer.status_code == 200
-    assert model.requests[0]["texts"] == ["My order is 4217.", "Noted: order 4217.", "What is my order?"]
+    assert on_second.requests[0]["texts"] == ["My order is 4217.", "Noted: order 4217.", "What is my order?"]
+    # Back on the first server: it restores the turn the second one answered instead of its own copy.
+    back_on_first = ScriptedModel([{"text": "Still 4217."}])
+    models.append(back_on_first)
+    assert first.post("/invocations", json={"prompt": "And again?"}, headers={SESSION_HEADER: SESSION_ID}).status_code == 200
+    assert len(back_on_first.requests[0]["texts"]) == 5
 
 
 def test_rejects_bad_input_with_clear_errors() -> None:

@@ -3,6 +3,7 @@ import { createAgent } from './agent.js';
 import { loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { createServer } from './server.js';
+import { createSessionStorage } from './sessions.js';
 import { closeTools, createTools } from './tools/index.js';
 
 const config = await loadConfig();
@@ -13,11 +14,13 @@ if (process.env.OTEL_EXPORTER_OTLP_ENDPOINT) setupTracer({ exporters: { otlp: tr
 
 // One set of tools for every session: MCP servers start once, on first use, and stop on shutdown.
 const tools = createTools(config);
+const sessions = await createSessionStorage(config);
 const server = createServer({
-  createAgent: () => createAgent(config, { tools }),
+  createAgent: (sessionId) => createAgent(config, { tools, sessionId, sessions }),
   logger,
   maxInputChars: config.MAX_INPUT_CHARS,
   maxSessions: config.MAX_SESSIONS,
+  restoreEachRequest: sessions !== undefined,
 });
 server.listen(config.PORT, '0.0.0.0', () => logger.info('agent listening', { port: config.PORT, model: config.MODEL_ID }));
 

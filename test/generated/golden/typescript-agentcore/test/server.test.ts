@@ -1,10 +1,16 @@
+import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { Agent, tool } from '@strands-agents/sdk';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agent, FileStorage, tool } from '@strands-agents/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { createAgent } from '../src/agent.js';
+import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { SYSTEM_PROMPT } from '../src/prompt.js';
 import { createServer, SESSION_HEADER } from '../src/server.js';
+import { TEST_ENV } from './helpers/env.js';
 import { ScriptedModel } from './helpers/scripted-model.js';
 
 const SESSION_ID = 'test-session-0123456789-abcdefghijklmnop';
@@ -79,6 +85,48 @@ describe('AgentCore runtime contract', () => {
     await invoke({ prompt: 'one' }, { [SESSION_HEADER]: session });
     const second = (await (await invoke({ prompt: 'two' }, { [SESSION_HEADER]: session })).json()) as { response: string };
     expect(second.response).toContain('Second.');
+  });
+
+  it('keeps a conversation across two servers sharing a session store', async () => {
+    // Two tasks behind a load balancer, or one restarted: the store (S3 in AWS, a directory here) carries it.
+    const dir = await mkdtemp(join(tmpdir(), 'agent-sessions-'));
+    const config = await loadConfig(TEST_ENV);
+    const sessions = new FileStorage(dir);
+    const models: ScriptedModel[] = [];
+    const start = async () => {
+      const shared = createServer({
+        createAgent: (sessionId) => createAgent(config, { model: models.shift(), tools: [], sessionId, sessions }),
+        logger: createLogger('ERROR'),
+        maxInputChars: 1000,
+        maxSessions: 10,
+        restoreEachRequest: true,
+      });
+      await new Promise<void>((resolve) => shared.listen(0, '127.0.0.1', resolve));
+      return { shared, url: `http://127.0.0.1:${(shared.address() as AddressInfo).port}/invocations` };
+    };
+    const ask = (url: string, prompt: string, session = `${SESSION_ID}-shared`) =>
+      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', [SESSION_HEADER]: session }, body: JSON.stringify({ prompt }) });
+    const first = await start();
+    const second = await start();
+    try {
+      models.push(new ScriptedModel([{ text: 'Noted: order 4217.' }]));
+      expect((await ask(first.url, 'My order is 4217.')).status).toBe(200);
+      const onSecond = new ScriptedModel([{ text: 'Your order is 4217.' }]);
+      models.push(onSecond);
+      expect((await ask(second.url, 'What is my order?')).status).toBe(200);
+      expect(onSecond.requests[0]?.texts).toEqual(['My order is 4217.', 'Noted: order 4217.', 'What is my order?']);
+      // Back on the first server: it restores the turn the second one answered instead of its own copy.
+      const backOnFirst = new ScriptedModel([{ text: 'Still 4217.' }]);
+      models.push(backOnFirst);
+      expect((await ask(first.url, 'And again?')).status).toBe(200);
+      expect(backOnFirst.requests[0]?.texts).toHaveLength(5);
+      // A caller's session id with capitals and dots is stored under a safe name, not refused.
+      models.push(new ScriptedModel([{ text: 'Hello.' }]));
+      expect((await ask(first.url, 'Hi', 'Caller.Session.ID-0123456789-ABCDEFGHIJKLMNOP')).status).toBe(200);
+    } finally {
+      await Promise.all([first, second].map(({ shared }) => new Promise((resolve) => shared.close(resolve))));
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('reports the usage of each request, not of the whole session', async () => {

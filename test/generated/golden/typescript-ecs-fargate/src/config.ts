@@ -16,6 +16,10 @@ const Env = z.object({
   MAX_INPUT_CHARS: z.coerce.number().int().positive().default(100000),
   /** Conversations kept in memory (one per runtime session id); the oldest is dropped first. */
   MAX_SESSIONS: z.coerce.number().int().positive().default(100),
+  /** Keep conversations in this S3 bucket (first set wins); every task and a restarted one carry a session on. */
+  SESSION_BUCKET: z.string().min(3).optional(),
+  /** Keep conversations in this directory instead (one machine, or a shared volume). */
+  SESSION_DIR: z.string().min(1).optional(),
   KNOWLEDGE_BASE_ID: z.string().optional(),
   TAVILY_API_KEY: z.string().min(1, "set TAVILY_API_KEY: Tavily API key (from Secrets Manager when deployed)."),
 });

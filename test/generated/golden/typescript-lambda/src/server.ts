@@ -20,10 +20,16 @@ export const InvocationRequest = z.object({
 });
 
 export interface ServerOptions {
-  createAgent: () => Agent;
+  /** A new agent for a session (the server keeps it for the session's next requests). */
+  createAgent: (sessionId: string) => Agent;
   logger: Logger;
   maxInputChars: number;
   maxSessions: number;
+  /**
+   * With a session store the store holds the conversation: each request gets a new agent restored
+   * from it, so turns another process answered (behind a load balancer) are never missed.
+   */
+  restoreEachRequest?: boolean;
 }
 
 /** A streamed event, as sent over SSE (one JSON object per `data:` line). */
@@ -59,6 +65,8 @@ export function createServer(options: ServerOptions): Server {
     if (wasBusy !== busy > 0) lastStatusChange = Math.floor(Date.now() / 1000);
   };
 
+  const answering = new Set<string>();
+
   const agentFor = (sessionId: string): Agent => {
     const existing = sessions.get(sessionId);
     if (existing) {
@@ -66,9 +74,10 @@ export function createServer(options: ServerOptions): Server {
       sessions.set(sessionId, existing);
       return existing;
     }
-    const agent = options.createAgent();
+    const agent = options.createAgent(sessionId);
     // Tools that keep per-user data (memory) read whose it is from here, never from the model.
     agent.appState.set('sessionId', sessionId);
+    if (options.restoreEachRequest) return agent;
     sessions.set(sessionId, agent);
     while (sessions.size > options.maxSessions) {
       const oldest = sessions.keys().next().value;
@@ -93,15 +102,17 @@ export function createServer(options: ServerOptions): Server {
     if (sessionId.length < 33 || sessionId.length > 256) {
       throw new HttpError(400, 'invalid_session_id', 'the runtime session id must be 33 to 256 characters');
     }
+    if (answering.has(sessionId)) throw new HttpError(409, 'session_busy', 'this session is already answering a request');
     const agent = agentFor(sessionId);
-    if (agent.isInvoking) throw new HttpError(409, 'session_busy', 'this session is already answering a request');
     const streaming = (req.headers.accept ?? '').includes('text/event-stream');
+    answering.add(sessionId);
     setBusy(1);
     try {
       if (streaming) await streamAnswer(agent, prompt, sessionId, res, options.logger);
       else await answer(agent, prompt, sessionId, res);
     } finally {
       setBusy(-1);
+      answering.delete(sessionId);
     }
   };
 

@@ -50,7 +50,7 @@ export class AgentStack extends Stack {
       platform: Platform.LINUX_ARM64,
       exclude: ['node_modules', 'dist', '.venv', 'infra', 'deploy', '.git'],
     });
-    // Conversations, shared by every task and kept across restarts (Strands' S3SessionManager).
+    // Conversations, shared by every task and kept across restarts (Strands' S3 session store).
     // Retained when the stack is deleted: it holds the users' conversations.
     const sessions = new s3.Bucket(this, 'SessionBucket', {
       encryption: s3.BucketEncryption.S3_MANAGED,

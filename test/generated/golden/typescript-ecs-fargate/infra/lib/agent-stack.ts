@@ -4,6 +4,7 @@ import { CfnOutput, CfnParameter, Duration, Fn, RemovalPolicy, Stack, type Stack
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as ecsPatterns from 'aws-cdk-lib/aws-ecs-patterns';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { DockerImageAsset, Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -49,6 +50,15 @@ export class AgentStack extends Stack {
       platform: Platform.LINUX_ARM64,
       exclude: ['node_modules', 'dist', '.venv', 'infra', 'deploy', '.git'],
     });
+    // Conversations, shared by every task and kept across restarts (Strands' S3 session store).
+    // Retained when the stack is deleted: it holds the users' conversations.
+    const sessions = new s3.Bucket(this, 'SessionBucket', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [{ prefix: 'sessions/', expiration: Duration.days(30) }],
+    });
     const service = new ecsPatterns.ApplicationLoadBalancedFargateService(this, 'Service', {
       vpc,
       cpu: 256,
@@ -64,12 +74,12 @@ export class AgentStack extends Stack {
       taskImageOptions: {
         image: ecs.ContainerImage.fromDockerImageAsset(image),
         containerPort: 8080,
-        environment: { ...environment, AWS_REGION: this.region },
+        environment: { ...environment, AWS_REGION: this.region, SESSION_BUCKET: sessions.bucketName },
         logDriver: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'agent' }),
       },
     });
     service.targetGroup.configureHealthCheck({ path: '/ping', healthyHttpCodes: '200' });
-    for (const statement of agentPolicy({ logGroupArn: [logGroup.logGroupArn], secretArns })) service.taskDefinition.addToTaskRolePolicy(statement);
+    for (const statement of agentPolicy({ logGroupArn: [logGroup.logGroupArn], secretArns, sessionBucketArn: [sessions.bucketArn], sessionObjectsArn: [sessions.arnForObjects('sessions/*')] })) service.taskDefinition.addToTaskRolePolicy(statement);
     new CfnOutput(this, 'ServiceUrl', { value: `http://${service.loadBalancer.loadBalancerDnsName}` });
   }
 }

@@ -86,6 +86,30 @@ export const AGENT_STATEMENTS: AgentStatement[] = [
     "resources": [
       "arn:${AWS::Partition}:bedrock:${AWS::Region}:${AWS::AccountId}:knowledge-base/KB12345678"
     ]
+  },
+  {
+    "sid": "ReadWriteSessions",
+    "actions": [
+      "s3:GetObject",
+      "s3:PutObject",
+      "s3:DeleteObject"
+    ],
+    "resources": [
+      {
+        "slot": "sessionObjectsArn"
+      }
+    ]
+  },
+  {
+    "sid": "ListSessions",
+    "actions": [
+      "s3:ListBucket"
+    ],
+    "resources": [
+      {
+        "slot": "sessionBucketArn"
+      }
+    ]
   }
 ];
 

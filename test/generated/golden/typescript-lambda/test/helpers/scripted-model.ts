@@ -8,7 +8,8 @@ export type Turn = { text: string } | { tool: string; input: Record<string, unkn
  * speaks the same stream events a real model does, so the agent loop and the server run for real.
  */
 export class ScriptedModel extends Model {
-  readonly requests: { systemPrompt: unknown; toolNames: string[] }[] = [];
+  /** What each model call was given: the system prompt, the tools, and the conversation's texts so far. */
+  readonly requests: { systemPrompt: unknown; toolNames: string[]; texts: string[] }[] = [];
   private config: { modelId: string } = { modelId: 'scripted-test-model' };
 
   constructor(private readonly turns: Turn[]) {
@@ -23,8 +24,9 @@ export class ScriptedModel extends Model {
     return this.config;
   }
 
-  async *stream(_messages: unknown[], options?: { systemPrompt?: unknown; toolSpecs?: { name: string }[] }): AsyncIterable<ModelStreamEvent> {
-    this.requests.push({ systemPrompt: options?.systemPrompt, toolNames: (options?.toolSpecs ?? []).map((t) => t.name) });
+  async *stream(messages: { content: readonly unknown[] }[], options?: { systemPrompt?: unknown; toolSpecs?: { name: string }[] }): AsyncIterable<ModelStreamEvent> {
+    const texts = messages.flatMap((m) => m.content.flatMap((block) => (typeof (block as { text?: unknown }).text === 'string' ? [(block as { text: string }).text] : [])));
+    this.requests.push({ systemPrompt: options?.systemPrompt, toolNames: (options?.toolSpecs ?? []).map((t) => t.name), texts });
     const turn = this.turns.shift() ?? { text: 'Done.' };
     yield { type: 'modelMessageStartEvent', role: 'assistant' };
     if ('tool' in turn) {

@@ -1,0 +1,1 @@
+"""Test double: package marker (see python-stubs/README.md)."""
