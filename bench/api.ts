@@ -6,11 +6,11 @@
  */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import type { RunningPlatform } from '../lambdas/local/platform.ts';
 
-const AUTOCANNON = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
+const CLIENT = fileURLToPath(new URL('./load-client.mjs', import.meta.url));
 
 export interface LoadResult {
   'req/s': number;
@@ -20,22 +20,23 @@ export interface LoadResult {
   errors: number;
 }
 
-/** autocannon against `url` for `seconds` at `connections`, as a child process; the median req/s of its seconds. */
+/**
+ * autocannon against `url` for `seconds` at `connections`, in a child process; its mean req/s.
+ * `vary` makes every body different (each `__N__` in it becomes a new number).
+ */
 export async function load(
   url: string,
-  options: { connections?: number; seconds?: number; method?: string; body?: string } = {},
+  options: { connections?: number; seconds?: number; method?: string; body?: string; vary?: boolean } = {},
 ): Promise<LoadResult> {
   const args = [
-    AUTOCANNON,
-    '--json',
-    '-c',
-    String(options.connections ?? 50),
-    '-d',
-    String(options.seconds ?? 5),
+    CLIENT,
+    JSON.stringify({
+      ...options,
+      url,
+      connections: options.connections ?? 50,
+      seconds: options.seconds ?? 5,
+    }),
   ];
-  if (options.method) args.push('-m', options.method);
-  if (options.body) args.push('-H', 'content-type=application/json', '-b', options.body);
-  args.push(url);
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => {

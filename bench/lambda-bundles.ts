@@ -3,7 +3,7 @@
  * its minified size beside the target (≤ 1 MB where its dependencies allow; cold start grows with it)
  * and what takes the most room in it.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { LAMBDA_BUNDLING } from '../lib/lambda-bundling.ts';
@@ -63,4 +63,21 @@ export async function lambdaBundleSizes(): Promise<void> {
   console.table(rows);
 }
 
-if (import.meta.main) await lambdaBundleSizes();
+/**
+ * States of the generation workflow that wait (a Wait state, or a task that waits for a job or a
+ * callback): none, so an execution takes only the time of its work.
+ */
+export function waitingStates(): string[] {
+  const definition = JSON.parse(readFileSync(join(ROOT, 'lib', 'workflows', 'generation.asl.json'), 'utf8'));
+  const found: string[] = [];
+  const visit = (
+    states: Record<string, { Type: string; Resource?: string; Branches?: { States: object }[] }>,
+  ) => {
+    for (const [name, state] of Object.entries(states)) {
+      if (state.Type === 'Wait' || /\.(sync|waitForTaskToken)/.test(state.Resource ?? '')) found.push(name);
+      for (const branch of state.Branches ?? []) visit(branch.States as never);
+    }
+  };
+  visit(definition.States);
+  return found;
+}
