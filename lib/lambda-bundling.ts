@@ -9,6 +9,9 @@ export const LAMBDA_BUNDLING = {
   sourceMap: true,
   mainFields: ['module', 'main'],
   banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-  /** The Node.js 22 runtime ships the AWS SDK v3. */
-  externalModules: ['@aws-sdk/*'],
+  /**
+   * The Node.js 22 runtime ships the AWS SDK v3. The local Step Functions executor is loaded only
+   * where no state machine is configured (the embedded platform), never in AWS.
+   */
+  externalModules: ['@aws-sdk/*', 'aws-local-stepfunctions'],
 } as const;

@@ -3,9 +3,9 @@ import { featureHandler } from '../core/http.ts';
 import { deepFreeze } from '../core/immutable.ts';
 import { loadModelRegistry } from '../models/load.ts';
 import { estimateCost } from './advise.ts';
+import type { CostEstimate } from './estimate.ts';
 import { loadPriceList } from './pricing.ts';
 import { costRoutes } from './routes.ts';
-import type { CostEstimate } from './estimate.ts';
 
 /** Estimates kept per process: the same question, answered from the same (unchanging) registries. */
 const RECENT_ESTIMATES = 256;
