@@ -2,7 +2,8 @@
 // dist/cli/<build>/ (an entry plus chunks the commands load lazily), and dist/cli/current.json naming
 // the build and the sources it came from. `npm ci` builds it (the `prepare` script); the
 // `agent-builder` executable rebuilds it when it is missing or older than one of its sources.
-// Plain JavaScript: it runs before anything is compiled.
+// Plain JavaScript: it runs before anything is compiled. For profiling the CLI:
+// CLI_BUNDLE_READABLE=1 leaves the bundle unminified, CLI_BUNDLE_METAFILE=<file> writes esbuild's metafile.
 import {
   existsSync,
   mkdirSync,
