@@ -205,6 +205,27 @@ class ContractViolation extends Error {
   }
 }
 
+/**
+ * JSON bodies already checked, by the frozen value they came from: a frozen value (registry data, a
+ * listing of it) cannot change, so it is checked against its schema and serialised once, not per request.
+ */
+const checkedBodies = new WeakMap<object, Map<z.ZodType, string>>();
+
+function checkedJson(route: Route, status: number, schema: z.ZodType, body: unknown): string {
+  const frozen = typeof body === 'object' && body !== null && Object.isFrozen(body);
+  const known = frozen ? checkedBodies.get(body)?.get(schema) : undefined;
+  if (known !== undefined) return known;
+  const checked = schema.safeParse(body);
+  if (!checked.success) throw new ContractViolation(route, status, zodProblems(checked.error).slice(0, 10));
+  const text = checked.data === undefined ? '' : JSON.stringify(checked.data);
+  if (frozen) {
+    const bySchema = checkedBodies.get(body) ?? new Map<z.ZodType, string>();
+    bySchema.set(schema, text);
+    checkedBodies.set(body, bySchema);
+  }
+  return text;
+}
+
 /** The handler's result as API Gateway's answer, checked against (and stripped to) the route's schema. */
 function toResult(route: Route, result: unknown): APIGatewayProxyStructuredResultV2 {
   const { status, body, headers } =
@@ -225,12 +246,10 @@ function toResult(route: Route, result: unknown): APIGatewayProxyStructuredResul
     if (typeof body !== 'string') throw new ContractViolation(route, status, 'not text');
     return { statusCode: status, headers: type, body };
   }
-  const checked = content.safeParse(body);
-  if (!checked.success) throw new ContractViolation(route, status, zodProblems(checked.error).slice(0, 10));
   return {
     statusCode: status,
     headers: { ...JSON_HEADERS, ...headers },
-    body: checked.data === undefined ? '' : JSON.stringify(checked.data),
+    body: checkedJson(route, status, content, body),
   };
 }
 

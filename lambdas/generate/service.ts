@@ -7,6 +7,7 @@ import type { SessionRepository } from '../sessions/ports.ts';
 import { attachGeneration, getSession } from '../sessions/workflow.ts';
 import type { GenerateBody } from './model.ts';
 import type { GenerationRecord, GenerationRepository, GenerationRunner } from './ports.ts';
+import { readZipEntry } from './zip.ts';
 
 export interface GenerationDeps {
   registries: Registries;
@@ -59,6 +60,24 @@ export async function getGeneration(
   return record;
 }
 
+/** Project zips read lately, by key: a generation's zip never changes, and a reader opens its files one by one. */
+const recentZips = new Map<string, Uint8Array>();
+const RECENT_ZIPS = 16;
+
+async function projectZip(store: ArtifactStore, key: string): Promise<Uint8Array | undefined> {
+  const cached = recentZips.get(key);
+  if (cached) return cached;
+  const zip = await store.get(key);
+  if (!zip) return undefined;
+  recentZips.set(key, zip);
+  for (const oldest of recentZips.keys()) {
+    if (recentZips.size <= RECENT_ZIPS) break;
+    recentZips.delete(oldest);
+  }
+  return zip;
+}
+
+/** One file of a generation, read from its zip (the only copy stored). */
 export async function getGeneratedFile(
   deps: Pick<GenerationDeps, 'generations' | 'store'>,
   owner: string,
@@ -67,9 +86,10 @@ export async function getGeneratedFile(
 ) {
   const record = await getGeneration(deps, owner, id);
   if (!record.files?.includes(path)) throw new NotFoundError(`generation ${id} has no file ${path}`);
-  const body = await deps.store.get(`${record.artifactPrefix}/files/${path}`);
-  if (!body) throw new NotFoundError(`file ${path} of generation ${id} is no longer stored`);
-  return Buffer.from(body).toString('utf8');
+  const zip = await projectZip(deps.store, `${record.artifactPrefix}/project.zip`);
+  const text = zip ? readZipEntry(zip, record.name ?? 'agent', path) : undefined;
+  if (text === undefined) throw new NotFoundError(`file ${path} of generation ${id} is no longer stored`);
+  return text;
 }
 
 export async function downloadGeneration(
@@ -80,7 +100,7 @@ export async function downloadGeneration(
   const record = await getGeneration(deps, owner, id);
   if (record.status !== 'SUCCEEDED')
     throw new NotFoundError(`generation ${id} failed: ${record.reason ?? 'no project'}`);
-  const zip = await deps.store.get(`${record.artifactPrefix}/project.zip`);
+  const zip = await projectZip(deps.store, `${record.artifactPrefix}/project.zip`);
   if (!zip) throw new NotFoundError(`the zip of generation ${id} is no longer stored`);
   return { name: record.name ?? 'agent', zip };
 }

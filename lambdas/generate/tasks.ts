@@ -11,7 +11,8 @@ import { zipProject } from './zip.ts';
 /**
  * The task states of the generation workflow (lib/workflows/generation.asl.json). Each takes the
  * execution state and returns its part; Step Functions invokes them through one task Lambda in AWS,
- * and the local executor calls them in-process. Payloads stay small: files go to the artifact store.
+ * and the local executor calls them in-process. Payloads stay small: the project goes to the artifact
+ * store as one zip.
  */
 export interface TaskDeps {
   registries: Registries;
@@ -61,11 +62,6 @@ export const tasks = {
 
   async renderProject(input: ValidatedState, deps: TaskDeps) {
     const project = await generateAgentProject(input.spec, deps.registries);
-    await Promise.all(
-      Object.entries(project.files).map(([path, content]) =>
-        deps.store.put(`${prefix(input.generationId)}/files/${path}`, content, 'text/plain; charset=utf-8'),
-      ),
-    );
     return {
       name: project.metadata.name,
       language: project.metadata.language,
@@ -84,14 +80,14 @@ export const tasks = {
     return { monthlyUsd: estimate.monthly.total, annualUsd: estimate.annual };
   },
 
+  /**
+   * One upload: the project's zip, from which single files are served too. The files are rendered
+   * again from the same spec and templates (the same bytes; in a warm process, the cached project)
+   * rather than sent between states, whose payloads stay small.
+   */
   async package(input: RenderedState, deps: TaskDeps) {
-    const files: Record<string, string> = {};
-    for (const path of input.rendered?.project.files ?? []) {
-      const body = await deps.store.get(`${prefix(input.generationId)}/files/${path}`);
-      if (!body) throw new Error(`rendered file ${path} is missing from the artifact store`);
-      files[path] = Buffer.from(body).toString('utf8');
-    }
-    const zip = zipProject(input.rendered?.project.name ?? 'agent', files);
+    const project = await generateAgentProject(input.spec, deps.registries);
+    const zip = zipProject(project.metadata.name, project.files);
     const zipKey = `${prefix(input.generationId)}/project.zip`;
     await deps.store.put(zipKey, zip, 'application/zip');
     return { zipKey, zipBytes: zip.byteLength };

@@ -26,6 +26,8 @@ const event = (
   }) as never;
 
 describe('featureHandler (the middleware every Lambda runs)', () => {
+  const frozen = Object.freeze({ id: 'frozen', user: 'registry', owner: 'internal' });
+  const frozenDrift = Object.freeze({ id: 7, user: 'registry' }) as unknown as { id: string; user: string };
   const handler = featureHandler(
     testRoutes,
     {
@@ -35,6 +37,9 @@ describe('featureHandler (the middleware every Lambda runs)', () => {
         // An internal field is stripped by the response schema; a wrong shape is a contract violation.
         if (params.id === 'drift')
           return { id: 7, user: user.sub } as unknown as { id: string; user: string };
+        // Frozen values (registry data) are checked and serialised once, and still checked.
+        if (params.id === 'frozen') return frozen;
+        if (params.id === 'frozen-drift') return frozenDrift;
         return { id: params.id, user: user.sub, owner: 'internal' };
       },
       createThing: ({ body, user }) => reply(201, { id: body.id, user: user.sub }),
@@ -51,6 +56,17 @@ describe('featureHandler (the middleware every Lambda runs)', () => {
     expect(result.statusCode).toBe(200);
     expect(result.headers?.['content-type']).toContain('application/json');
     expect(JSON.parse(result.body ?? '')).toEqual({ id: 'x', user: 'alice' });
+  });
+
+  it('answers a frozen body the same each time, stripped; a frozen body outside the contract stays a 500', async () => {
+    const get = (id: string) =>
+      handler(event('GET /api/things/{id}', `/api/things/${id}`, { pathParameters: { id } }), context);
+    for (let i = 0; i < 2; i++) {
+      const result = await get('frozen');
+      expect(result.statusCode).toBe(200);
+      expect(JSON.parse(result.body ?? '')).toEqual({ id: 'frozen', user: 'registry' });
+      expect((await get('frozen-drift')).statusCode).toBe(500);
+    }
   });
 
   it('passes the parsed body and answers with the status the handler replies with', async () => {

@@ -184,6 +184,37 @@ export class DynamoDbTable {
   }
 
   /**
+   * Atomically appends `value` to the list attribute `uses` unless the list holds `limit` entries
+   * already, bumps the item's `version` (so a conditional rewrite sees the append) and sets its
+   * `expiresAt` (epoch seconds, the table's TTL attribute). False when the list was full. Concurrent
+   * appends never conflict: there is no read before the write.
+   */
+  async appendBelow(key: TableKey, value: number, limit: number, expiresAt: number): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: key,
+          UpdateExpression:
+            'SET uses = list_append(if_not_exists(uses, :empty), :value), expiresAt = :expires ADD version :one',
+          ConditionExpression: 'attribute_not_exists(uses) OR size(uses) < :limit',
+          ExpressionAttributeValues: {
+            ':empty': [],
+            ':value': [value],
+            ':limit': limit,
+            ':expires': expiresAt,
+            ':one': 1,
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (conditionFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  /**
    * Atomically adds one to the `uses` counter at `key` unless it has reached `limit`, and sets the
    * item's `expiresAt` (epoch seconds, the table's TTL attribute). False when the limit was reached.
    */
