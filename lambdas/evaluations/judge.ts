@@ -84,4 +84,4 @@ export function modelJudge(backend: ModelBackend, modelId: string, timeoutMs = 6
 
 /** Why judge assertions were skipped when there is no judge. */
 export const NO_JUDGE_REASON =
-  'skipped: judge assertions need a real model (Amazon Bedrock or an OpenAI-compatible endpoint); this run used the offline model';
+  'judge assertions need a real model (Amazon Bedrock or an OpenAI-compatible endpoint); this run used the offline model';
