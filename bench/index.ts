@@ -12,6 +12,7 @@ import { recommendModels } from '../lambdas/models/recommend.ts';
 import { validateCompatibility } from '../lambdas/tools/compatibility.ts';
 import { resolveDependencies } from '../lambdas/tools/dependencies.ts';
 import { loadToolRegistry } from '../lambdas/tools/load.ts';
+import { evaluationBench } from './evaluations.ts';
 import { bundleSizes, modelListRender } from './web.ts';
 
 interface Row {
@@ -300,3 +301,4 @@ console.table([
 }
 await modelListRender(platform);
 await platform.close();
+await evaluationBench();
