@@ -7,6 +7,7 @@ import { testDeps } from '../testing/deps.ts';
 import { DynamoDbEvaluationRepository } from './dynamodb-evaluation-repository.ts';
 import type { evaluationRoutes } from './routes.ts';
 import {
+  checkSuite,
   type EvaluationDeps,
   evaluationHistory,
   getEvaluation,
@@ -33,6 +34,7 @@ type Routes = typeof evaluationRoutes;
 export const evaluationHandlers: { [K in keyof Routes]: RouteHandler<Routes[K], EvaluationDeps> } = {
   getEvaluationSuite: ({ user, params }, deps) => getSuite(deps, user.sub, params.id),
   saveEvaluationSuite: ({ user, params, body }, deps) => saveSuite(deps, user.sub, params.id, body.yaml),
+  validateEvaluationSuite: ({ body }) => checkSuite(body.yaml),
   starterEvaluationSuite: ({ user, query }, deps) => starterSuite(deps, user.sub, query.generationId),
   runEvaluation: async ({ user, body }, deps) => {
     await deps.limiter.hit(user.sub, 'test', deps.limitPerHour);

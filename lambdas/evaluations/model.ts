@@ -13,6 +13,14 @@ export type StoredSuite = z.infer<typeof StoredSuite>;
 export const SuiteBody = z.object({ yaml: z.string().min(1).max(262_144) }).strict();
 export type SuiteBody = z.infer<typeof SuiteBody>;
 
+/** A valid suite, in figures. */
+export const SuiteCheck = z.object({
+  name: z.string(),
+  cases: z.number().int(),
+  assertions: z.number().int(),
+  judged: z.number().int().describe('judge assertions: graded only with a real model'),
+});
+
 export const StarterQuery = z.object({ generationId: z.string().min(1).max(100) }).strict();
 
 /** The starter suite the generator wrote into a generation's project (`evals/main.yaml`). */

@@ -9,6 +9,7 @@ import {
   StarterSuite,
   StoredSuite,
   SuiteBody,
+  SuiteCheck,
 } from './model.ts';
 
 /**
@@ -35,6 +36,14 @@ export const evaluationRoutes = defineRoutes('testing', {
     body: SuiteBody,
     responses: { 200: StoredSuite },
     errors: [404],
+  },
+  validateEvaluationSuite: {
+    method: 'POST',
+    path: '/api/evaluations/validate',
+    auth: true,
+    summary: 'Check a suite (YAML) without saving it; every problem is listed by path or line',
+    body: SuiteBody,
+    responses: { 200: SuiteCheck },
   },
   starterEvaluationSuite: {
     method: 'GET',

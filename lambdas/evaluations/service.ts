@@ -51,6 +51,18 @@ export async function saveSuite(
   return suite;
 }
 
+/** Checks a suite without saving it: its figures, or a validation problem listing every issue. */
+export function checkSuite(yaml: string) {
+  const suite = parseSuite(yaml, 'the suite');
+  const assertions = suite.cases.flatMap((c) => c.assertions);
+  return {
+    name: suite.name,
+    cases: suite.cases.length,
+    assertions: assertions.length,
+    judged: assertions.filter((a) => a.type === 'judge').length,
+  };
+}
+
 export async function getSuite(
   deps: Pick<EvaluationDeps, 'evaluations' | 'sessions'>,
   owner: string,
