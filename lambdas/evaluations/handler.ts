@@ -1,3 +1,4 @@
+import { chooseBackend } from '../../runner/backends.ts';
 import { dataAdapters } from '../core/adapters/data.ts';
 import type { PlatformConfig } from '../core/config.ts';
 import { type RouteHandler, reply } from '../core/http.ts';
@@ -5,6 +6,7 @@ import { loadModelRegistry } from '../models/load.ts';
 import { DynamoDbSessionRepository } from '../sessions/dynamodb-session-repository.ts';
 import { testDeps } from '../testing/deps.ts';
 import { DynamoDbEvaluationRepository } from './dynamodb-evaluation-repository.ts';
+import { modelJudge, NO_JUDGE_REASON } from './judge.ts';
 import type { evaluationRoutes } from './routes.ts';
 import {
   checkSuite,
@@ -25,6 +27,14 @@ export function evaluationDeps(config: PlatformConfig): EvaluationDeps {
     evaluations: new DynamoDbEvaluationRepository(table),
     sessions: new DynamoDbSessionRepository(table),
     models: loadModelRegistry(),
+    // Judged by the model test runs answer through, where this process may call it (locally); in AWS
+    // the model permission is the runner's, so judge assertions are skipped there, saying so.
+    judgeFor: (modelId) => {
+      if (config.TEST_BACKEND === 'ecs')
+        return 'judge assertions are not graded on the deployed platform yet; run them with agent-builder eval or npm run eval';
+      const backend = chooseBackend(config);
+      return modelJudge(backend, modelId) ?? NO_JUDGE_REASON;
+    },
   };
 }
 

@@ -28,6 +28,8 @@ export type SuiteEvent =
 export interface RunSuiteOptions {
   /** The model that grades judge assertions; without one they are skipped with the reason. */
   judge?: Judge;
+  /** Why judge assertions are skipped when there is no judge. @default the offline model's reason */
+  noJudgeReason?: string;
   /** The agent's model in the registry, to price each case run. */
   price?: RegistryModel;
   onEvent?: (event: SuiteEvent) => void | Promise<void>;
@@ -67,7 +69,7 @@ async function checkCase(
         reason: `not judged: the run failed (${o.failure})`,
       });
     } else if (!options.judge) {
-      assertions.push({ type: 'judge', status: 'skipped', reason: NO_JUDGE_REASON });
+      assertions.push({ type: 'judge', status: 'skipped', reason: options.noJudgeReason ?? NO_JUDGE_REASON });
     } else {
       assertions.push(
         await options.judge.grade({ conversation: turnsOf(c), answer: o.answer, rubric: assertion.rubric }),
@@ -132,27 +134,33 @@ export async function runSuite(
     }),
   );
   const runs = await pool(suite.settings.concurrency, tasks);
-  const cases: CaseResult[] = suite.cases.map((c) => {
-    const own = runs.filter((r) => r.caseId === c.id);
-    const passed = own.filter((r) => r.status === 'passed').length;
-    return {
-      id: c.id,
-      ...(c.description ? { description: c.description } : {}),
-      tags: c.tags,
-      passed: passed === own.length,
-      passRate: own.length === 0 ? 0 : passed / own.length,
-      runs: own,
-    };
-  });
   const result: SuiteResult = {
     suite: suite.name,
     ...(model ? { model } : {}),
     ...(options.judge ? { judge: options.judge.label } : {}),
     startedAt,
     finishedAt: now().toISOString(),
-    cases,
-    summary: summarise(suite, cases),
+    ...casesAndSummary(suite, runs),
   };
   await options.onEvent?.({ type: 'suite_finished', result });
   return result;
+}
+
+/** The case runs so far grouped by case (cases with no run yet left out), and their summary. */
+export function casesAndSummary(suite: Suite, runs: CaseRun[]): Pick<SuiteResult, 'cases' | 'summary'> {
+  const cases: CaseResult[] = suite.cases
+    .filter((c) => runs.some((r) => r.caseId === c.id))
+    .map((c) => {
+      const own = runs.filter((r) => r.caseId === c.id);
+      const passed = own.filter((r) => r.status === 'passed').length;
+      return {
+        id: c.id,
+        ...(c.description ? { description: c.description } : {}),
+        tags: c.tags,
+        passed: passed === own.length,
+        passRate: own.length === 0 ? 0 : passed / own.length,
+        runs: own,
+      };
+    });
+  return { cases, summary: summarise(suite, cases) };
 }

@@ -8,6 +8,7 @@ import type { SessionRepository } from '../sessions/ports.ts';
 import { historyOf } from '../testing/ports.ts';
 import { createRun, getBuild, getRun, type TestDeps } from '../testing/service.ts';
 import { compareResults } from './compare.ts';
+import type { Judge } from './judge.ts';
 import type {
   EvaluationBody,
   EvaluationEntry,
@@ -18,13 +19,15 @@ import type {
 } from './model.ts';
 import type { EvaluationRepository } from './ports.ts';
 import type { SuiteResult } from './results.ts';
-import { type CaseExecutor, type ExecutedRun, runSuite } from './run-suite.ts';
+import { type CaseExecutor, casesAndSummary, type ExecutedRun, runSuite } from './run-suite.ts';
 import { parseSuite } from './suite.ts';
 
 export interface EvaluationDeps extends TestDeps {
   evaluations: EvaluationRepository;
   sessions: Pick<SessionRepository, 'get'>;
   models: ModelRegistry;
+  /** The judge for an agent's model, when a real model can grade here; else why judge assertions are skipped. */
+  judgeFor?: (modelId: string) => Judge | string;
 }
 
 /** Results larger than this are kept in S3 (under tests/, where the testing Lambda may write), not in the item. */
@@ -178,6 +181,7 @@ export async function startEvaluation(
     (r) => r.owner === owner && r.status === 'COMPLETED' && r.suite === suite.name,
   );
   const price = await agentModel(deps, owner, build.generationId);
+  const judge = price && deps.judgeFor ? deps.judgeFor(price.id) : undefined;
   const record: EvaluationRecord = {
     id: randomUUID(),
     owner,
@@ -192,17 +196,29 @@ export async function startEvaluation(
     createdAt: now(deps).toISOString(),
   };
   await deps.evaluations.putRun(record);
-  const finishedRuns: NonNullable<SuiteResult['cases'][number]['runs']> = [];
+  const finishedRuns: SuiteResult['cases'][number]['runs'] = [];
   const done = (async () => {
     let final: EvaluationRecord;
     try {
       const result = await runSuite(suite, execute ?? testRunExecutor(deps, owner, build.id), {
         ...(price ? { price } : {}),
+        ...(typeof judge === 'object'
+          ? { judge }
+          : typeof judge === 'string'
+            ? { noJudgeReason: judge }
+            : {}),
         onEvent: async (event) => {
           if (event.type !== 'case_finished') return;
           finishedRuns.push(event.run);
+          // The results so far, so a client following the run sees each case as it finishes.
           record.progress = { ...record.progress, done: finishedRuns.length };
-          await deps.evaluations.putRun(record);
+          record.result = {
+            suite: suite.name,
+            startedAt: record.createdAt,
+            finishedAt: now(deps).toISOString(),
+            ...casesAndSummary(suite, finishedRuns),
+          };
+          await store(deps, record);
         },
       });
       const full = previous ? await deps.evaluations.getRun(previous.id) : undefined;

@@ -185,6 +185,64 @@ describe('evaluation runs (domain)', () => {
     await expect(getEvaluation(deps, 'mallory', run.id)).rejects.toBeInstanceOf(NotFoundError);
   });
 
+  it('answers RUNNING past the wait budget, with the results so far, and completes in the background', async () => {
+    const { deps } = setup();
+    const { build } = await startBuild(deps, 'alice', { generationId: 'gen-1' });
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const slow = { ...deps, waitMs: 50 };
+    const { run, finished, done } = await startEvaluation(
+      slow,
+      'alice',
+      { buildId: build.id },
+      async (turns) => {
+        if (turns[0] === 'hello') await gate;
+        return turns.map((input) => ({ status: 'succeeded', output: `You said: ${input}` }));
+      },
+    );
+    expect(finished).toBe(false);
+    expect(run.status).toBe('RUNNING');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const partway = await getEvaluation(deps, 'alice', run.id);
+    expect(partway).toMatchObject({ status: 'RUNNING', progress: { done: 1, total: 2 } });
+    expect(partway.result?.cases.map((c) => c.id)).toEqual(['adds']);
+    release();
+    await done;
+    expect(await getEvaluation(deps, 'alice', run.id)).toMatchObject({
+      status: 'COMPLETED',
+      progress: { done: 2 },
+    });
+  });
+
+  it('has judge assertions graded by the judge the platform gives, or skipped with its reason', async () => {
+    const { deps } = setup();
+    const judged = `name: j\ncases: [{ id: a, input: hi, assertions: [{ type: judge, rubric: "Greets the user back." }] }]`;
+    const { build } = await startBuild(deps, 'alice', { generationId: 'gen-1' });
+    const skipped = await startEvaluation({ ...deps, judgeFor: () => 'no judge on this platform' }, 'alice', {
+      buildId: build.id,
+      yaml: judged,
+    });
+    expect(skipped.run.result?.cases[0]?.runs[0]?.assertions[0]).toMatchObject({
+      status: 'skipped',
+      reason: 'no judge on this platform',
+    });
+    const graded = await startEvaluation(
+      {
+        ...deps,
+        judgeFor: (modelId) => ({
+          label: `judge for ${modelId}`,
+          grade: async () => ({ type: 'judge', status: 'failed', reason: 'does not greet' }),
+        }),
+      },
+      'alice',
+      { buildId: build.id, yaml: judged },
+    );
+    expect(graded.run.result?.judge).toBe('judge for anthropic.claude-3-5-haiku-20241022-v1:0');
+    expect(graded.run.result?.cases[0]?.passed).toBe(false);
+  });
+
   it('refuses an invalid suite in the request, listing the problems', async () => {
     const { deps } = setup();
     const { build } = await startBuild(deps, 'alice', { generationId: 'gen-1' });

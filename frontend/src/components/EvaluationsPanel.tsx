@@ -163,10 +163,15 @@ function Results({ run, result }: { run: EvaluationRun; result: Result }) {
   const changes = new Map((run.comparison?.cases ?? []).map((c) => [c.caseId, c]));
   return (
     <div className="stack">
-      <p role="status" className={`verdict ${s.verdict}`} data-testid="evaluation-verdict">
-        {s.verdict === 'passed' ? 'Passed' : 'Failed'}: {pct(s.passRate)} of {s.caseRuns} case runs (threshold{' '}
-        {pct(s.threshold)}) on the {result.model?.label ?? 'agent'}. Latency p50 {ms(s.p50LatencyMs)}, p95{' '}
-        {ms(s.p95LatencyMs)}; {s.totalTokens.toLocaleString('en-US')} tokens
+      <p
+        role="status"
+        className={run.status === 'RUNNING' ? 'verdict' : `verdict ${s.verdict}`}
+        data-testid={run.status === 'RUNNING' ? 'evaluation-so-far' : 'evaluation-verdict'}
+      >
+        {run.status === 'RUNNING' ? 'So far' : s.verdict === 'passed' ? 'Passed' : 'Failed'}:{' '}
+        {pct(s.passRate)} of {s.caseRuns} case runs (threshold {pct(s.threshold)}) on the{' '}
+        {result.model?.label ?? 'agent'}. Latency p50 {ms(s.p50LatencyMs)}, p95 {ms(s.p95LatencyMs)};{' '}
+        {s.totalTokens.toLocaleString('en-US')} tokens
         {s.totalCostUsd !== undefined
           ? `, ${usd(s.totalCostUsd)}${s.costHypothetical ? " at the agent model's price" : ''}`
           : ''}
