@@ -249,13 +249,28 @@ export async function startEvaluation(
   return { run: current, finished: current.status !== 'RUNNING', done };
 }
 
+/** Time an evaluation may take per case run (a run's default limits and the runner's grace) before it is presumed lost. */
+const LOST_AFTER_MS_PER_CASE_RUN = 180_000;
+
 export async function getEvaluation(
-  deps: Pick<EvaluationDeps, 'evaluations' | 'store'>,
+  deps: Pick<EvaluationDeps, 'evaluations' | 'store' | 'now'>,
   owner: string,
   id: string,
 ): Promise<EvaluationRun> {
   const record = await deps.evaluations.getRun(id);
   if (!record || record.owner !== owner) throw new NotFoundError(`no evaluation run ${id}`);
+  const deadline = Date.parse(record.createdAt) + (record.progress.total + 1) * LOST_AFTER_MS_PER_CASE_RUN;
+  if (record.status === 'RUNNING' && now(deps).getTime() > deadline) {
+    // The process that ran it stopped (a restart, a Lambda that ended): said so, never left RUNNING.
+    const lost: EvaluationRecord = {
+      ...record,
+      status: 'FAILED',
+      reason: 'the evaluation stopped reporting before it finished and is presumed lost; run it again',
+      finishedAt: now(deps).toISOString(),
+    };
+    await deps.evaluations.putRun(lost);
+    return withResult(deps, lost);
+  }
   return withResult(deps, record);
 }
 

@@ -243,6 +243,19 @@ describe('evaluation runs (domain)', () => {
     expect(graded.run.result?.cases[0]?.passed).toBe(false);
   });
 
+  it('reports a run that stopped reporting as lost, never RUNNING forever', async () => {
+    const { deps, evaluations } = setup();
+    const { build } = await startBuild(deps, 'alice', { generationId: 'gen-1' });
+    const { run } = await startEvaluation(deps, 'alice', { buildId: build.id });
+    const stuck = { ...(await evaluations.getRun(run.id)), status: 'RUNNING' } as EvaluationRecord;
+    await evaluations.putRun(stuck);
+    const later = { ...deps, now: () => new Date(Date.parse(run.createdAt) + 3_600_000) };
+    expect(await getEvaluation(later, 'alice', run.id)).toMatchObject({
+      status: 'FAILED',
+      reason: /presumed lost/,
+    });
+  });
+
   it('refuses an invalid suite in the request, listing the problems', async () => {
     const { deps } = setup();
     const { build } = await startBuild(deps, 'alice', { generationId: 'gen-1' });
