@@ -206,7 +206,14 @@ export function parseSuite(text: string, fileName = 'suite'): Suite {
       })),
     );
   }
-  return parseOrThrow(Suite, document.toJS(), `evaluation suite ${fileName}`);
+  let value: unknown;
+  try {
+    value = document.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // e.g. aliases expanding beyond the limit (a "billion laughs" document)
+    throw new ValidationError(`${fileName} cannot be read: ${(error as Error).message}`);
+  }
+  return parseOrThrow(Suite, value, `evaluation suite ${fileName}`);
 }
 
 /** A suite as YAML, as a builder would write it. */

@@ -98,6 +98,14 @@ cases:
     ).toEqual(['cases[1].id']);
   });
 
+  it('refuses a document whose aliases expand without bound, as a validation problem', () => {
+    const laughs = [
+      'a: &a [x, x, x, x, x, x, x, x, x, x]',
+      ...'bcdefgh'.split('').map((k, i) => `${k}: &${k} [${Array(10).fill(`*${'abcdefgh'[i]}`).join(', ')}]`),
+    ];
+    expect(() => parseSuite(laughs.join('\n'))).toThrow(/cannot be read/);
+  });
+
   it('names the line of a YAML syntax error', () => {
     expect(() => parseSuite('name: [unclosed\ncases: []')).toThrow(ValidationError);
     try {
