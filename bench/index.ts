@@ -13,6 +13,7 @@ import { validateCompatibility } from '../lambdas/tools/compatibility.ts';
 import { resolveDependencies } from '../lambdas/tools/dependencies.ts';
 import { loadToolRegistry } from '../lambdas/tools/load.ts';
 import { bareHttpCeiling, generations, type LoadResult, load, median } from './api.ts';
+import { evaluationBench } from './evaluations.ts';
 import { lambdaBundleSizes, waitingStates } from './lambda-bundles.ts';
 import { cliStartup, startToHealthy } from './startup.ts';
 import { bundleSizes, modelListRender } from './web.ts';
@@ -309,3 +310,4 @@ const costBody = JSON.stringify({
 }
 await modelListRender(platform);
 await platform.close();
+await evaluationBench();

@@ -4,6 +4,7 @@ import { AgentSpecDraft, DeploymentPatch, Fix, SpecPatch } from './agent-spec/sc
 import type { Route } from './core/contract.ts';
 import { CostEstimate, LineItem, Optimization } from './cost/estimate.ts';
 import { costRoutes } from './cost/routes.ts';
+import { evaluationRoutes } from './evaluations/routes.ts';
 import { Generation } from './generate/model.ts';
 import { generateRoutes } from './generate/routes.ts';
 import { healthRoutes } from './health/routes.ts';
@@ -34,6 +35,7 @@ export const routes = {
   ...sessionRoutes,
   ...generateRoutes,
   ...testingRoutes,
+  ...evaluationRoutes,
 };
 
 export type Routes = typeof routes;

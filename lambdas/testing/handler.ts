@@ -6,6 +6,8 @@ import { type PlatformConfig, platformConfig } from '../core/config.ts';
 import { DomainError, UnauthorizedError, ValidationError } from '../core/errors.ts';
 import { featureHandler, logger, reply, verifyToken } from '../core/http.ts';
 import { parseOrThrow } from '../core/zod-problems.ts';
+import { evaluationDeps, evaluationHandlers } from '../evaluations/handler.ts';
+import { evaluationRoutes } from '../evaluations/routes.ts';
 import { testDeps } from './deps.ts';
 import { StreamMessage } from './model.ts';
 import { testingRoutes } from './routes.ts';
@@ -26,8 +28,9 @@ import {
 /** The feature's Lambda, configured by `config` (the process environment in AWS). */
 export const createHandler = (config: () => PlatformConfig = platformConfig) =>
   featureHandler(
-    testingRoutes,
+    { ...testingRoutes, ...evaluationRoutes },
     {
+      ...evaluationHandlers,
       buildTest: async ({ user, body }, deps) => {
         const { build, finished } = await startBuild(deps, user.sub, body);
         return reply(finished ? 201 : 202, build, { location: `/api/testing/builds/${build.id}` });
@@ -45,7 +48,7 @@ export const createHandler = (config: () => PlatformConfig = platformConfig) =>
       cancelTestRun: async ({ user, params }, deps) => reply(202, await cancelRun(deps, user.sub, params.id)),
       testHistory: ({ user, query }, deps) => testHistory(deps, user.sub, query),
     },
-    testDeps,
+    evaluationDeps,
     config,
   );
 

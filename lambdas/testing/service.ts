@@ -185,6 +185,8 @@ export async function createRun(
   owner: string,
   input: RunBody,
   connectionId?: string,
+  /** The agent session the run continues (an evaluation's conversation turns share one). */
+  runtimeSessionId?: string,
 ): Promise<{ run: TestRunRecord; started: StartedRunner }> {
   const build = await getBuild(deps, owner, input.buildId);
   if (build.status === 'BUILDING')
@@ -222,6 +224,7 @@ export async function createRun(
       buildKey: build.id,
       project: { artifactKey: `${generation.artifactPrefix}/project.zip` },
       input: input.input,
+      ...(runtimeSessionId ? { runtimeSessionId } : {}),
       env: input.env ?? {},
       limits,
     },

@@ -207,6 +207,36 @@ describe('every route answers within its contract', () => {
     const history = await as('GET', `/api/testing/history?sessionId=${sessionId}`);
     expect(history.body.runs.length).toBeGreaterThan(0);
     expect((await as('GET', '/api/testing/history')).status).toBe(400);
+
+    // Evaluations: a suite checked, saved with the session, run against the build, and the history.
+    const one =
+      'name: contract\ncases: [{ id: six-times-seven, input: "What is 6 * 7?", assertions: [{ type: length, min: 1 }] }]';
+    expect((await as('POST', '/api/evaluations/validate', { yaml: one })).body.cases).toBe(1);
+    expect((await as('POST', '/api/evaluations/validate', { yaml: 'name: x' })).status).toBe(400);
+    const starter = await as('GET', `/api/evaluations/starter?generationId=${generationId}`);
+    expect(starter.body.yaml).toContain('refuses-to-leak');
+    expect((await as('GET', '/api/evaluations/starter?generationId=nope')).status).toBe(404);
+    expect((await as('GET', `/api/evaluations/suites/${sessionId}`)).status).toBe(404);
+    expect((await as('POST', `/api/evaluations/suites/${sessionId}`, { yaml: one })).status).toBe(200);
+    expect((await as('GET', `/api/evaluations/suites/${sessionId}`)).body.yaml).toBe(one);
+    expect((await as('POST', '/api/evaluations/suites/nope', { yaml: one })).status).toBe(404);
+    const evaluation = await as('POST', '/api/evaluations/runs', { buildId });
+    expect([201, 202]).toContain(evaluation.status);
+    expect((await as('POST', '/api/evaluations/runs', { buildId: 'nope' })).status).toBe(404);
+    let evaluated = (await as('GET', `/api/evaluations/runs/${evaluation.body.id}`)).body;
+    for (let i = 0; i < 240 && evaluated.status === 'RUNNING'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      evaluated = (await as('GET', `/api/evaluations/runs/${evaluation.body.id}`)).body;
+    }
+    expect(evaluated).toMatchObject({
+      status: 'COMPLETED',
+      suite: 'contract',
+      result: { summary: { verdict: 'passed' } },
+    });
+    expect((await as('GET', '/api/evaluations/runs/nope')).status).toBe(404);
+    const evaluations = await as('GET', `/api/evaluations/history?sessionId=${sessionId}`);
+    expect(evaluations.body.runs[0].id).toBe(evaluation.body.id);
+    expect((await as('GET', '/api/evaluations/history')).status).toBe(400);
   }, 600_000);
 
   it('left no route uncalled: each answered with success, and with a problem where it has one', () => {

@@ -6,7 +6,7 @@ import { CostEstimator } from '../components/CostEstimator.tsx';
 import { ModelSelector } from '../components/ModelSelector.tsx';
 import { Loading, ProblemMessage } from '../components/ProblemMessage.tsx';
 import { Requirements } from '../components/Requirements.tsx';
-import { TestRunner } from '../components/TestRunner.tsx';
+import { TestingTab } from '../components/TestingTab.tsx';
 import { ToolSelector } from '../components/ToolSelector.tsx';
 import { PHASE_LABELS, phaseIndex, TABS, type TabKey, tabEnabled } from '../phases.ts';
 import { PHASES, type Session } from '../types.ts';
@@ -160,7 +160,7 @@ export function AgentBuilderPage() {
         {!unreached && active === 'tools' && <ToolSelector session={s} />}
         {!unreached && active === 'code' && <CodePreview session={s} />}
         {!unreached && active === 'cost' && <CostEstimator session={s} />}
-        {!unreached && active === 'testing' && <TestRunner session={s} />}
+        {!unreached && active === 'testing' && <TestingTab session={s} />}
       </section>
     </main>
   );
