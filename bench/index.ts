@@ -263,7 +263,12 @@ console.table([
   const generation = await json('/api/code-generation/generate', {
     spec: { ...spec, name: 'bench test run', tools: ['calculator', 'current_time'], toolConfig: {} },
   });
-  const build = await json('/api/testing/build', { generationId: generation.id });
+  // The build answers 202 at once; it is followed by GET until it is READY.
+  let build = await json('/api/testing/build', { generationId: generation.id });
+  while (build.status === 'BUILDING') {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    build = (await (await fetch(`${platform.url}/api/testing/builds/${build.id}`)).json()) as typeof build;
+  }
   if (build.status !== 'READY') throw new Error(`bench build ${build.status}`);
   const rows: Record<string, string | number>[] = [];
   for (let i = 0; i < 5; i++) {

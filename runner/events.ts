@@ -175,6 +175,7 @@ export const StreamEvent = z.union([
     buildId: z.string(),
     sessionId: z.string().optional(),
   }),
+  z.object({ type: z.literal('build_accepted'), buildId: z.string() }),
   z.object({ type: z.literal('cancelling'), runId: z.string() }),
   z.object({ type: z.literal('run_failed'), runId: z.string(), reason: z.string() }),
   z.object({ type: z.literal('error'), problem: Problem }),

@@ -16,6 +16,7 @@ import { platformConfig } from '../lambdas/core/config.ts';
 import type { ArtifactStore } from '../lambdas/core/ports.ts';
 import { DynamoDbRunnerSlots } from '../lambdas/testing/dynamodb-runner-slots.ts';
 import { DynamoDbTestRepository } from '../lambdas/testing/dynamodb-test-repository.ts';
+import type { Progress } from '../lambdas/testing/model.ts';
 import { recordResult } from '../lambdas/testing/service.ts';
 import { chooseBackend, ollamaHostFor } from './backends.ts';
 import { type RunEvent, RunJob } from './events.ts';
@@ -28,6 +29,54 @@ function scopedCache(store: ArtifactStore, scope: string): ArtifactStore {
   return {
     get: (k) => store.get(key(k)),
     put: (k, body, type) => store.put(key(k), body, type),
+  };
+}
+
+/**
+ * Turns the job's events into its Progress record: the phase, the time since the start, npm's count of
+ * fetched packages and the last log lines. Written at once on a new phase, else at most once a second.
+ */
+function progressWriter(write: (progress: Progress) => Promise<void>) {
+  let current: Progress = {
+    phase: 'queued',
+    message: 'starting the runner',
+    elapsedMs: 0,
+    logTail: [],
+    updatedAt: new Date().toISOString(),
+  };
+  let fetched = 0;
+  let writing: Promise<void> = Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    const snapshot = { ...current, updatedAt: new Date().toISOString() };
+    writing = writing.then(() => write(snapshot)).catch(() => undefined);
+  };
+  return {
+    see(event: RunEvent) {
+      if (event.type === 'result' || event.type === 'metrics') return;
+      const tail = current.logTail;
+      if (event.type === 'status') {
+        current = { ...current, phase: event.phase, message: event.message, elapsedMs: event.atMs };
+        flush();
+        return;
+      }
+      if (event.type === 'log') {
+        if (/^npm http fetch /.test(event.line)) fetched += 1;
+        current = {
+          ...current,
+          elapsedMs: event.atMs,
+          logTail: [...tail, `[${event.source}] ${event.line}`].slice(-20),
+          ...(fetched > 0 ? { packagesFetched: fetched } : {}),
+        };
+      } else current = { ...current, elapsedMs: event.atMs };
+      timer ??= setTimeout(flush, 1_000);
+    },
+    async close() {
+      clearTimeout(timer);
+      await writing;
+    },
   };
 }
 
@@ -60,6 +109,10 @@ async function main(): Promise<number> {
       : undefined;
   const ollamaHost = ollamaHostFor(config);
   let resultEvent: RunEvent | undefined;
+  // How far the job has got, kept beside its record for clients that read it by GET.
+  const progress = taskKey
+    ? progressWriter((p) => tests.putProgress(task.record.kind, task.record.id, p))
+    : undefined;
   const abort = new AbortController();
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => abort.abort());
 
@@ -83,6 +136,7 @@ async function main(): Promise<number> {
       },
       emit: async (event) => {
         process.stdout.write(`${JSON.stringify(event)}\n`);
+        progress?.see(event);
         // The result goes to the client once it is stored, so history already holds the run it announces.
         if (event.type === 'result') resultEvent = event;
         else if (poster && task.connectionId) await poster.post(task.connectionId, event);
@@ -90,6 +144,7 @@ async function main(): Promise<number> {
     },
     abort.signal,
   );
+  await progress?.close();
   if (taskKey) {
     await recordResult({ tests, store, slots }, task.record, result);
   }

@@ -3,8 +3,13 @@ import type { ArtifactStore, RateLimiter } from '../lambdas/core/ports.ts';
 import type { GenerationRecord, GenerationRepository } from '../lambdas/generate/ports.ts';
 import type { Session } from '../lambdas/sessions/model.ts';
 import type { SessionRepository } from '../lambdas/sessions/ports.ts';
-import type { BuildRecord, TestRunRecord } from '../lambdas/testing/model.ts';
-import { historyOf, type RunHistory, type TestRepository } from '../lambdas/testing/ports.ts';
+import type { BuildRecord, Progress, TestRunRecord } from '../lambdas/testing/model.ts';
+import {
+  historyOf,
+  type ProgressKind,
+  type RunHistory,
+  type TestRepository,
+} from '../lambdas/testing/ports.ts';
 
 /** An in-memory SessionRepository with the same conditional-write behaviour as the DynamoDB one. */
 export class MemorySessions implements SessionRepository {
@@ -41,6 +46,7 @@ export class MemoryTestStore implements TestRepository, GenerationRepository, Ar
   readonly generationRecords = new Map<string, GenerationRecord>();
   readonly objects = new Map<string, Uint8Array>();
   readonly connections = new Map<string, string>();
+  readonly progress = new Map<string, Progress>();
 
   async putBuild(record: BuildRecord) {
     this.builds.set(record.id, structuredClone(record));
@@ -59,6 +65,12 @@ export class MemoryTestStore implements TestRepository, GenerationRepository, Ar
       .filter((r) => JSON.stringify(historyOf(r)) === JSON.stringify(history))
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
       .slice(0, limit);
+  }
+  async putProgress(kind: ProgressKind, id: string, progress: Progress) {
+    this.progress.set(`${kind}#${id}`, structuredClone(progress));
+  }
+  async getProgress(kind: ProgressKind, id: string) {
+    return structuredClone(this.progress.get(`${kind}#${id}`));
   }
   async putConnection(id: string, owner: string) {
     this.connections.set(id, owner);

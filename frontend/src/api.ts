@@ -120,6 +120,9 @@ export const api = createApi({
       query: (body) => ({ url: 'api/testing/build', method: 'POST', body }),
       invalidatesTags: ['Build'],
     }),
+    getBuild: build.query<Answer<'getBuild'>, string>({
+      query: (id) => `api/testing/builds/${encodeURIComponent(id)}`,
+    }),
     history: build.query<Answer<'testHistory'>, QueryOf<'testHistory'> & { sessionId: string }>({
       query: (params) => ({ url: 'api/testing/history', params }),
       providesTags: ['History'],
@@ -128,6 +131,7 @@ export const api = createApi({
 });
 
 export const {
+  useGetBuildQuery,
   useListSessionsQuery,
   useCreateSessionMutation,
   useGetSessionQuery,

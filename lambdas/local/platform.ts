@@ -73,8 +73,6 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
     JWT_SECRET: options.auth?.mode === 'jwt' ? options.auth.secret : undefined,
     ...(options.generateLimitPerHour ? { GENERATE_LIMIT_PER_HOUR: options.generateLimitPerHour } : {}),
     TEST_BACKEND: 'local',
-    // Locally a build or run request waits for its runner to finish.
-    TEST_WAIT_MS: 30 * 60_000,
     TEST_MODEL: options.testModel ?? operator.TEST_MODEL,
     HAS_AWS_CREDENTIALS: String(hasAwsCredentials()),
     ...(options.runnerCacheDir ? { RUNNER_CACHE_DIR: options.runnerCacheDir } : {}),

@@ -14,6 +14,7 @@ import type { ConnectionPoster } from '../core/ports.ts';
 import { DynamoDbGenerationRepository } from '../generate/dynamodb-generation-repository.ts';
 import { DynamoDbRunnerSlots } from './dynamodb-runner-slots.ts';
 import { DynamoDbTestRepository } from './dynamodb-test-repository.ts';
+import { probedRegistries } from './preflight.ts';
 import { runSessionPolicy } from './run-credentials.ts';
 import { recordRunnerFailure, type TestDeps } from './service.ts';
 
@@ -101,6 +102,13 @@ export function testDeps(config: PlatformConfig): TestDeps {
     limiter: new DynamoDbRateLimiter(table),
     limitPerHour: config.TEST_LIMIT_PER_HOUR,
     waitMs: config.TEST_WAIT_MS,
+    preflight: {
+      // Locally the runner is this machine, so what this machine reaches is what a build reaches. In
+      // AWS the Fargate runner's network is not the Lambda's: there the runner reports an index it
+      // cannot reach itself.
+      ...(config.TEST_BACKEND === 'local' ? { registries: probedRegistries(processBasics()) } : {}),
+      openAiCompatible: Boolean(config.OPENAI_COMPATIBLE_BASE_URL && config.OPENAI_COMPATIBLE_MODEL),
+    },
     slots,
     caps: {
       runMs: config.TEST_MAX_RUN_MS,

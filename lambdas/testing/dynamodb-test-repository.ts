@@ -1,6 +1,11 @@
 import type { DynamoDbTable } from '../core/adapters/dynamodb-table.ts';
-import type { BuildRecord, TestRunRecord } from './model.ts';
-import { historyOf, type RunHistory, type TestRepository } from './ports.ts';
+import type { BuildRecord, Progress, TestRunRecord } from './model.ts';
+import { historyOf, type ProgressKind, type RunHistory, type TestRepository } from './ports.ts';
+
+const PROGRESS_PREFIX: Record<ProgressKind, string> = {
+  build: 'BUILD',
+  run: 'TESTRUN',
+};
 
 /** The partition of a history: the session's own, or the generation's for runs made without a session. */
 const historyKey = (history: RunHistory) =>
@@ -9,7 +14,9 @@ const historyKey = (history: RunHistory) =>
 /**
  * Builds, test runs and WebSocket connections in the single table. Builds are `BUILD#id / META`; a
  * test run is `TESTRUN#id / META` plus its history entry `SESSION#id / TEST#ts#id` (or
- * `GENERATION#id / TEST#…` for a generation made without a session); connections are
+ * `GENERATION#id / TEST#…` for a generation made without a session); the progress of a build or run
+ * still going is `BUILD#id / PROGRESS` or `TESTRUN#id / PROGRESS` (the runner's own item, with a TTL,
+ * so its frequent writes never race the record's outcome); connections are
  * `CONNECTION#id / META` with a TTL.
  */
 export class DynamoDbTestRepository implements TestRepository {
@@ -48,6 +55,24 @@ export class DynamoDbTestRepository implements TestRepository {
       consistent: true,
     });
     return items.map((item) => item.data as TestRunRecord);
+  }
+
+  async putProgress(kind: ProgressKind, id: string, progress: Progress): Promise<void> {
+    await this.table.put({
+      PK: `${PROGRESS_PREFIX[kind]}#${id}`,
+      SK: 'PROGRESS',
+      type: `${kind}-progress`,
+      data: progress,
+      expiresAt: Math.floor(Date.now() / 1000) + 86_400,
+    });
+  }
+
+  async getProgress(kind: 'build' | 'run', id: string): Promise<Progress | undefined> {
+    const item = await this.table.get({
+      PK: `${kind === 'build' ? 'BUILD' : 'TESTRUN'}#${id}`,
+      SK: 'PROGRESS',
+    });
+    return item?.data as Progress | undefined;
   }
 
   async putConnection(connectionId: string, owner: string): Promise<void> {

@@ -2,6 +2,24 @@ import { z } from 'zod';
 import { ModelInfo, RunJob, RunLimits, RunMetrics, RunStatus, ToolCallRecord } from '../../runner/events.ts';
 import { Language } from '../agent-spec/schema.ts';
 
+/**
+ * How far a build or run has got while it is going: the runner's current phase, the time since it
+ * started, and the last lines of its log (npm's own progress lines while installing). Written by the
+ * runner as it goes, read with the record (`GET`), so a client that is not on the WebSocket sees it too.
+ */
+export const Progress = z.object({
+  phase: z.enum(['queued', 'fetching', 'installing', 'building', 'starting', 'invoking', 'stopping']),
+  message: z.string(),
+  /** Milliseconds since the runner started the job. */
+  elapsedMs: z.number().int().nonnegative(),
+  /** Packages the package manager has fetched so far (from its own log), while installing. */
+  packagesFetched: z.number().int().nonnegative().optional(),
+  /** The last lines of the install, build and agent logs. */
+  logTail: z.array(z.string()),
+  updatedAt: z.string(),
+});
+export type Progress = z.infer<typeof Progress>;
+
 /** A build of a generation: its project installed and compiled by the runner. */
 export const Build = z.object({
   id: z.string(),
@@ -9,10 +27,14 @@ export const Build = z.object({
   sessionId: z.string().optional(),
   name: z.string().optional(),
   language: Language.optional(),
+  /** The model id the project invokes (its MODEL_ID). */
+  modelId: z.string().optional(),
   status: z.enum(['BUILDING', 'READY', 'FAILED']),
   /** Why it failed: the compiler's or package manager's own message. */
   reason: z.string().optional(),
   logs: z.array(z.string()).optional(),
+  /** While BUILDING: the runner's phase, elapsed time and log tail. */
+  progress: Progress.optional(),
   installMs: z.number().optional(),
   buildMs: z.number().optional(),
   createdAt: z.string(),
@@ -32,6 +54,8 @@ export const TestRun = z.object({
   buildId: z.string(),
   generationId: z.string(),
   sessionId: z.string().optional(),
+  /** The model id the agent invokes (its MODEL_ID), whose price the run's cost uses. */
+  modelId: z.string().optional(),
   input: z.string(),
   /** RUNNING until the runner reports; then the run's own status. */
   status: z.union([z.literal('RUNNING'), RunStatus]),
@@ -44,6 +68,8 @@ export const TestRun = z.object({
   model: ModelInfo.optional(),
   /** The AgentCore runtime session id the invocation carried. */
   runtimeSessionId: z.string().optional(),
+  /** While RUNNING: the runner's phase, elapsed time and log tail. */
+  progress: Progress.optional(),
   /** Deadline after which a run still RUNNING is reported as lost. */
   expiresAt: z.string(),
   createdAt: z.string(),
@@ -59,6 +85,16 @@ export interface TestRunRecord extends TestRun {
   detailsKey?: string;
   taskArn?: string;
 }
+
+/**
+ * `?wait=` on a POST that starts work: seconds to hold the request for the result (201) before
+ * answering 202 with the record to follow. Bounded well under API Gateway's 30 s; 0 (the default)
+ * answers at once.
+ */
+export const WaitQuery = z
+  .object({ wait: z.coerce.number<string | number>().int().min(0).max(25).default(0) })
+  .strict();
+export type WaitQuery = z.infer<typeof WaitQuery>;
 
 export const BuildBody = z.object({ generationId: z.string().min(1).max(100) }).strict();
 export type BuildBody = z.infer<typeof BuildBody>;
@@ -92,6 +128,7 @@ export type HistoryQuery = z.infer<typeof HistoryQuery>;
 /** What a WebSocket client sends on `/ws/testing/stream`. */
 export const StreamMessage = z.discriminatedUnion('action', [
   RunBody.extend({ action: z.literal('run') }),
+  BuildBody.extend({ action: z.literal('build') }),
   z.object({ action: z.literal('cancel'), runId: z.string().min(1).max(100) }).strict(),
 ]);
 export type StreamMessage = z.infer<typeof StreamMessage>;

@@ -1,4 +1,4 @@
-import type { BuildRecord, TestRunRecord } from './model.ts';
+import type { BuildRecord, Progress, TestRunRecord } from './model.ts';
 
 /** Whose history a run is in: its session's, or its generation's when it was made without one. */
 export type RunHistory = { sessionId: string } | { generationId: string };
@@ -6,6 +6,9 @@ export type RunHistory = { sessionId: string } | { generationId: string };
 /** The history a run belongs to. */
 export const historyOf = (run: Pick<TestRunRecord, 'sessionId' | 'generationId'>): RunHistory =>
   run.sessionId ? { sessionId: run.sessionId } : { generationId: run.generationId };
+
+/** What a progress item belongs to. */
+export type ProgressKind = 'build' | 'run';
 
 /** Builds, test runs and WebSocket connections (DynamoDB in AWS, dynalite locally, Maps in tests). */
 export interface TestRepository {
@@ -16,6 +19,9 @@ export interface TestRepository {
   getRun(id: string): Promise<TestRunRecord | undefined>;
   /** The runs of a session's history (or of a generation made without a session), newest first. */
   listRuns(history: RunHistory, limit: number): Promise<TestRunRecord[]>;
+  /** How far a build or run has got (written by the runner as it goes, beside the record). */
+  putProgress(kind: ProgressKind, id: string, progress: Progress): Promise<void>;
+  getProgress(kind: ProgressKind, id: string): Promise<Progress | undefined>;
   putConnection(connectionId: string, owner: string): Promise<void>;
   getConnectionOwner(connectionId: string): Promise<string | undefined>;
   deleteConnection(connectionId: string): Promise<void>;

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { defineRoutes, IdParams } from '../core/contract.ts';
-import { Build, BuildBody, HistoryQuery, RunBody, TestRun } from './model.ts';
+import { Build, BuildBody, HistoryQuery, RunBody, TestRun, WaitQuery } from './model.ts';
 
 /**
  * The testing feature: build a generation's project, run the agent on an input (or stream it over
- * `WS /ws/testing/stream`), keep the history. A build or run still going after the wait budget
- * answers 202 with the resource to poll.
+ * `WS /ws/testing/stream`), keep the history. A build or run answers 202 at once with the resource to
+ * follow (`Location`; its progress and result arrive on the WebSocket and by `GET`); `?wait=` seconds
+ * (at most 25) hold the request for the result, 201 when it came in time.
  */
 export const testingRoutes = defineRoutes('testing', {
   buildTest: {
@@ -13,6 +14,7 @@ export const testingRoutes = defineRoutes('testing', {
     path: '/api/testing/build',
     auth: true,
     summary: "Install and compile a generation's project for test runs",
+    query: WaitQuery,
     body: BuildBody,
     responses: { 201: Build, 202: Build },
     errors: [404, 409],
@@ -22,7 +24,7 @@ export const testingRoutes = defineRoutes('testing', {
     method: 'GET',
     path: '/api/testing/builds/{id}',
     auth: true,
-    summary: 'A build: status, and the compiler output when it failed',
+    summary: 'A build: status, its progress while building, and the compiler output when it failed',
     params: IdParams,
     responses: { 200: Build },
     errors: [404],
@@ -32,6 +34,7 @@ export const testingRoutes = defineRoutes('testing', {
     path: '/api/testing/run',
     auth: true,
     summary: 'Run a built agent on an input; the result with its full output and metrics',
+    query: WaitQuery,
     body: RunBody,
     responses: { 201: TestRun, 202: TestRun },
     errors: [404, 409],
@@ -52,6 +55,7 @@ export const testingRoutes = defineRoutes('testing', {
     auth: true,
     summary: "Run an earlier run's input again on the same build",
     params: IdParams,
+    query: WaitQuery,
     responses: { 201: TestRun, 202: TestRun },
     errors: [404, 409],
     rateLimited: true,

@@ -13,6 +13,7 @@ import type { GenerationRepository } from '../generate/ports.ts';
 import { getGeneration } from '../generate/service.ts';
 import type { BuildBody, BuildRecord, HistoryQuery, RunBody, TestRunRecord } from './model.ts';
 import type { RunnerSlots, TestRepository } from './ports.ts';
+import { type PreflightContext, preflight, projectModel } from './preflight.ts';
 import { cacheScopeOf } from './run-credentials.ts';
 
 export interface TestDeps {
@@ -24,8 +25,13 @@ export interface TestDeps {
   limiter: RateLimiter;
   /** Builds and runs a user may start per hour. */
   limitPerHour: number;
-  /** How long a request waits for its build or run before answering 202 (the result arrives later). */
+  /**
+   * The longest a request may wait for its build or run (`?wait=`, bounded under API Gateway's 30 s)
+   * before answering 202; the work goes on and its result arrives later either way.
+   */
   waitMs: number;
+  /** What the platform can offer a build (reachable registries, a model endpoint): checked before it starts. */
+  preflight?: PreflightContext;
   /** Concurrent runner tasks, capped per user and in total. */
   slots?: RunnerSlots;
   /** The most a builder may ask of a run (the operator's caps, within the runner's own bounds). */
@@ -95,31 +101,48 @@ async function launchHolding(
   }
 }
 
-/** Waits for a runner up to the deps' budget; whichever comes first. */
-async function waitFor(deps: TestDeps, done: Promise<void>): Promise<void> {
+/** How a request that starts work waits: `waitMs` for the result (within the deps' cap), and who streams it. */
+export interface StartOptions {
+  /** How long to wait for the result before answering with the record still going. @default 0 */
+  waitMs?: number;
+  /** A WebSocket connection that receives the runner's events. */
+  connectionId?: string;
+}
+
+/** Waits for a runner up to `waitMs` (never beyond the deps' cap); whichever comes first. */
+async function waitFor(deps: TestDeps, done: Promise<void>, waitMs = 0): Promise<void> {
+  const budget = Math.min(waitMs, deps.waitMs);
+  if (budget <= 0) return;
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([
     done.catch(() => undefined),
     new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, deps.waitMs);
+      timer = setTimeout(resolve, budget);
     }),
   ]);
   clearTimeout(timer);
 }
 
-/** Builds a generation's project (install + compile) with the runner; answers READY or FAILED with the compiler's message. */
+/**
+ * Starts building a generation's project (install + compile) with the runner and answers with the
+ * BUILDING record at once (or, within `options.waitMs`, READY or FAILED with the compiler's message).
+ * What cannot work here (no PyPI for a Python agent, a model needing a key) is refused before it starts.
+ */
 export async function startBuild(
   deps: TestDeps,
   owner: string,
   input: BuildBody,
+  options: StartOptions = {},
 ): Promise<{ build: BuildRecord; finished: boolean }> {
   const generation = await getGeneration(deps, owner, input.generationId);
-  await deps.limiter.hit(owner, 'test', deps.limitPerHour);
   if (generation.status !== 'SUCCEEDED' || !generation.artifactPrefix) {
     throw new ConflictError(
       `generation ${generation.id} failed (${generation.reason ?? 'no project'}); generate again first`,
     );
   }
+  const model = await projectModel(deps.store, generation);
+  if (deps.preflight) await preflight(deps.preflight, generation, model);
+  await deps.limiter.hit(owner, 'test', deps.limitPerHour);
   const limits = cappedLimits(undefined, deps.caps);
   const created = now(deps);
   const build: BuildRecord = {
@@ -129,6 +152,7 @@ export async function startBuild(
     ...(generation.sessionId ? { sessionId: generation.sessionId } : {}),
     ...(generation.name ? { name: generation.name } : {}),
     ...(generation.language ? { language: generation.language } : {}),
+    ...(model.modelId ? { modelId: model.modelId } : {}),
     status: 'BUILDING',
     createdAt: created.toISOString(),
   };
@@ -151,13 +175,15 @@ export async function startBuild(
     owner,
     generationId: generation.id,
     ...(generation.sessionId ? { sessionId: generation.sessionId } : {}),
+    ...(options.connectionId ? { connectionId: options.connectionId } : {}),
   });
   if (started.taskArn) await deps.tests.putBuild({ ...build, taskArn: started.taskArn });
-  await waitFor(deps, started.done);
+  await waitFor(deps, started.done, options.waitMs);
   const current = await getBuild(deps, owner, build.id);
   return { build: current, finished: current.status !== 'BUILDING' };
 }
 
+/** A build; while it is going, with the runner's progress (phase, elapsed time, log tail). */
 export async function getBuild(
   deps: Pick<TestDeps, 'tests' | 'now'>,
   owner: string,
@@ -165,6 +191,10 @@ export async function getBuild(
 ): Promise<BuildRecord> {
   const build = await deps.tests.getBuild(id);
   if (!build || build.owner !== owner) throw new NotFoundError(`no build ${id}`);
+  if (build.status === 'BUILDING') {
+    const progress = await deps.tests.getProgress('build', id);
+    if (progress) build.progress = progress;
+  }
   const deadline = Date.parse(build.createdAt) + DEFAULT_LIMITS.buildTimeoutMs + REPORT_GRACE_MS;
   if (build.status === 'BUILDING' && now(deps).getTime() > deadline) {
     const lost: BuildRecord = {
@@ -204,6 +234,7 @@ export async function createRun(
     buildId: build.id,
     generationId: build.generationId,
     ...(build.sessionId ? { sessionId: build.sessionId } : {}),
+    ...(build.modelId ? { modelId: build.modelId } : {}),
     input: input.input,
     status: 'RUNNING',
     expiresAt: new Date(
@@ -238,22 +269,23 @@ export async function createRun(
   return { run, started };
 }
 
-/** POST /api/testing/run: runs and answers with the result (or 202 and the RUNNING record past the wait budget). */
+/** POST /api/testing/run: starts the run and answers with it RUNNING (or its result, within `options.waitMs`). */
 export async function runTest(
   deps: TestDeps,
   owner: string,
   input: RunBody,
+  options: StartOptions = {},
 ): Promise<{ run: TestRunRecord; finished: boolean }> {
-  const { run, started } = await createRun(deps, owner, input);
-  await waitFor(deps, started.done);
+  const { run, started } = await createRun(deps, owner, input, options.connectionId);
+  await waitFor(deps, started.done, options.waitMs);
   const current = await getRun(deps, owner, run.id);
   return { run: current, finished: current.status !== 'RUNNING' };
 }
 
 /** Runs an earlier run's input again on the same build. */
-export async function rerunTest(deps: TestDeps, owner: string, id: string) {
+export async function rerunTest(deps: TestDeps, owner: string, id: string, options: StartOptions = {}) {
   const previous = await getRun(deps, owner, id);
-  return runTest(deps, owner, { buildId: previous.buildId, input: previous.input });
+  return runTest(deps, owner, { buildId: previous.buildId, input: previous.input }, options);
 }
 
 export async function cancelRun(deps: TestDeps, owner: string, id: string): Promise<TestRunRecord> {
@@ -271,7 +303,12 @@ export async function getRun(
 ): Promise<TestRunRecord> {
   const run = await deps.tests.getRun(id);
   if (!run || run.owner !== owner) throw new NotFoundError(`no test run ${id}`);
-  return withOutput(deps, await reconcile(deps, run));
+  const current = await reconcile(deps, run);
+  if (current.status === 'RUNNING') {
+    const progress = await deps.tests.getProgress('run', id);
+    if (progress) current.progress = progress;
+  }
+  return withOutput(deps, current);
 }
 
 async function reconcile(deps: Pick<TestDeps, 'tests' | 'now'>, run: TestRunRecord): Promise<TestRunRecord> {

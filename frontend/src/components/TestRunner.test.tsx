@@ -189,6 +189,48 @@ describe('TestRunner', () => {
     expect(screen.getByRole('button', { name: 'Run' })).toBeDisabled();
   });
 
+  it('follows a build answered 202: its phase, elapsed time, npm progress and log tail, until READY', async () => {
+    let reads = 0;
+    const building = {
+      id: 'b3',
+      generationId: 'g1',
+      status: 'BUILDING',
+      createdAt: new Date().toISOString(),
+    };
+    const { calls } = fakeApi([
+      { method: 'POST', path: /^\/api\/testing\/build$/, status: 202, body: building },
+      {
+        path: /^\/api\/testing\/builds\/b3$/,
+        body: () => {
+          reads += 1;
+          return reads < 2
+            ? {
+                ...building,
+                progress: {
+                  phase: 'installing',
+                  message: 'installing typescript dependencies',
+                  elapsedMs: 4_000,
+                  packagesFetched: 42,
+                  logTail: ['[install] npm http fetch GET 200 https://registry.npmjs.org/zod 80ms'],
+                  updatedAt: new Date().toISOString(),
+                },
+              }
+            : { ...building, status: 'READY', buildMs: 1_500 };
+        },
+      },
+      { path: /^\/api\/testing\/history$/, body: { runs: [] } },
+    ]);
+    renderAt(<TestRunner session={makeSession({ phase: 'TESTING', generationIds: ['g1'] })} />);
+    await userEvent.click(screen.getByRole('button', { name: 'Build the project' }));
+    const progress = await screen.findByRole('status', { name: 'Build progress' });
+    await waitFor(() => expect(progress).toHaveTextContent('Installing dependencies'));
+    expect(progress).toHaveTextContent('42 packages fetched');
+    expect(progress).toHaveTextContent('npm http fetch GET 200');
+    expect(screen.getByRole('button', { name: 'Building…' })).toBeDisabled();
+    await screen.findByText('Built: ready to run (compiled in 1.5 s).', {}, { timeout: 4_000 });
+    expect(calls.filter((c) => c.path === '/api/testing/builds/b3').length).toBeGreaterThanOrEqual(2);
+  });
+
   it('reports a refused run as a problem', async () => {
     vi.stubGlobal('WebSocket', FakeSocket);
     localStorage.setItem(

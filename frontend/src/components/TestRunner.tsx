@@ -1,10 +1,46 @@
 import { type FormEvent, useEffect, useState } from 'react';
-import { useBuildProjectMutation, useHistoryQuery } from '../api.ts';
+import { useBuildProjectMutation, useGetBuildQuery, useHistoryQuery } from '../api.ts';
 import { useTestStream } from '../hooks/use-test-stream.ts';
 import type { Build, Session } from '../types.ts';
 import { Loading, ProblemMessage } from './ProblemMessage.tsx';
 
 const buildKey = (generationId: string) => `agent-builder-build:${generationId}`;
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+const PHASES: Record<string, string> = {
+  queued: 'Waiting for the runner',
+  fetching: 'Fetching the generated project',
+  installing: 'Installing dependencies',
+  building: 'Compiling',
+};
+
+/** A build that is going: its phase, the time since it started, npm's progress and the log tail. */
+function BuildProgress({ build }: { build: Build }) {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 500);
+    return () => clearInterval(timer);
+  }, []);
+  const progress = build.progress;
+  const elapsed = Math.max(0, now - Date.parse(build.createdAt));
+  return (
+    <div className="build-progress stack" role="status" aria-live="polite" aria-label="Build progress">
+      <p>
+        <strong>{PHASES[progress?.phase ?? 'queued'] ?? progress?.phase}</strong>
+        {' · '}
+        <span data-testid="build-elapsed">{seconds(elapsed)}</span>
+        {progress?.packagesFetched ? ` · ${progress.packagesFetched} packages fetched` : ''}
+      </p>
+      {progress?.message && <p className="muted">{progress.message}</p>}
+      {progress && progress.logTail.length > 0 && (
+        <pre className="log" data-testid="build-log">
+          {progress.logTail.slice(-8).join('\n')}
+        </pre>
+      )}
+    </div>
+  );
+}
 
 /** Testing: build the generated project, run it on an input with live output, and the run history. */
 export function TestRunner({ session }: { session: Session }) {
@@ -15,6 +51,14 @@ export function TestRunner({ session }: { session: Session }) {
     return saved ? (JSON.parse(saved) as Build) : undefined;
   });
   const history = useHistoryQuery({ sessionId: session.id });
+  // A build answers 202 at once: follow it by GET until it is READY or FAILED.
+  const followed = useGetBuildQuery(build?.id ?? '', {
+    skip: build?.status !== 'BUILDING',
+    pollingInterval: 1_000,
+  });
+  useEffect(() => {
+    if (followed.data && followed.data.id === build?.id) setBuild(followed.data);
+  }, [followed.data, build?.id]);
   const { state, run, cancel } = useTestStream(() => history.refetch());
   const [input, setInput] = useState('');
   useEffect(() => {
@@ -50,22 +94,25 @@ export function TestRunner({ session }: { session: Session }) {
             <pre className="log">{build.reason}</pre>
           </div>
         )}
-        {build?.status === 'BUILDING' && <Loading label="Still building" />}
+        {build?.status === 'BUILDING' && <BuildProgress build={build} />}
         <div>
           <button
             type="button"
             onClick={doBuild}
-            disabled={building.isLoading}
+            disabled={building.isLoading || build?.status === 'BUILDING'}
             className={build ? '' : 'primary'}
           >
             {building.isLoading
-              ? 'Building… (the first build installs dependencies)'
-              : build
-                ? 'Build again'
-                : 'Build the project'}
+              ? 'Starting the build…'
+              : build?.status === 'BUILDING'
+                ? 'Building…'
+                : build
+                  ? 'Build again'
+                  : 'Build the project'}
           </button>
         </div>
         <ProblemMessage error={building.error} />
+        <ProblemMessage error={followed.error} onRetry={() => followed.refetch()} />
       </section>
       <section className="card stack" aria-labelledby="run-heading">
         <h2 id="run-heading">Run</h2>
