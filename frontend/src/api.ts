@@ -120,6 +120,15 @@ export const api = createApi({
       query: (body) => ({ url: 'api/testing/build', method: 'POST', body }),
       invalidatesTags: ['Build'],
     }),
+    startConversation: build.mutation<Answer<'startConversation'>, BodyOf<'startConversation'>>({
+      query: (body) => ({ url: 'api/testing/conversations', method: 'POST', body }),
+    }),
+    endConversation: build.mutation<Answer<'endConversation'>, string>({
+      query: (id) => ({ url: `api/testing/conversations/${encodeURIComponent(id)}/end`, method: 'POST' }),
+    }),
+    getConversation: build.query<Answer<'getConversation'>, string>({
+      query: (id) => `api/testing/conversations/${encodeURIComponent(id)}`,
+    }),
     getBuild: build.query<Answer<'getBuild'>, string>({
       query: (id) => `api/testing/builds/${encodeURIComponent(id)}`,
     }),
@@ -132,6 +141,9 @@ export const api = createApi({
 
 export const {
   useGetBuildQuery,
+  useStartConversationMutation,
+  useEndConversationMutation,
+  useGetConversationQuery,
   useListSessionsQuery,
   useCreateSessionMutation,
   useGetSessionQuery,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { stopLocalRunners } from '../core/adapters/local-runner.ts';
 import { hasAwsCredentials, PlatformConfig, platformConfig } from '../core/config.ts';
 import { logger } from '../core/http.ts';
 import { createHandler as createCost } from '../cost/handler.ts';
@@ -116,6 +117,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
     dynamodbEndpoint: emulators.dynamodbEndpoint,
     s3Endpoint: emulators.s3Endpoint,
     async close() {
+      // Runners (warm agents included) stop first, while they can still record how they ended.
+      await stopLocalRunners();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -51,7 +51,10 @@ function runCredentials(config: PlatformConfig) {
       ...(task.sessionId ? { sessionId: task.sessionId } : {}),
       ...(task.generationId ? { generationId: task.generationId } : {}),
     });
-    return issuer.issue(task.record.id, policy, (limits.buildTimeoutMs + limits.timeoutMs) / 1000 + 300);
+    // A conversation's runner lives as long as the conversation may (role chaining allows an hour).
+    const seconds =
+      task.record.kind === 'conversation' ? 3_600 : (limits.buildTimeoutMs + limits.timeoutMs) / 1000 + 300;
+    return issuer.issue(task.record.id, policy, seconds);
   };
 }
 
@@ -86,6 +89,11 @@ export function testDeps(config: PlatformConfig): TestDeps {
         )
       : new LocalProcessRunner(localRunnerEnv(config), async (task, exit) => {
           if (exit.code === 0) return;
+          // Stopped on purpose before it could report (e.g. cancelled while it started): cancelled.
+          if (exit.cancelled) {
+            await recordRunnerFailure(failureDeps, task, 'the run was cancelled', 'cancelled');
+            return;
+          }
           const how = exit.signal ? `was stopped (${exit.signal})` : `exited with code ${exit.code}`;
           await recordRunnerFailure(
             failureDeps,

@@ -6,6 +6,7 @@ import { type PlatformConfig, platformConfig } from '../core/config.ts';
 import { DomainError, UnauthorizedError, ValidationError } from '../core/errors.ts';
 import { featureHandler, logger, reply, verifyToken } from '../core/http.ts';
 import { parseOrThrow } from '../core/zod-problems.ts';
+import { endConversation, getConversation, sayInConversation, startConversation } from './conversations.ts';
 import { testDeps } from './deps.ts';
 import { StreamMessage } from './model.ts';
 import { testingRoutes } from './routes.ts';
@@ -44,6 +45,20 @@ export const createHandler = (config: () => PlatformConfig = platformConfig) =>
       },
       cancelTestRun: async ({ user, params }, deps) => reply(202, await cancelRun(deps, user.sub, params.id)),
       testHistory: ({ user, query }, deps) => testHistory(deps, user.sub, query),
+      startConversation: async ({ user, body }, deps) => {
+        const started = await startConversation(deps, user.sub, body);
+        return reply(202, await getConversation(deps, user.sub, started.id), {
+          location: `/api/testing/conversations/${started.id}`,
+        });
+      },
+      getConversation: ({ user, params }, deps) => getConversation(deps, user.sub, params.id),
+      sayInConversation: async ({ user, params, body, query }, deps) => {
+        const { run, finished } = await sayInConversation(deps, user.sub, params.id, body, {
+          waitMs: query.wait * 1000,
+        });
+        return reply(finished ? 201 : 202, run, { location: `/api/testing/runs/${run.id}` });
+      },
+      endConversation: ({ user, params }, deps) => endConversation(deps, user.sub, params.id),
     },
     testDeps,
     config,
@@ -84,7 +99,8 @@ function problemMessage(error: unknown, requestId: string): StreamEvent {
  * `{"action":"run","buildId":…,"input":…}` starts a run whose events the runner posts to this
  * connection (`accepted` first, then status, text, tool calls, logs, metrics and the result);
  * `{"action":"cancel","runId":…}` stops one; `{"action":"build","generationId":…}` starts a build
- * whose events (phases, install progress, logs, the result) come the same way, after `build_accepted`.
+ * whose events (phases, install progress, logs, the result) come the same way, after `build_accepted`;
+ * `{"action":"say","conversationId":…,"input":…}` sends a conversation's next message to its warm agent.
  */
 export function createWsHandler(config: () => PlatformConfig = platformConfig) {
   let built: TestDeps | undefined;
@@ -134,6 +150,20 @@ export function createWsHandler(config: () => PlatformConfig = platformConfig) {
             { connectionId },
           );
           await deps.connections.post(connectionId, { type: 'build_accepted', buildId: build.id });
+        } else if (message.action === 'say') {
+          const { run } = await sayInConversation(
+            deps,
+            owner,
+            message.conversationId,
+            { input: message.input },
+            { connectionId },
+          );
+          await deps.connections.post(connectionId, {
+            type: 'accepted',
+            runId: run.id,
+            buildId: run.buildId,
+            sessionId: run.sessionId,
+          });
         } else {
           const { action: _action, ...runBody } = message;
           const { run } = await createRun(deps, owner, runBody, connectionId);

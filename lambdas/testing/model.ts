@@ -52,6 +52,8 @@ export interface BuildRecord extends Build {
 export const TestRun = z.object({
   id: z.string(),
   buildId: z.string(),
+  /** The conversation this run is a turn of (its agent kept warm between turns). */
+  conversationId: z.string().optional(),
   generationId: z.string(),
   sessionId: z.string().optional(),
   /** The model id the agent invokes (its MODEL_ID), whose price the run's cost uses. */
@@ -96,6 +98,57 @@ export const WaitQuery = z
   .strict();
 export type WaitQuery = z.infer<typeof WaitQuery>;
 
+/**
+ * A conversation with a warm agent: a READY build started once (AgentCore contract server) and kept
+ * up between turns, each turn a run with the same runtime session id, until it idles out, is ended,
+ * the build is replaced or the platform stops.
+ */
+export const Conversation = z.object({
+  id: z.string(),
+  buildId: z.string(),
+  generationId: z.string(),
+  sessionId: z.string().optional(),
+  modelId: z.string().optional(),
+  /** ACTIVE while its agent is (being) kept up; ENDED once it stopped, with why. */
+  status: z.enum(['ACTIVE', 'ENDED']),
+  endedReason: z.string().optional(),
+  /** The AgentCore runtime session id every turn carries. */
+  runtimeSessionId: z.string(),
+  /** The agent stops after this long without a turn. */
+  idleTimeoutMs: z.number().int().positive(),
+  /** While its agent starts: the runner's phase, elapsed time and log tail. */
+  progress: Progress.optional(),
+  /** The turns, oldest first (GET only). */
+  turns: z.array(TestRun).optional(),
+  createdAt: z.string(),
+  endedAt: z.string().optional(),
+});
+export type Conversation = z.infer<typeof Conversation>;
+
+/** A conversation as stored: also whose it is, the runner task keeping its agent, and when it must end. */
+export interface ConversationRecord extends Omit<Conversation, 'turns'> {
+  owner: string;
+  taskArn?: string;
+  /** Slot deadline: the longest a conversation's agent is kept, however busy. */
+  expiresAt: string;
+}
+
+export const ConversationBody = z
+  .object({
+    buildId: z.string().min(1).max(100),
+    /** Seconds without a turn before the agent is stopped (default: the platform's, 15 minutes like AgentCore Runtime). */
+    idleTimeoutSeconds: z.number().int().min(5).max(3_600).optional(),
+    /** Settings for the agent's tools (e.g. KNOWLEDGE_BASE_ID); never the platform's own variables. */
+    env: RunJob.shape.env.optional(),
+  })
+  .strict();
+export type ConversationBody = z.infer<typeof ConversationBody>;
+
+export const TurnBody = z
+  .object({ input: z.string().trim().min(1, 'give the agent something to answer').max(100_000) })
+  .strict();
+export type TurnBody = z.infer<typeof TurnBody>;
+
 export const BuildBody = z.object({ generationId: z.string().min(1).max(100) }).strict();
 export type BuildBody = z.infer<typeof BuildBody>;
 
@@ -128,6 +181,7 @@ export type HistoryQuery = z.infer<typeof HistoryQuery>;
 /** What a WebSocket client sends on `/ws/testing/stream`. */
 export const StreamMessage = z.discriminatedUnion('action', [
   RunBody.extend({ action: z.literal('run') }),
+  TurnBody.extend({ action: z.literal('say'), conversationId: z.string().min(1).max(100) }),
   BuildBody.extend({ action: z.literal('build') }),
   z.object({ action: z.literal('cancel'), runId: z.string().min(1).max(100) }).strict(),
 ]);

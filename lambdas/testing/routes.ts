@@ -1,6 +1,16 @@
 import { z } from 'zod';
 import { defineRoutes, IdParams } from '../core/contract.ts';
-import { Build, BuildBody, HistoryQuery, RunBody, TestRun, WaitQuery } from './model.ts';
+import {
+  Build,
+  BuildBody,
+  Conversation,
+  ConversationBody,
+  HistoryQuery,
+  RunBody,
+  TestRun,
+  TurnBody,
+  WaitQuery,
+} from './model.ts';
 
 /**
  * The testing feature: build a generation's project, run the agent on an input (or stream it over
@@ -67,6 +77,46 @@ export const testingRoutes = defineRoutes('testing', {
     summary: 'Stop a running test run',
     params: IdParams,
     responses: { 202: TestRun },
+    errors: [404, 409],
+  },
+  startConversation: {
+    method: 'POST',
+    path: '/api/testing/conversations',
+    auth: true,
+    summary: "Start a conversation: the build's agent is started once and kept warm for its turns",
+    body: ConversationBody,
+    responses: { 202: Conversation },
+    errors: [404, 409],
+    rateLimited: true,
+  },
+  getConversation: {
+    method: 'GET',
+    path: '/api/testing/conversations/{id}',
+    auth: true,
+    summary: 'A conversation: its status, its turns with their outputs, and why it ended',
+    params: IdParams,
+    responses: { 200: Conversation },
+    errors: [404],
+  },
+  sayInConversation: {
+    method: 'POST',
+    path: '/api/testing/conversations/{id}/messages',
+    auth: true,
+    summary: "Send the conversation's next message: a run answered by its warm agent, same runtime session",
+    params: IdParams,
+    query: WaitQuery,
+    body: TurnBody,
+    responses: { 201: TestRun, 202: TestRun },
+    errors: [404, 409],
+    rateLimited: true,
+  },
+  endConversation: {
+    method: 'POST',
+    path: '/api/testing/conversations/{id}/end',
+    auth: true,
+    summary: 'End a conversation: its agent is stopped (a turn still going is cancelled)',
+    params: IdParams,
+    responses: { 200: Conversation },
     errors: [404, 409],
   },
   testHistory: {

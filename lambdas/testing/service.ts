@@ -30,6 +30,8 @@ export interface TestDeps {
    * before answering 202; the work goes on and its result arrives later either way.
    */
   waitMs: number;
+  /** How long a conversation's agent is kept without a turn, unless the builder asks otherwise. */
+  idleTimeoutMs?: number;
   /** What the platform can offer a build (reachable registries, a model endpoint): checked before it starts. */
   preflight?: PreflightContext;
   /** Concurrent runner tasks, capped per user and in total. */
@@ -75,9 +77,9 @@ export const INLINE_OUTPUT_BYTES = 32_768;
 /** Tool calls and logs larger than this together are kept in S3 too, so the item always fits. */
 export const INLINE_DETAILS_BYTES = 131_072;
 /** Time a runner gets beyond its own limits to report, before its run is reported as lost. */
-const REPORT_GRACE_MS = 120_000;
+export const REPORT_GRACE_MS = 120_000;
 
-const now = (deps: Pick<TestDeps, 'now'>) => deps.now?.() ?? new Date();
+export const now = (deps: Pick<TestDeps, 'now'>) => deps.now?.() ?? new Date();
 const taskKey = (id: string) => `tests/${id}/task.json`;
 
 /** Stores the runner's task where the runner reads it (S3), then starts the runner. */
@@ -87,7 +89,7 @@ async function launch(deps: TestDeps, task: RunnerTask): Promise<StartedRunner> 
 }
 
 /** Starts the runner for a task holding a slot; the slot is given back if the start fails. */
-async function launchHolding(
+export async function launchHolding(
   deps: TestDeps,
   owner: string,
   id: string,
@@ -143,6 +145,8 @@ export async function startBuild(
   const model = await projectModel(deps.store, generation);
   if (deps.preflight) await preflight(deps.preflight, generation, model);
   await deps.limiter.hit(owner, 'test', deps.limitPerHour);
+  // A conversation's agent runs the build it started on: building again ends it.
+  await endConversationsOfGeneration(deps, owner, generation.id, 'its project is being built again');
   const limits = cappedLimits(undefined, deps.caps);
   const created = now(deps);
   const build: BuildRecord = {
@@ -209,14 +213,9 @@ export async function getBuild(
   return build;
 }
 
-/** Creates a run of a READY build and starts the runner; the caller waits for it or streams it. */
-export async function createRun(
-  deps: TestDeps,
-  owner: string,
-  input: RunBody,
-  connectionId?: string,
-): Promise<{ run: TestRunRecord; started: StartedRunner }> {
-  const build = await getBuild(deps, owner, input.buildId);
+/** A build of the owner's that can be run: READY, else a conflict saying what to do. */
+export async function readyBuild(deps: TestDeps, owner: string, id: string): Promise<BuildRecord> {
+  const build = await getBuild(deps, owner, id);
   if (build.status === 'BUILDING')
     throw new ConflictError(
       `build ${build.id} is not finished yet; wait for it (GET /api/testing/builds/${build.id})`,
@@ -225,6 +224,17 @@ export async function createRun(
     throw new ConflictError(
       `build ${build.id} failed: ${build.reason ?? 'see its logs'}; fix the project and build again`,
     );
+  return build;
+}
+
+/** Creates a run of a READY build and starts the runner; the caller waits for it or streams it. */
+export async function createRun(
+  deps: TestDeps,
+  owner: string,
+  input: RunBody,
+  connectionId?: string,
+): Promise<{ run: TestRunRecord; started: StartedRunner }> {
+  const build = await readyBuild(deps, owner, input.buildId);
   await deps.limiter.hit(owner, 'test', deps.limitPerHour);
   const limits = cappedLimits(input.limits, deps.caps);
   const created = now(deps);
@@ -255,6 +265,8 @@ export async function createRun(
       input: input.input,
       env: input.env ?? {},
       limits,
+      // Time to first token is measured from here (the request's receipt), as well as agent-side.
+      requestedAt: run.createdAt,
     },
     record: { kind: 'run', id: run.id },
     owner,
@@ -288,10 +300,15 @@ export async function rerunTest(deps: TestDeps, owner: string, id: string, optio
   return runTest(deps, owner, { buildId: previous.buildId, input: previous.input }, options);
 }
 
+/**
+ * Stops a running run: its runner is stopped (reporting `cancelled`); a conversation's turn is stopped
+ * by its runner, which keeps the agent up for the next turn.
+ */
 export async function cancelRun(deps: TestDeps, owner: string, id: string): Promise<TestRunRecord> {
   const run = await getRun(deps, owner, id);
   if (run.status !== 'RUNNING') throw new ConflictError(`run ${id} has already ended (${run.status})`);
-  await deps.backend.cancel(run.id, run.taskArn);
+  if (run.conversationId) await deps.tests.requestTurnCancel(run.conversationId, run.id);
+  else await deps.backend.cancel(run.id, run.taskArn);
   return run;
 }
 
@@ -311,7 +328,10 @@ export async function getRun(
   return withOutput(deps, current);
 }
 
-async function reconcile(deps: Pick<TestDeps, 'tests' | 'now'>, run: TestRunRecord): Promise<TestRunRecord> {
+export async function reconcile(
+  deps: Pick<TestDeps, 'tests' | 'now'>,
+  run: TestRunRecord,
+): Promise<TestRunRecord> {
   if (run.status !== 'RUNNING' || now(deps).getTime() <= Date.parse(run.expiresAt)) return run;
   const lost: TestRunRecord = {
     ...run,
@@ -323,7 +343,7 @@ async function reconcile(deps: Pick<TestDeps, 'tests' | 'now'>, run: TestRunReco
   return lost;
 }
 
-async function withOutput(deps: Pick<TestDeps, 'store'>, run: TestRunRecord): Promise<TestRunRecord> {
+export async function withOutput(deps: Pick<TestDeps, 'store'>, run: TestRunRecord): Promise<TestRunRecord> {
   let full = run;
   if (run.output === undefined && run.outputKey) {
     const body = await deps.store.get(run.outputKey);
@@ -416,7 +436,7 @@ export async function recordStoppedTask(
     await recordRunnerFailure(deps, task, reason);
     return;
   }
-  for (const kind of ['build', 'run'] as const)
+  for (const kind of ['build', 'run', 'conversation'] as const)
     await recordRunnerFailure(deps, { record: { kind, id } }, reason);
 }
 
@@ -424,8 +444,13 @@ export async function recordRunnerFailure(
   deps: Pick<TestDeps, 'tests' | 'connections' | 'slots'>,
   task: Pick<RunnerTask, 'record' | 'connectionId'>,
   reason: string,
+  status: 'failed' | 'cancelled' = 'failed',
 ): Promise<void> {
   const finishedAt = new Date().toISOString();
+  if (task.record.kind === 'conversation') {
+    await recordConversationEnd(deps, task.record.id, reason);
+    return;
+  }
   if (task.record.kind === 'build') {
     const build = await deps.tests.getBuild(task.record.id);
     if (build) await deps.slots?.release(build.owner, build.id);
@@ -436,11 +461,53 @@ export async function recordRunnerFailure(
   const run = await deps.tests.getRun(task.record.id);
   if (run) await deps.slots?.release(run.owner, run.id);
   if (run?.status !== 'RUNNING') return;
-  const failed: TestRunRecord = { ...run, status: 'failed', reason, finishedAt };
+  const failed: TestRunRecord = { ...run, status, reason, finishedAt };
   await deps.tests.putRun(failed);
-  if (task.connectionId) {
+  if (task.connectionId && status === 'failed') {
     await deps.connections
       .post(task.connectionId, { type: 'run_failed', runId: run.id, reason })
       .catch(() => undefined);
+  }
+}
+
+/**
+ * A conversation's agent has stopped (idle, ended, a limit, its runner gone): the conversation is
+ * ENDED with why (a reason given first stays), its slot is given back, and turns still queued are
+ * recorded as cancelled, since no agent will answer them.
+ */
+export async function recordConversationEnd(
+  deps: Pick<TestDeps, 'tests' | 'slots'>,
+  id: string,
+  reason: string,
+): Promise<void> {
+  const conversation = await deps.tests.getConversation(id);
+  if (!conversation) return;
+  await deps.slots?.release(conversation.owner, id);
+  const endedAt = new Date().toISOString();
+  if (conversation.status !== 'ENDED')
+    await deps.tests.putConversation({ ...conversation, status: 'ENDED', endedReason: reason, endedAt });
+  for (let turn = await deps.tests.takeTurn(id); turn; turn = await deps.tests.takeTurn(id)) {
+    const run = await deps.tests.getRun(turn.runId);
+    if (run?.status === 'RUNNING')
+      await deps.tests.putRun({
+        ...run,
+        status: 'cancelled',
+        reason: `the conversation ended before this turn was answered (${reason})`,
+        finishedAt: endedAt,
+      });
+  }
+}
+
+/** Ends the active conversations of a generation whose project is being built again: their agents stop. */
+export async function endConversationsOfGeneration(
+  deps: TestDeps,
+  owner: string,
+  generationId: string,
+  reason: string,
+): Promise<void> {
+  for (const conversation of await deps.tests.listConversationsOfGeneration(generationId)) {
+    if (conversation.owner !== owner || conversation.status !== 'ACTIVE') continue;
+    await recordConversationEnd(deps, conversation.id, reason);
+    await deps.backend.cancel(conversation.id, conversation.taskArn);
   }
 }

@@ -205,6 +205,20 @@ describe('every route answers within its contract', () => {
     const cancelled = await as('POST', `/api/testing/runs/${running}/cancel`);
     expect([202, 409]).toContain(cancelled.status); // 409 only if the offline model already answered
     expect((await as('POST', `/api/testing/runs/${run.body.id}/cancel`)).status).toBe(409);
+    // A conversation with a warm agent: started, a turn, read, ended; and the problems of each route.
+    const conversation = await as('POST', '/api/testing/conversations', { buildId });
+    expect(conversation.status, JSON.stringify(conversation.body)).toBe(202);
+    const turn = await as('POST', `/api/testing/conversations/${conversation.body.id}/messages?wait=25`, {
+      input: 'What is 6 * 7?',
+    });
+    expect([201, 202]).toContain(turn.status);
+    expect((await as('GET', `/api/testing/conversations/${conversation.body.id}`)).status).toBe(200);
+    expect((await as('POST', `/api/testing/conversations/${conversation.body.id}/end`)).status).toBe(200);
+    expect((await as('POST', `/api/testing/conversations/${conversation.body.id}/end`)).status).toBe(409);
+    expect((await as('POST', '/api/testing/conversations', { buildId: 'nope' })).status).toBe(404);
+    expect((await as('GET', '/api/testing/conversations/nope')).status).toBe(404);
+    expect((await as('POST', '/api/testing/conversations/nope/messages', { input: 'hi' })).status).toBe(404);
+    expect((await as('POST', '/api/testing/conversations/nope/end')).status).toBe(404);
     const history = await as('GET', `/api/testing/history?sessionId=${sessionId}`);
     expect(history.body.runs.length).toBeGreaterThan(0);
     expect((await as('GET', '/api/testing/history')).status).toBe(400);

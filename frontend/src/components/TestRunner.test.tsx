@@ -88,6 +88,16 @@ describe('TestRunner', () => {
 
   it('builds, then streams a run live with its tool call, status, metrics and model label; history re-runs', async () => {
     vi.stubGlobal('WebSocket', FakeSocket);
+    const conversation = {
+      id: 'c1',
+      buildId: 'b1',
+      generationId: 'g1',
+      status: 'ACTIVE',
+      runtimeSessionId: 'conversation-c1-0000000000000000000000000000',
+      idleTimeoutMs: 900_000,
+      turns: [],
+      createdAt: '2026-01-01T00:00:00Z',
+    };
     const { calls } = fakeApi([
       {
         method: 'POST',
@@ -101,6 +111,13 @@ describe('TestRunner', () => {
           createdAt: '2026-01-01T00:00:00Z',
         },
       },
+      {
+        method: 'POST',
+        path: /^\/api\/testing\/conversations$/,
+        status: 202,
+        body: conversation,
+      },
+      { path: /^\/api\/testing\/conversations\/c1$/, body: conversation },
       {
         path: /^\/api\/testing\/history$/,
         body: {
@@ -130,8 +147,11 @@ describe('TestRunner', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Run' }));
     const socket = FakeSocket.last as FakeSocket;
     await waitFor(() =>
-      expect(socket.sent).toEqual([{ action: 'run', buildId: 'b1', input: 'Use the calculator on "1+1"' }]),
+      expect(socket.sent).toEqual([
+        { action: 'say', conversationId: 'c1', input: 'Use the calculator on "1+1"' },
+      ]),
     );
+    expect(calls.find((c) => c.path === '/api/testing/conversations')?.body).toEqual({ buildId: 'b1' });
     expect(socket.url).toBe('ws://api.test/ws/testing/stream');
     socket.push({ type: 'accepted', runId: 'r1', buildId: 'b1' });
     socket.push({ type: 'status', phase: 'invoking', message: 'POST /invocations', model: offline });
@@ -148,9 +168,10 @@ describe('TestRunner', () => {
       result: { runId: 'r1', status: 'succeeded', output: 'It is 2.', metrics },
     });
     expect(screen.getByTestId('run-output')).toHaveTextContent('It is 2.');
-    expect(screen.getByRole('list', { name: 'Tool calls' })).toHaveTextContent(
-      'calculator({"expression":"1+1"}) → success',
-    );
+    const tools = screen.getByRole('list', { name: 'Tool calls' });
+    expect(tools).toHaveTextContent('calculator → success');
+    // Arguments pretty-printed, not raw JSON on one line.
+    expect(tools.querySelector('pre')?.textContent).toBe('{\n  "expression": "1+1"\n}');
     expect(screen.getByLabelText('Metrics')).toHaveTextContent(
       'Total900 msFirst token80 msTokens in / out120 / 30Tool calls1',
     );
@@ -237,7 +258,20 @@ describe('TestRunner', () => {
       'agent-builder-build:g1',
       JSON.stringify({ id: 'b1', generationId: 'g1', status: 'READY' }),
     );
-    fakeApi([{ path: /^\/api\/testing\/history$/, body: { runs: [] } }]);
+    const conversation = {
+      id: 'c2',
+      buildId: 'b1',
+      generationId: 'g1',
+      status: 'ACTIVE',
+      runtimeSessionId: 'conversation-c2-0000000000000000000000000000',
+      idleTimeoutMs: 900_000,
+      createdAt: '2026-01-01T00:00:00Z',
+    };
+    fakeApi([
+      { path: /^\/api\/testing\/history$/, body: { runs: [] } },
+      { method: 'POST', path: /^\/api\/testing\/conversations$/, status: 202, body: conversation },
+      { path: /^\/api\/testing\/conversations\/c2$/, body: conversation },
+    ]);
     renderAt(<TestRunner session={makeSession({ phase: 'TESTING', generationIds: ['g1'] })} />);
     await userEvent.type(screen.getByLabelText('Input'), 'hi');
     await userEvent.click(screen.getByRole('button', { name: 'Run' }));

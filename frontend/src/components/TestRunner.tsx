@@ -1,7 +1,14 @@
 import { type FormEvent, useEffect, useState } from 'react';
-import { useBuildProjectMutation, useGetBuildQuery, useHistoryQuery } from '../api.ts';
-import { useTestStream } from '../hooks/use-test-stream.ts';
-import type { Build, Session } from '../types.ts';
+import {
+  useBuildProjectMutation,
+  useEndConversationMutation,
+  useGetBuildQuery,
+  useGetConversationQuery,
+  useHistoryQuery,
+  useStartConversationMutation,
+} from '../api.ts';
+import { type StreamState, useTestStream } from '../hooks/use-test-stream.ts';
+import type { Build, RunMetrics, Session } from '../types.ts';
 import { Loading, ProblemMessage } from './ProblemMessage.tsx';
 
 const buildKey = (generationId: string) => `agent-builder-build:${generationId}`;
@@ -14,6 +21,87 @@ const PHASES: Record<string, string> = {
   installing: 'Installing dependencies',
   building: 'Compiling',
 };
+
+/** One answered message of a conversation. */
+interface Turn {
+  runId?: string;
+  input: string;
+  output: string;
+  toolCalls: StreamState['toolCalls'];
+  status?: string;
+  reason?: string;
+  metrics?: RunMetrics;
+}
+
+/** A value as readable text: strings as they are, anything else as indented JSON. */
+const pretty = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value, null, 2));
+
+/** Tool calls, each collapsible, its arguments pretty-printed. */
+function ToolCalls({ calls }: { calls: StreamState['toolCalls'] }) {
+  return (
+    <ul className="tool-calls" aria-label="Tool calls">
+      {calls.map((c) => (
+        <li key={c.toolUseId}>
+          <details>
+            <summary>
+              <code>{c.name}</code> →{' '}
+              <span className={`badge ${c.status ?? 'pending'}`}>{c.status ?? 'running'}</span>
+            </summary>
+            <pre className="log">{pretty(c.input ?? {})}</pre>
+          </details>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** A run's figures: time to first token from the request and agent-side, tokens, tool calls. */
+function Metrics({ metrics }: { metrics: RunMetrics }) {
+  return (
+    <dl className="metrics" aria-label="Metrics">
+      <dt>Total</dt>
+      <dd>{metrics.totalLatencyMs} ms</dd>
+      <dt>First token</dt>
+      <dd>{metrics.timeToFirstTokenMs ?? '—'} ms</dd>
+      {metrics.requestToFirstTokenMs !== undefined && (
+        <>
+          <dt>First token from your request</dt>
+          <dd>{metrics.requestToFirstTokenMs} ms</dd>
+        </>
+      )}
+      <dt>Tokens in / out</dt>
+      <dd>
+        {metrics.inputTokens} / {metrics.outputTokens}
+      </dd>
+      <dt>Tool calls</dt>
+      <dd>{metrics.toolCalls}</dd>
+    </dl>
+  );
+}
+
+/** One message and its answer. */
+function ChatTurn({ turn }: { turn: Turn }) {
+  return (
+    <li className="stack">
+      <p className="chat-user">{turn.input}</p>
+      <div className="output">{turn.output}</div>
+      {turn.toolCalls.length > 0 && <ToolCalls calls={turn.toolCalls} />}
+      {turn.status && turn.status !== 'succeeded' && (
+        <p className={`run-status ${turn.status}`}>
+          {turn.status}
+          {turn.reason ? `: ${turn.reason}` : ''}
+        </p>
+      )}
+      {turn.metrics && (
+        <p className="muted">
+          {turn.metrics.totalLatencyMs} ms · first token{' '}
+          {turn.metrics.requestToFirstTokenMs ?? turn.metrics.timeToFirstTokenMs ?? '—'} ms from your request
+          · {turn.metrics.inputTokens} / {turn.metrics.outputTokens} tokens
+        </p>
+      )}
+    </li>
+  );
+}
 
 /** A build that is going: its phase, the time since it started, npm's progress and the log tail. */
 function BuildProgress({ build }: { build: Build }) {
@@ -59,8 +147,35 @@ export function TestRunner({ session }: { session: Session }) {
   useEffect(() => {
     if (followed.data && followed.data.id === build?.id) setBuild(followed.data);
   }, [followed.data, build?.id]);
-  const { state, run, cancel } = useTestStream(() => history.refetch());
+  const { state, run, say, cancel } = useTestStream(() => history.refetch());
   const [input, setInput] = useState('');
+  const [asked, setAsked] = useState('');
+  const [conversationId, setConversationId] = useState<string | undefined>();
+  const [turns, setTurns] = useState<Turn[]>([]);
+  const [startConversation, starting] = useStartConversationMutation();
+  const [endConversation] = useEndConversationMutation();
+  const conversation = useGetConversationQuery(conversationId ?? '', { skip: !conversationId });
+  // A finished answer joins the conversation's transcript.
+  useEffect(() => {
+    if (state.running || !state.status || !state.runId) return;
+    const runId = state.runId;
+    setTurns((ts) =>
+      ts.some((t) => t.runId === runId)
+        ? ts
+        : [
+            ...ts,
+            {
+              runId,
+              input: asked,
+              output: state.output,
+              toolCalls: state.toolCalls,
+              status: state.status,
+              ...(state.reason ? { reason: state.reason } : {}),
+              ...(state.metrics ? { metrics: state.metrics } : {}),
+            },
+          ],
+    );
+  }, [state, asked]);
   useEffect(() => {
     if (generationId && build?.status === 'READY')
       localStorage.setItem(buildKey(generationId), JSON.stringify(build));
@@ -72,9 +187,28 @@ export function TestRunner({ session }: { session: Session }) {
     const result = await buildProject({ generationId });
     if ('data' in result && result.data) setBuild(result.data);
   };
-  const submit = (event: FormEvent) => {
+  // The latest answer is shown live below the earlier ones.
+  const earlier = turns.filter((t) => t.runId !== state.runId);
+  const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (build?.status === 'READY' && input.trim()) run({ buildId: build.id, input: input.trim() });
+    const text = input.trim();
+    if (build?.status !== 'READY' || !text) return;
+    let id = conversationId;
+    if (!id || conversation.data?.status === 'ENDED' || conversation.data?.buildId !== build.id) {
+      const started = await startConversation({ buildId: build.id });
+      if (!('data' in started) || !started.data) return;
+      id = started.data.id;
+      setConversationId(id);
+      setTurns([]);
+    }
+    setAsked(text);
+    setInput('');
+    say(id, text);
+  };
+  const newConversation = () => {
+    if (conversationId) void endConversation(conversationId);
+    setConversationId(undefined);
+    setTurns([]);
   };
 
   return (
@@ -115,36 +249,29 @@ export function TestRunner({ session }: { session: Session }) {
         <ProblemMessage error={followed.error} onRetry={() => followed.refetch()} />
       </section>
       <section className="card stack" aria-labelledby="run-heading">
-        <h2 id="run-heading">Run</h2>
-        <form onSubmit={submit} className="stack">
-          <label>
-            Input
-            <textarea
-              rows={3}
-              value={input}
-              onChange={(e) => setInput(e.target.value)}
-              placeholder='Use the calculator on "2 + 3 * 4"'
-            />
-          </label>
-          <div className="row">
-            <button
-              type="submit"
-              className="primary"
-              disabled={build?.status !== 'READY' || state.running || !input.trim()}
-            >
-              {state.running ? 'Running…' : 'Run'}
+        <div className="row">
+          <h2 id="run-heading">Chat</h2>
+          {conversationId && (
+            <button type="button" onClick={newConversation} disabled={state.running}>
+              New conversation
             </button>
-            {state.running && (
-              <button type="button" onClick={cancel} disabled={!state.runId}>
-                Stop
-              </button>
-            )}
-            {state.model && <span className="badge model-label">{state.model}</span>}
-          </div>
-        </form>
-        <ProblemMessage problem={state.problem} />
+          )}
+        </div>
+        <p className="muted">
+          The agent is started once and kept warm for the conversation (stopped after{' '}
+          {conversation.data ? Math.round(conversation.data.idleTimeoutMs / 60_000) : 15} minutes without a
+          message), so it remembers what was said.
+        </p>
+        {earlier.length > 0 && (
+          <ol className="chat" aria-label="Conversation">
+            {earlier.map((t) => (
+              <ChatTurn key={t.runId ?? t.input} turn={t} />
+            ))}
+          </ol>
+        )}
         {(state.running || state.status) && (
           <div className="run-output stack">
+            <p className="chat-user">{asked}</p>
             {state.phase && state.running && (
               <p className="muted" role="status" aria-live="polite">
                 {state.phase}
@@ -159,36 +286,14 @@ export function TestRunner({ session }: { session: Session }) {
             >
               {state.output || (state.running ? '…' : '')}
             </div>
-            {state.toolCalls.length > 0 && (
-              <ul className="tool-calls" aria-label="Tool calls">
-                {state.toolCalls.map((c) => (
-                  <li key={c.toolUseId}>
-                    <code>{c.name}</code>({JSON.stringify(c.input)}) →{' '}
-                    <span className={`badge ${c.status ?? 'pending'}`}>{c.status ?? 'running'}</span>
-                  </li>
-                ))}
-              </ul>
-            )}
+            {state.toolCalls.length > 0 && <ToolCalls calls={state.toolCalls} />}
             {state.status && (
               <p className={`run-status ${state.status}`} role="status">
                 {state.status}
                 {state.reason ? `: ${state.reason}` : ''}
               </p>
             )}
-            {state.metrics && (
-              <dl className="metrics" aria-label="Metrics">
-                <dt>Total</dt>
-                <dd>{state.metrics.totalLatencyMs} ms</dd>
-                <dt>First token</dt>
-                <dd>{state.metrics.timeToFirstTokenMs ?? '—'} ms</dd>
-                <dt>Tokens in / out</dt>
-                <dd>
-                  {state.metrics.inputTokens} / {state.metrics.outputTokens}
-                </dd>
-                <dt>Tool calls</dt>
-                <dd>{state.metrics.toolCalls}</dd>
-              </dl>
-            )}
+            {state.metrics && <Metrics metrics={state.metrics} />}
             {state.logs.length > 0 && (
               <details>
                 <summary>Logs ({state.logs.length} lines)</summary>
@@ -197,6 +302,34 @@ export function TestRunner({ session }: { session: Session }) {
             )}
           </div>
         )}
+        <form onSubmit={submit} className="stack">
+          <label>
+            {turns.length > 0 ? 'Your next message' : 'Input'}
+            <textarea
+              rows={3}
+              value={input}
+              onChange={(e) => setInput(e.target.value)}
+              placeholder='Use the calculator on "2 + 3 * 4"'
+            />
+          </label>
+          <div className="row">
+            <button
+              type="submit"
+              className="primary"
+              disabled={build?.status !== 'READY' || state.running || starting.isLoading || !input.trim()}
+            >
+              {state.running ? 'Running…' : 'Run'}
+            </button>
+            {state.running && (
+              <button type="button" onClick={cancel} disabled={!state.runId}>
+                Stop
+              </button>
+            )}
+            {state.model && <span className="badge model-label">{state.model}</span>}
+          </div>
+        </form>
+        <ProblemMessage error={starting.error} />
+        <ProblemMessage problem={state.problem} />
       </section>
       <section className="card" aria-labelledby="history-heading">
         <h2 id="history-heading">History</h2>
@@ -221,7 +354,7 @@ export function TestRunner({ session }: { session: Session }) {
                 type="button"
                 disabled={state.running}
                 onClick={() => {
-                  setInput(r.input);
+                  setAsked(r.input);
                   run({ buildId: r.buildId, input: r.input });
                 }}
               >
