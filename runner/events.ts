@@ -115,6 +115,37 @@ export const ToolCallRecord = z.object({
 });
 export type ToolCallRecord = z.infer<typeof ToolCallRecord>;
 
+/**
+ * One step of a run's timeline: a model call (as the gateway saw it) or a tool call (as the agent
+ * reported it, with the size of the result the model got back). `startMs` is from the run's start.
+ */
+export const TraceSpan = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('model'),
+    /** The model id the agent invoked. */
+    name: z.string(),
+    startMs: z.number(),
+    durationMs: z.number(),
+    inputTokens: z.number(),
+    outputTokens: z.number(),
+    stopReason: z.string().optional(),
+    error: z.string().optional(),
+  }),
+  z.object({
+    kind: z.literal('tool'),
+    name: z.string(),
+    toolUseId: z.string(),
+    startMs: z.number(),
+    /** Null when the tool never reported back (the run ended first). */
+    durationMs: z.number().nullable(),
+    input: z.unknown().optional(),
+    resultBytes: z.number().optional(),
+    status: z.string().optional(),
+    error: z.string().optional(),
+  }),
+]);
+export type TraceSpan = z.infer<typeof TraceSpan>;
+
 export const RunResult = z.object({
   runId: z.string(),
   mode: z.enum(['build', 'run', 'serve']),
@@ -127,6 +158,8 @@ export const RunResult = z.object({
   runtimeSessionId: z.string().optional(),
   output: z.string(),
   toolCalls: z.array(ToolCallRecord),
+  /** The run's timeline: its model calls and tool calls. */
+  trace: z.array(TraceSpan).optional(),
   /** The last lines of install, build and agent logs. */
   logs: z.array(z.string()),
   metrics: RunMetrics,

@@ -25,6 +25,7 @@ import type {
   RunResult,
   RunStatus,
   ToolCallRecord,
+  TraceSpan,
 } from './events.ts';
 import { type ModelBackend, type RunningGateway, startModelGateway } from './model-gateway.ts';
 import { Child, killChildrenOnExit, type StopReason } from './process.ts';
@@ -171,6 +172,8 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
   let firstTokenAt: number | undefined;
   let invokedAt: number | undefined;
   let usage = { inputTokens: 0, outputTokens: 0 };
+  /** When each tool call of the current run was reported, and when its result was (epoch ms). */
+  const toolTimes = new Map<string, { start: number; end?: number }>();
   let exitCode: number | null = null;
   let agent: Child | undefined;
   /** Where the harness reaches the agent's server (a forwarded port when it is sandboxed). */
@@ -494,6 +497,7 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
       toolCalls.length = 0;
       firstTokenAt = undefined;
       usage = { inputTokens: 0, outputTokens: 0 };
+      toolTimes.clear();
       status = 'succeeded';
       reason = undefined;
       const turnStarted = Date.now();
@@ -572,10 +576,13 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
         firstTokenAt ??= Date.now();
         const call = { toolUseId: event.toolUseId ?? '', name: event.name ?? '', input: event.input };
         toolCalls.push(call);
+        toolTimes.set(call.toolUseId, { start: Date.now() });
         await emit({ type: 'tool_call', ...call });
       } else if (event.type === 'tool_result') {
         const call = toolCalls.find((c) => c.toolUseId === event.toolUseId);
         if (call) call.status = event.status ?? 'success';
+        const times = toolTimes.get(event.toolUseId ?? '');
+        if (times) times.end = Date.now();
         await emit({
           type: 'tool_result',
           toolUseId: event.toolUseId ?? '',
@@ -658,6 +665,36 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
       exitCode,
       status,
     };
+    const origin = turn?.startedAt ?? started;
+    const trace: TraceSpan[] = [
+      ...(total?.spans.slice(before.calls) ?? []).map(
+        (s): TraceSpan => ({
+          kind: 'model',
+          name: s.modelId,
+          startMs: s.startedAt - origin,
+          durationMs: s.latencyMs,
+          inputTokens: s.inputTokens,
+          outputTokens: s.outputTokens,
+          ...(s.stopReason ? { stopReason: s.stopReason } : {}),
+          ...(s.error ? { error: s.error } : {}),
+        }),
+      ),
+      ...toolCalls.map((c): TraceSpan => {
+        const times = toolTimes.get(c.toolUseId);
+        const bytes = total?.toolResultBytes.get(c.toolUseId);
+        return {
+          kind: 'tool',
+          name: c.name,
+          toolUseId: c.toolUseId,
+          startMs: (times?.start ?? finished) - origin,
+          durationMs: times?.end !== undefined ? times.end - times.start : null,
+          ...(c.input !== undefined ? { input: c.input } : {}),
+          ...(bytes !== undefined ? { resultBytes: bytes } : {}),
+          ...(c.status ? { status: c.status } : {}),
+          ...(c.status === 'error' ? { error: 'the tool reported an error' } : {}),
+        };
+      }),
+    ].sort((a, b) => a.startMs - b.startMs);
     const result: RunResult = {
       runId: currentRunId,
       mode: turn ? 'run' : job.mode,
@@ -667,7 +704,8 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
       input: turn?.input ?? job.input,
       ...(job.mode !== 'build' ? { runtimeSessionId } : {}),
       output,
-      toolCalls,
+      toolCalls: toolCalls.map((c) => ({ ...c })),
+      ...(job.mode !== 'build' ? { trace } : {}),
       logs: [...logs],
       metrics,
       model,

@@ -126,6 +126,9 @@ export const api = createApi({
     endConversation: build.mutation<Answer<'endConversation'>, string>({
       query: (id) => ({ url: `api/testing/conversations/${encodeURIComponent(id)}/end`, method: 'POST' }),
     }),
+    getTestRun: build.query<Answer<'getTestRun'>, string>({
+      query: (id) => `api/testing/runs/${encodeURIComponent(id)}`,
+    }),
     getConversation: build.query<Answer<'getConversation'>, string>({
       query: (id) => `api/testing/conversations/${encodeURIComponent(id)}`,
     }),
@@ -144,6 +147,7 @@ export const {
   useStartConversationMutation,
   useEndConversationMutation,
   useGetConversationQuery,
+  useGetTestRunQuery,
   useListSessionsQuery,
   useCreateSessionMutation,
   useGetSessionQuery,

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ConflictError, NotFoundError } from '../core/errors.ts';
 import { getGeneration } from '../generate/service.ts';
 import type { Conversation, ConversationBody, ConversationRecord, TestRunRecord, TurnBody } from './model.ts';
+import { totalCost } from './run-cost.ts';
 import { cacheScopeOf } from './run-credentials.ts';
 import {
   cappedLimits,
@@ -112,10 +113,13 @@ export async function getConversation(deps: TestDeps, owner: string, id: string)
   const turns = await deps.tests.listTurns(id);
   const progress =
     conversation.status === 'ACTIVE' ? await deps.tests.getProgress('conversation', id) : undefined;
+  const full = await Promise.all(turns.map(async (t) => withOutput(deps, await reconcile(deps, t))));
+  const cost = totalCost(full.flatMap((t) => (t.cost ? [t.cost] : [])));
   return {
     ...conversation,
     ...(progress ? { progress } : {}),
-    turns: await Promise.all(turns.map(async (t) => withOutput(deps, await reconcile(deps, t)))),
+    turns: full,
+    ...(cost ? { cost } : {}),
   };
 }
 

@@ -9,6 +9,7 @@ import { parseOrThrow } from '../core/zod-problems.ts';
 import { endConversation, getConversation, sayInConversation, startConversation } from './conversations.ts';
 import { testDeps } from './deps.ts';
 import { StreamMessage } from './model.ts';
+import { toOtlp } from './otlp.ts';
 import { testingRoutes } from './routes.ts';
 import {
   cancelRun,
@@ -39,6 +40,7 @@ export const createHandler = (config: () => PlatformConfig = platformConfig) =>
         return reply(finished ? 201 : 202, run, { location: `/api/testing/runs/${run.id}` });
       },
       getTestRun: ({ user, params }, deps) => getRun(deps, user.sub, params.id),
+      getTestRunTrace: async ({ user, params }, deps) => toOtlp(await getRun(deps, user.sub, params.id)),
       rerunTest: async ({ user, params, query }, deps) => {
         const { run, finished } = await rerunTest(deps, user.sub, params.id, { waitMs: query.wait * 1000 });
         return reply(finished ? 201 : 202, run, { location: `/api/testing/runs/${run.id}` });

@@ -1,6 +1,15 @@
 import { z } from 'zod';
-import { ModelInfo, RunJob, RunLimits, RunMetrics, RunStatus, ToolCallRecord } from '../../runner/events.ts';
+import {
+  ModelInfo,
+  RunJob,
+  RunLimits,
+  RunMetrics,
+  RunStatus,
+  ToolCallRecord,
+  TraceSpan,
+} from '../../runner/events.ts';
 import { Language } from '../agent-spec/schema.ts';
+import { RunCost } from './run-cost.ts';
 
 /**
  * How far a build or run has got while it is going: the runner's current phase, the time since it
@@ -65,8 +74,12 @@ export const TestRun = z.object({
   /** The full streamed text (outputs over 32 KB are kept in S3 and read back with the record). */
   output: z.string().optional(),
   toolCalls: z.array(ToolCallRecord).optional(),
+  /** The run's timeline: each model call and tool call (export: GET /api/testing/runs/{id}/trace). */
+  trace: z.array(TraceSpan).optional(),
   logs: z.array(z.string()).optional(),
   metrics: RunMetrics.optional(),
+  /** Its tokens at the model's registry price ("would cost" when the offline model answered). */
+  cost: RunCost.optional(),
   model: ModelInfo.optional(),
   /** The AgentCore runtime session id the invocation carried. */
   runtimeSessionId: z.string().optional(),
@@ -120,6 +133,8 @@ export const Conversation = z.object({
   progress: Progress.optional(),
   /** The turns, oldest first (GET only). */
   turns: z.array(TestRun).optional(),
+  /** All its turns' tokens at the model's registry price. */
+  cost: RunCost.optional(),
   createdAt: z.string(),
   endedAt: z.string().optional(),
 });

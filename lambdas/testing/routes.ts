@@ -11,6 +11,7 @@ import {
   TurnBody,
   WaitQuery,
 } from './model.ts';
+import { OtlpTraces } from './otlp.ts';
 
 /**
  * The testing feature: build a generation's project, run the agent on an input (or stream it over
@@ -57,6 +58,15 @@ export const testingRoutes = defineRoutes('testing', {
     summary: 'One test run',
     params: IdParams,
     responses: { 200: TestRun },
+    errors: [404],
+  },
+  getTestRunTrace: {
+    method: 'GET',
+    path: '/api/testing/runs/{id}/trace',
+    auth: true,
+    summary: "A run's trace (model calls and tool calls) as OpenTelemetry OTLP/JSON",
+    params: IdParams,
+    responses: { 200: OtlpTraces },
     errors: [404],
   },
   rerunTest: {

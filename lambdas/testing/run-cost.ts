@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { tokenCost, toUsd } from '../core/money.ts';
+import { loadModelRegistry } from '../models/load.ts';
 import { factProvenance, type ModelInfo } from '../models/schema.ts';
 
 /**
@@ -42,4 +43,40 @@ export function runCost(
     asOf: provenance.asOf,
     source: provenance.source,
   };
+}
+
+/** The registry entry of a model id an agent invokes (a cross-Region profile id names its model). */
+export function registryModel(modelId: string): ModelInfo | undefined {
+  const registry = loadModelRegistry();
+  return registry.find(modelId) ?? registry.find(modelId.replace(/^(us|eu|apac|global|jp|au|ca)\./, ''));
+}
+
+/**
+ * What a run cost (or would cost, when the offline model answered) at its model's registry price;
+ * undefined when the run has no measured tokens or its model is not in the registry.
+ */
+export function priceOf(run: {
+  modelId?: string | undefined;
+  metrics?: { inputTokens: number; outputTokens: number } | undefined;
+  model?: { kind: string } | undefined;
+}): RunCost | undefined {
+  const model = run.modelId ? registryModel(run.modelId) : undefined;
+  if (!model || !run.metrics) return undefined;
+  return runCost(run.metrics, model, run.model?.kind === 'offline');
+}
+
+/** The cost of several runs of one model together (a conversation's turns). */
+export function totalCost(costs: RunCost[]): RunCost | undefined {
+  const [first] = costs;
+  const model = first ? registryModel(first.modelId) : undefined;
+  if (!first || !model) return undefined;
+  const usage = {
+    inputTokens: costs.reduce((n, c) => n + c.inputTokens, 0),
+    outputTokens: costs.reduce((n, c) => n + c.outputTokens, 0),
+  };
+  return runCost(
+    usage,
+    model,
+    costs.some((c) => c.hypothetical),
+  );
 }

@@ -14,6 +14,7 @@ import { getGeneration } from '../generate/service.ts';
 import type { BuildBody, BuildRecord, HistoryQuery, RunBody, TestRunRecord } from './model.ts';
 import type { RunnerSlots, TestRepository } from './ports.ts';
 import { type PreflightContext, preflight, projectModel } from './preflight.ts';
+import { priceOf } from './run-cost.ts';
 import { cacheScopeOf } from './run-credentials.ts';
 
 export interface TestDeps {
@@ -352,9 +353,17 @@ export async function withOutput(deps: Pick<TestDeps, 'store'>, run: TestRunReco
   if (run.detailsKey && run.toolCalls === undefined) {
     const body = await deps.store.get(run.detailsKey);
     const details = body
-      ? (JSON.parse(Buffer.from(body).toString('utf8')) as Pick<TestRunRecord, 'toolCalls' | 'logs'>)
+      ? (JSON.parse(Buffer.from(body).toString('utf8')) as Pick<
+          TestRunRecord,
+          'toolCalls' | 'trace' | 'logs'
+        >)
       : {};
-    full = { ...full, toolCalls: details.toolCalls ?? [], logs: details.logs ?? [] };
+    full = {
+      ...full,
+      toolCalls: details.toolCalls ?? [],
+      trace: details.trace ?? [],
+      logs: details.logs ?? [],
+    };
   }
   return full;
 }
@@ -398,7 +407,11 @@ export async function recordResult(
   const large = Buffer.byteLength(result.output) > INLINE_OUTPUT_BYTES;
   const outputKey = `tests/${run.id}/output.txt`;
   if (large) await deps.store.put(outputKey, result.output, 'text/plain; charset=utf-8');
-  const details = { toolCalls: result.toolCalls, logs: result.logs.slice(-100) };
+  const details = {
+    toolCalls: result.toolCalls,
+    trace: result.trace ?? [],
+    logs: result.logs.slice(-100),
+  };
   const detailsJson = JSON.stringify(details);
   const detailsKey = `tests/${run.id}/details.json`;
   const largeDetails = Buffer.byteLength(detailsJson) > INLINE_DETAILS_BYTES;
@@ -408,8 +421,12 @@ export async function recordResult(
     status: result.status,
     ...(result.reason ? { reason: result.reason } : {}),
     ...(large ? { outputKey, output: undefined } : { output: result.output }),
-    ...(largeDetails ? { detailsKey, toolCalls: undefined, logs: undefined } : details),
+    ...(largeDetails ? { detailsKey, toolCalls: undefined, trace: undefined, logs: undefined } : details),
     metrics: result.metrics,
+    ...(() => {
+      const cost = priceOf({ modelId: run.modelId, metrics: result.metrics, model: result.model });
+      return cost ? { cost } : {};
+    })(),
     model: result.model,
     ...(result.runtimeSessionId ? { runtimeSessionId: result.runtimeSessionId } : {}),
     finishedAt: result.finishedAt,

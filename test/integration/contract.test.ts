@@ -205,6 +205,8 @@ describe('every route answers within its contract', () => {
     const cancelled = await as('POST', `/api/testing/runs/${running}/cancel`);
     expect([202, 409]).toContain(cancelled.status); // 409 only if the offline model already answered
     expect((await as('POST', `/api/testing/runs/${run.body.id}/cancel`)).status).toBe(409);
+    expect((await as('GET', `/api/testing/runs/${run.body.id}/trace`)).status).toBe(200);
+    expect((await as('GET', '/api/testing/runs/nope/trace')).status).toBe(404);
     // A conversation with a warm agent: started, a turn, read, ended; and the problems of each route.
     const conversation = await as('POST', '/api/testing/conversations', { buildId });
     expect(conversation.status, JSON.stringify(conversation.body)).toBe(202);

@@ -82,8 +82,33 @@ describe('conversations with a warm agent', () => {
     // A warm agent answers without a start: its first token comes soon after the request.
     expect(third.metrics.requestToFirstTokenMs).toBeGreaterThanOrEqual(third.metrics.timeToFirstTokenMs);
 
+    // Each turn's trace: model calls as the gateway saw them, the tool call with its result's size.
+    const tool = second.trace.find((s: Json) => s.kind === 'tool');
+    expect(tool).toMatchObject({ name: 'calculator', input: { expression: '2 + 3' }, status: 'success' });
+    expect(tool.resultBytes).toBeGreaterThan(0);
+    expect(tool.durationMs).toBeGreaterThanOrEqual(0);
+    const calls = second.trace.filter((s: Json) => s.kind === 'model');
+    expect(calls.map((s: Json) => s.stopReason)).toEqual(['tool_use', 'end_turn']);
+    expect(calls[0]).toMatchObject({ name: expect.stringContaining('claude-haiku-4-5') });
+    expect(calls.reduce((n: number, s: Json) => n + s.inputTokens, 0)).toBe(second.metrics.inputTokens);
+    // Its cost: the offline model's tokens at Claude Haiku 4.5's registry price, said to be hypothetical.
+    expect(second.cost).toMatchObject({
+      modelName: 'Claude Haiku 4.5',
+      inputTokens: second.metrics.inputTokens,
+      outputTokens: second.metrics.outputTokens,
+      hypothetical: true,
+    });
+    expect(second.cost.usd).toBeGreaterThan(0);
+    const otlp = await call('GET', `/api/testing/runs/${second.id}/trace`);
+    expect(otlp.status).toBe(200);
+    const spans = otlp.body.resourceSpans[0].scopeSpans[0].spans;
+    expect(spans.map((s: Json) => s.name)).toContain('execute_tool calculator');
+
     const read = await call('GET', `/api/testing/conversations/${id}`);
     expect(read.body.status).toBe('ACTIVE');
+    expect(read.body.cost.inputTokens).toBe(
+      first.metrics.inputTokens + second.metrics.inputTokens + third.metrics.inputTokens,
+    );
     expect(read.body.turns.map((t: Json) => t.input)).toEqual([
       'My name is Ada.',
       'Please use the calculator on "2 + 3"',

@@ -119,6 +119,51 @@ describe('TestRunner', () => {
       },
       { path: /^\/api\/testing\/conversations\/c1$/, body: conversation },
       {
+        path: /^\/api\/testing\/runs\/r1$/,
+        body: {
+          id: 'r1',
+          buildId: 'b1',
+          generationId: 'g1',
+          conversationId: 'c1',
+          input: 'Use the calculator on "1+1"',
+          status: 'succeeded',
+          output: 'It is 2.',
+          metrics,
+          model: offline,
+          trace: [
+            {
+              kind: 'model',
+              name: 'anthropic.claude-haiku-4-5-20251001-v1:0',
+              startMs: 10,
+              durationMs: 200,
+              inputTokens: 60,
+              outputTokens: 10,
+              stopReason: 'tool_use',
+            },
+            {
+              kind: 'tool',
+              name: 'calculator',
+              toolUseId: 't1',
+              startMs: 220,
+              durationMs: 15,
+              input: { expression: '1+1' },
+              resultBytes: 42,
+              status: 'success',
+            },
+          ],
+          cost: {
+            modelId: 'anthropic.claude-haiku-4-5-20251001-v1:0',
+            modelName: 'Claude Haiku 4.5',
+            inputTokens: 120,
+            outputTokens: 30,
+            usd: 0.00027,
+            hypothetical: true,
+          },
+          expiresAt: '2026-01-01T01:00:00Z',
+          createdAt: '2026-01-01T00:00:00Z',
+        },
+      },
+      {
         path: /^\/api\/testing\/history$/,
         body: {
           runs: [
@@ -176,6 +221,13 @@ describe('TestRunner', () => {
       'Total900 msFirst token80 msTokens in / out120 / 30Tool calls1',
     );
     expect(screen.getByText('succeeded', { selector: '.run-status' })).toBeInTheDocument();
+    // Its cost and its trace, read once the run is stored.
+    expect(await screen.findByTestId('run-cost')).toHaveTextContent(
+      "Cost of this answer: would cost $0.000270 on Claude Haiku 4.5 (120 in / 30 out, offline model's tokens)",
+    );
+    expect(screen.getByRole('list', { name: 'Trace' })).toHaveTextContent(
+      'tool calculator · 15 ms · 42 B result',
+    );
 
     // History: an earlier run, re-run with its input.
     expect(await screen.findByText('earlier answer')).toBeInTheDocument();

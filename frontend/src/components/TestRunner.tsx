@@ -4,11 +4,12 @@ import {
   useEndConversationMutation,
   useGetBuildQuery,
   useGetConversationQuery,
+  useGetTestRunQuery,
   useHistoryQuery,
   useStartConversationMutation,
 } from '../api.ts';
 import { type StreamState, useTestStream } from '../hooks/use-test-stream.ts';
-import type { Build, RunMetrics, Session } from '../types.ts';
+import type { Build, RunMetrics, Session, TestRun } from '../types.ts';
 import { Loading, ProblemMessage } from './ProblemMessage.tsx';
 
 const buildKey = (generationId: string) => `agent-builder-build:${generationId}`;
@@ -79,6 +80,77 @@ function Metrics({ metrics }: { metrics: RunMetrics }) {
   );
 }
 
+type RunCost = NonNullable<TestRun['cost']>;
+type Span = NonNullable<TestRun['trace']>[number];
+
+const dollars = (usd: number) =>
+  `$${usd.toLocaleString('en-US', { minimumFractionDigits: usd !== 0 && usd < 0.01 ? 6 : 2, maximumFractionDigits: usd !== 0 && usd < 0.01 ? 6 : 2 })}`;
+
+/** What tokens cost on the spec's model: "would cost" when the offline model produced them. */
+export function costText(cost: RunCost): string {
+  const tokens = `${cost.inputTokens.toLocaleString('en-US')} in / ${cost.outputTokens.toLocaleString('en-US')} out`;
+  return cost.hypothetical
+    ? `would cost ${dollars(cost.usd)} on ${cost.modelName} (${tokens}, offline model's tokens)`
+    : `${dollars(cost.usd)} on ${cost.modelName} (${tokens})`;
+}
+
+/** A run's timeline: each model call and tool call as a bar on the run's time axis. */
+function Waterfall({ trace, totalMs }: { trace: Span[]; totalMs: number }) {
+  const total = Math.max(totalMs, ...trace.map((s) => s.startMs + (s.durationMs ?? 0)), 1);
+  return (
+    <ol className="waterfall" aria-label="Trace">
+      {trace.map((s) => (
+        <li
+          key={`${s.kind}-${s.startMs}-${s.kind === 'tool' ? s.toolUseId : s.name}`}
+          className={`span ${s.kind}`}
+        >
+          <span className="span-label">
+            {s.kind === 'model' ? `model ${s.name}` : `tool ${s.name}`}
+            {' · '}
+            {s.durationMs ?? '—'} ms
+            {s.kind === 'model'
+              ? ` · ${s.inputTokens}/${s.outputTokens} tokens${s.stopReason ? ` · ${s.stopReason}` : ''}`
+              : `${s.resultBytes !== undefined ? ` · ${s.resultBytes} B result` : ''}${s.error ? ` · ${s.error}` : ''}`}
+          </span>
+          <span className="span-track">
+            <span
+              className="span-bar"
+              style={{
+                marginLeft: `${(s.startMs / total) * 100}%`,
+                width: `${Math.max(((s.durationMs ?? 0) / total) * 100, 0.5)}%`,
+              }}
+            />
+          </span>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+/** A finished run's cost and trace, read from the platform once it is stored. */
+function RunDetails({ runId }: { runId: string }) {
+  const run = useGetTestRunQuery(runId);
+  if (!run.data) return null;
+  return (
+    <div className="stack">
+      {run.data.cost && (
+        <p className="muted" data-testid="run-cost">
+          Cost of this answer: {costText(run.data.cost)}
+        </p>
+      )}
+      {run.data.trace && run.data.trace.length > 0 && (
+        <details>
+          <summary>Trace ({run.data.trace.length} steps)</summary>
+          <Waterfall trace={run.data.trace} totalMs={run.data.metrics?.totalLatencyMs ?? 0} />
+          <a href={`/api/testing/runs/${encodeURIComponent(runId)}/trace`} download={`trace-${runId}.json`}>
+            Export as OpenTelemetry JSON
+          </a>
+        </details>
+      )}
+    </div>
+  );
+}
+
 /** One message and its answer. */
 function ChatTurn({ turn }: { turn: Turn }) {
   return (
@@ -92,6 +164,7 @@ function ChatTurn({ turn }: { turn: Turn }) {
           {turn.reason ? `: ${turn.reason}` : ''}
         </p>
       )}
+      {turn.runId && <RunDetails runId={turn.runId} />}
       {turn.metrics && (
         <p className="muted">
           {turn.metrics.totalLatencyMs} ms · first token{' '}
@@ -176,6 +249,11 @@ export function TestRunner({ session }: { session: Session }) {
           ],
     );
   }, [state, asked]);
+  const refreshConversation = conversation.refetch;
+  const answered = turns.length;
+  useEffect(() => {
+    if (answered > 0 && conversationId) void refreshConversation();
+  }, [answered, conversationId, refreshConversation]);
   useEffect(() => {
     if (generationId && build?.status === 'READY')
       localStorage.setItem(buildKey(generationId), JSON.stringify(build));
@@ -262,6 +340,12 @@ export function TestRunner({ session }: { session: Session }) {
           {conversation.data ? Math.round(conversation.data.idleTimeoutMs / 60_000) : 15} minutes without a
           message), so it remembers what was said.
         </p>
+        {conversation.data?.cost && (
+          <p className="muted" data-testid="conversation-cost">
+            This conversation ({conversation.data.turns?.length ?? 0} answers):{' '}
+            {costText(conversation.data.cost)}
+          </p>
+        )}
         {earlier.length > 0 && (
           <ol className="chat" aria-label="Conversation">
             {earlier.map((t) => (
@@ -294,6 +378,7 @@ export function TestRunner({ session }: { session: Session }) {
               </p>
             )}
             {state.metrics && <Metrics metrics={state.metrics} />}
+            {!state.running && state.status && state.runId && <RunDetails runId={state.runId} />}
             {state.logs.length > 0 && (
               <details>
                 <summary>Logs ({state.logs.length} lines)</summary>
@@ -348,6 +433,7 @@ export function TestRunner({ session }: { session: Session }) {
                   </span>
                 )}
                 {r.model && <span className="muted"> · {r.model.label}</span>}
+                {r.cost && <span className="muted"> · {costText(r.cost)}</span>}
                 {r.output && <p className="history-output">{r.output.slice(0, 300)}</p>}
               </div>
               <button
