@@ -12,6 +12,7 @@ import { recommendModels } from '../lambdas/models/recommend.ts';
 import { validateCompatibility } from '../lambdas/tools/compatibility.ts';
 import { resolveDependencies } from '../lambdas/tools/dependencies.ts';
 import { loadToolRegistry } from '../lambdas/tools/load.ts';
+import { benchBuildsAndWarmAgents } from './warm.ts';
 import { bundleSizes, modelListRender } from './web.ts';
 
 interface Row {
@@ -303,5 +304,6 @@ console.table([
   );
   console.table(rows);
 }
+await benchBuildsAndWarmAgents(platform.url, spec);
 await modelListRender(platform);
 await platform.close();

@@ -67,7 +67,7 @@ export async function startConversation(
       mode: 'serve',
       runId: id,
       cacheScope: cacheScopeOf(owner),
-      buildKey: build.id,
+      buildKey: build.contentKey ?? build.id,
       project: { artifactKey: `${generation.artifactPrefix}/project.zip` },
       runtimeSessionId: conversation.runtimeSessionId,
       env: input.env ?? {},

@@ -38,6 +38,11 @@ export const Build = z.object({
   language: Language.optional(),
   /** The model id the project invokes (its MODEL_ID). */
   modelId: z.string().optional(),
+  /**
+   * The key of its compiled project, from the generated project itself: building the same generation
+   * again reuses the finished build (content-addressed) instead of installing and compiling again.
+   */
+  contentKey: z.string().optional(),
   status: z.enum(['BUILDING', 'READY', 'FAILED']),
   /** Why it failed: the compiler's or package manager's own message. */
   reason: z.string().optional(),

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { DEFAULT_LIMITS, RunLimits, type RunResult, type StreamEvent } from '../../runner/events.ts';
 import type { RunnerTask } from '../../runner/task.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../core/errors.ts';
@@ -150,6 +150,8 @@ export async function startBuild(
   await endConversationsOfGeneration(deps, owner, generation.id, 'its project is being built again');
   const limits = cappedLimits(undefined, deps.caps);
   const created = now(deps);
+  // The generated project's own key (a generation cache hit shares its files, and so its build).
+  const contentKey = `gen-${createHash('sha256').update(generation.artifactPrefix).digest('hex').slice(0, 24)}`;
   const build: BuildRecord = {
     id: randomUUID(),
     owner,
@@ -158,6 +160,7 @@ export async function startBuild(
     ...(generation.name ? { name: generation.name } : {}),
     ...(generation.language ? { language: generation.language } : {}),
     ...(model.modelId ? { modelId: model.modelId } : {}),
+    contentKey,
     status: 'BUILDING',
     createdAt: created.toISOString(),
   };
@@ -172,7 +175,7 @@ export async function startBuild(
       mode: 'build',
       runId: build.id,
       cacheScope: cacheScopeOf(owner),
-      buildKey: build.id,
+      buildKey: contentKey,
       project: { artifactKey: `${generation.artifactPrefix}/project.zip` },
       limits,
     },
@@ -261,7 +264,7 @@ export async function createRun(
       mode: 'run',
       runId: run.id,
       cacheScope: cacheScopeOf(owner),
-      buildKey: build.id,
+      buildKey: build.contentKey ?? build.id,
       project: { artifactKey: `${generation.artifactPrefix}/project.zip` },
       input: input.input,
       env: input.env ?? {},

@@ -178,7 +178,10 @@ describe('test runs on the embedded platform', () => {
     expect(stored.body).toMatchObject({ status: 'timeout', reason: final.result.reason });
     // No process runs in the build (the agent's working directory) or names it. The result is sent
     // after the harness has waited for the agent's exit, so this holds at once, however slow the machine.
-    const buildDir = join(CACHE, 'builds', buildId);
+    const { contentKey } = (await api('GET', `/api/testing/builds/${buildId}`)).body;
+    expect(contentKey).toMatch(/^gen-[0-9a-f]{24}$/);
+    const buildDir = join(CACHE, 'builds', contentKey);
+    expect(readdirSync(buildDir)).toContain('.built');
     const left = readdirSync('/proc')
       .filter((pid) => /^\d+$/.test(pid))
       .filter((pid) => {

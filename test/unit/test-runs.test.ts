@@ -160,9 +160,14 @@ describe('test runs (domain)', () => {
     expect(build).toMatchObject({ status: 'READY', generationId: 'gen-1', sessionId: 'session-1' });
     expect(runner.started[0]?.job).toMatchObject({
       mode: 'build',
-      buildKey: build.id,
+      buildKey: build.contentKey,
       project: { artifactKey: 'generations/gen-1/project.zip' },
     });
+    // Content-addressed: a build of the same generation gets the same key, so its runner reuses it.
+    const again = await startBuild(deps, 'alice', { generationId: 'gen-1' }, WAIT);
+    expect(again.build.id).not.toBe(build.id);
+    expect(again.build.contentKey).toBe(build.contentKey);
+    expect(build.contentKey).toMatch(/^gen-[0-9a-f]{24}$/);
   });
 
   it("keeps the compiler's message of a failed build, and refuses to run it (409)", async () => {

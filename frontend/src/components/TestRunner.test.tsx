@@ -222,7 +222,7 @@ describe('TestRunner', () => {
     );
     expect(screen.getByText('succeeded', { selector: '.run-status' })).toBeInTheDocument();
     // Its cost and its trace, read once the run is stored.
-    expect(await screen.findByTestId('run-cost')).toHaveTextContent(
+    expect(await screen.findByTestId('run-cost', {}, { timeout: 5_000 })).toHaveTextContent(
       "Cost of this answer: would cost $0.000270 on Claude Haiku 4.5 (120 in / 30 out, offline model's tokens)",
     );
     expect(screen.getByRole('list', { name: 'Trace' })).toHaveTextContent(
