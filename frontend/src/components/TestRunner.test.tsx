@@ -304,6 +304,76 @@ describe('TestRunner', () => {
     expect(calls.filter((c) => c.path === '/api/testing/builds/b3').length).toBeGreaterThanOrEqual(2);
   });
 
+  it('replays a conversation: the same messages, in order, to a new conversation', async () => {
+    vi.stubGlobal('WebSocket', FakeSocket);
+    localStorage.setItem(
+      'agent-builder-build:g1',
+      JSON.stringify({ id: 'b1', generationId: 'g1', status: 'READY', createdAt: '2026-01-01T00:00:00Z' }),
+    );
+    let started = 0;
+    const conversation = (id: string) => ({
+      id,
+      buildId: 'b1',
+      generationId: 'g1',
+      status: 'ACTIVE',
+      runtimeSessionId: `conversation-${id}-000000000000000000000000000000`,
+      idleTimeoutMs: 900_000,
+      createdAt: '2026-01-01T00:00:00Z',
+    });
+    const { calls } = fakeApi([
+      { path: /^\/api\/testing\/history$/, body: { runs: [] } },
+      {
+        method: 'POST',
+        path: /^\/api\/testing\/conversations$/,
+        status: 202,
+        body: () => conversation(`c${++started}`),
+      },
+      {
+        path: /^\/api\/testing\/conversations\/c\d$/,
+        body: ({ url }: { url: URL }) => conversation(url.pathname.split('/').pop() ?? ''),
+      },
+      {
+        method: 'POST',
+        path: /^\/api\/testing\/conversations\/c\d\/end$/,
+        body: { ...conversation('c1'), status: 'ENDED' },
+      },
+    ]);
+    renderAt(<TestRunner session={makeSession({ phase: 'TESTING', generationIds: ['g1'] })} />);
+    const answer = (runId: string, text: string) => {
+      const socket = FakeSocket.last as FakeSocket;
+      socket.push({ type: 'accepted', runId, buildId: 'b1' });
+      socket.push({ ...at(1), runId, type: 'text', text });
+      socket.push({
+        type: 'result',
+        model: offline,
+        result: { runId, status: 'succeeded', output: text, metrics },
+      });
+    };
+    for (const [i, text] of ['first', 'second'].entries()) {
+      await userEvent.type(screen.getByRole('textbox'), text);
+      await userEvent.click(screen.getByRole('button', { name: 'Run' }));
+      await waitFor(() =>
+        expect((FakeSocket.last as FakeSocket).sent).toEqual([
+          { action: 'say', conversationId: 'c1', input: text },
+        ]),
+      );
+      answer(`r${i}`, `answer ${i}`);
+    }
+    await userEvent.click(screen.getByRole('button', { name: 'Replay conversation' }));
+    await waitFor(() =>
+      expect((FakeSocket.last as FakeSocket).sent).toEqual([
+        { action: 'say', conversationId: 'c2', input: 'first' },
+      ]),
+    );
+    answer('r2', 'again 0');
+    await waitFor(() =>
+      expect((FakeSocket.last as FakeSocket).sent).toEqual([
+        { action: 'say', conversationId: 'c2', input: 'second' },
+      ]),
+    );
+    expect(calls.some((c) => c.path === '/api/testing/conversations/c1/end')).toBe(true);
+  });
+
   it('reports a refused run as a problem', async () => {
     vi.stubGlobal('WebSocket', FakeSocket);
     localStorage.setItem(

@@ -249,6 +249,16 @@ export function TestRunner({ session }: { session: Session }) {
           ],
     );
   }, [state, asked]);
+  // Replay: the same messages, in order, to a new conversation (a fresh agent), each after the last answer.
+  const [queue, setQueue] = useState<string[]>([]);
+  useEffect(() => {
+    if (!conversationId || state.running || queue.length === 0) return;
+    const [next, ...rest] = queue;
+    if (next === undefined) return;
+    setQueue(rest);
+    setAsked(next);
+    say(conversationId, next);
+  }, [queue, state.running, conversationId, say]);
   const refreshConversation = conversation.refetch;
   const answered = turns.length;
   useEffect(() => {
@@ -282,6 +292,16 @@ export function TestRunner({ session }: { session: Session }) {
     setAsked(text);
     setInput('');
     say(id, text);
+  };
+  const replay = async () => {
+    if (build?.status !== 'READY') return;
+    const inputs = turns.map((t) => t.input);
+    if (conversationId) void endConversation(conversationId);
+    const started = await startConversation({ buildId: build.id });
+    if (!('data' in started) || !started.data) return;
+    setConversationId(started.data.id);
+    setTurns([]);
+    setQueue(inputs);
   };
   const newConversation = () => {
     if (conversationId) void endConversation(conversationId);
@@ -332,6 +352,11 @@ export function TestRunner({ session }: { session: Session }) {
           {conversationId && (
             <button type="button" onClick={newConversation} disabled={state.running}>
               New conversation
+            </button>
+          )}
+          {turns.length > 0 && (
+            <button type="button" onClick={replay} disabled={state.running || queue.length > 0}>
+              Replay conversation
             </button>
           )}
         </div>
