@@ -16,6 +16,7 @@ import { bareHttpCeiling, generations, type LoadResult, load, median } from './a
 import { evaluationBench } from './evaluations.ts';
 import { lambdaBundleSizes, waitingStates } from './lambda-bundles.ts';
 import { cliStartup, startToHealthy } from './startup.ts';
+import { benchBuildsAndWarmAgents } from './warm.ts';
 import { bundleSizes, modelListRender } from './web.ts';
 
 interface Row {
@@ -273,7 +274,12 @@ const costBody = JSON.stringify({
   const generation = await json('/api/code-generation/generate', {
     spec: { ...spec, name: 'bench test run', tools: ['calculator', 'current_time'], toolConfig: {} },
   });
-  const build = await json('/api/testing/build', { generationId: generation.id });
+  // The build answers 202 at once; it is followed by GET until it is READY.
+  let build = await json('/api/testing/build', { generationId: generation.id });
+  while (build.status === 'BUILDING') {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    build = (await (await fetch(`${platform.url}/api/testing/builds/${build.id}`)).json()) as typeof build;
+  }
   if (build.status !== 'READY') throw new Error(`bench build ${build.status}`);
   const rows: Record<string, string | number>[] = [];
   for (let i = 0; i < 5; i++) {
@@ -308,6 +314,7 @@ const costBody = JSON.stringify({
   );
   console.table(rows);
 }
+await benchBuildsAndWarmAgents(platform.url, spec);
 await modelListRender(platform);
 await platform.close();
 await evaluationBench();

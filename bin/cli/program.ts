@@ -6,6 +6,7 @@ import { generateCommand, specSchemaCommand } from './generate.ts';
 import { modelSummary, modelsCommand } from './models.ts';
 import { registryCommand } from './registry.ts';
 import { startCommand } from './start.ts';
+import { testCommand } from './test.ts';
 import { toolSummary, toolsCommand } from './tools.ts';
 
 /** Exit codes: 0 ok, 1 a check found problems, 2 bad input (unknown id, invalid option). */
@@ -25,6 +26,11 @@ export async function runCli(argv: readonly string[], io: Output): Promise<numbe
   program.addCommand(startCommand(io));
   program.addCommand(
     evalCommand(io, (code) => {
+      exitCode = Math.max(exitCode, code);
+    }),
+  );
+  program.addCommand(
+    testCommand(io, (code) => {
       exitCode = Math.max(exitCode, code);
     }),
   );

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import type { Output } from './format.ts';
+import { prewarmDependencyCache } from './prewarm.ts';
 
 export function startCommand(io: Output): Command {
   return new Command('start')
@@ -45,8 +46,12 @@ export function startCommand(io: Output): Command {
       );
       io.out(`  Data: ${dataDir} (DynamoDB on ${platform.dynamodbEndpoint}, S3 on ${platform.s3Endpoint})`);
       io.out('  Signed in as the local developer. Press Ctrl+C to stop.');
+      // The first build of a session should not be the one that installs: fill the cache meanwhile.
+      const prewarm = new AbortController();
+      void prewarmDependencyCache(platform.config.RUNNER_CACHE_DIR, io.out, prewarm.signal);
       await new Promise<void>((done) => {
         const stop = (signal: string) => {
+          prewarm.abort();
           io.out(`\n${signal}: stopping…`);
           platform.close().then(done, done);
         };

@@ -120,6 +120,21 @@ export const api = createApi({
       query: (body) => ({ url: 'api/testing/build', method: 'POST', body }),
       invalidatesTags: ['Build'],
     }),
+    startConversation: build.mutation<Answer<'startConversation'>, BodyOf<'startConversation'>>({
+      query: (body) => ({ url: 'api/testing/conversations', method: 'POST', body }),
+    }),
+    endConversation: build.mutation<Answer<'endConversation'>, string>({
+      query: (id) => ({ url: `api/testing/conversations/${encodeURIComponent(id)}/end`, method: 'POST' }),
+    }),
+    getTestRun: build.query<Answer<'getTestRun'>, string>({
+      query: (id) => `api/testing/runs/${encodeURIComponent(id)}`,
+    }),
+    getConversation: build.query<Answer<'getConversation'>, string>({
+      query: (id) => `api/testing/conversations/${encodeURIComponent(id)}`,
+    }),
+    getBuild: build.query<Answer<'getBuild'>, string>({
+      query: (id) => `api/testing/builds/${encodeURIComponent(id)}`,
+    }),
     history: build.query<Answer<'testHistory'>, QueryOf<'testHistory'> & { sessionId: string }>({
       query: (params) => ({ url: 'api/testing/history', params }),
       providesTags: ['History'],
@@ -128,6 +143,11 @@ export const api = createApi({
 });
 
 export const {
+  useGetBuildQuery,
+  useStartConversationMutation,
+  useEndConversationMutation,
+  useGetConversationQuery,
+  useGetTestRunQuery,
   useListSessionsQuery,
   useCreateSessionMutation,
   useGetSessionQuery,

@@ -38,8 +38,8 @@ export const PlatformConfig = z.object({
   TEST_MAX_RUN_MS: z.coerce.number().int().min(1_000).max(900_000).default(300_000),
   TEST_MAX_BUILD_MS: z.coerce.number().int().min(5_000).max(1_800_000).default(900_000),
   TEST_MAX_MEMORY_MB: z.coerce.number().int().min(128).max(8_192).default(2_048),
-  /** How long build and run requests wait for the runner before answering 202. */
-  TEST_WAIT_MS: z.coerce.number().int().min(0).default(25_000),
+  /** The longest a build or run request may wait (`?wait=`) for the runner before answering 202. */
+  TEST_WAIT_MS: z.coerce.number().int().min(0).max(25_000).default(25_000),
   /** Installed dependencies and finished builds kept between runs (local runner). */
   RUNNER_CACHE_DIR: z.string().min(1).default('.cache/runner'),
   /** Share installed dependencies between runners through the artifact store (Fargate tasks start empty). */

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { stopLocalRunners } from '../core/adapters/local-runner.ts';
 import { hasAwsCredentials, PlatformConfig, platformConfig } from '../core/config.ts';
 import { logger } from '../core/http.ts';
 import { createHandler as createCost } from '../cost/handler.ts';
@@ -73,8 +74,6 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
     JWT_SECRET: options.auth?.mode === 'jwt' ? options.auth.secret : undefined,
     ...(options.generateLimitPerHour ? { GENERATE_LIMIT_PER_HOUR: options.generateLimitPerHour } : {}),
     TEST_BACKEND: 'local',
-    // Locally a build or run request waits for its runner to finish.
-    TEST_WAIT_MS: 30 * 60_000,
     TEST_MODEL: options.testModel ?? operator.TEST_MODEL,
     HAS_AWS_CREDENTIALS: String(hasAwsCredentials()),
     ...(options.runnerCacheDir ? { RUNNER_CACHE_DIR: options.runnerCacheDir } : {}),
@@ -118,6 +117,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
     dynamodbEndpoint: emulators.dynamodbEndpoint,
     s3Endpoint: emulators.s3Endpoint,
     async close() {
+      // Runners (warm agents included) stop first, while they can still record how they ended.
+      await stopLocalRunners();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

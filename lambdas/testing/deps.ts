@@ -14,6 +14,7 @@ import type { ConnectionPoster } from '../core/ports.ts';
 import { DynamoDbGenerationRepository } from '../generate/dynamodb-generation-repository.ts';
 import { DynamoDbRunnerSlots } from './dynamodb-runner-slots.ts';
 import { DynamoDbTestRepository } from './dynamodb-test-repository.ts';
+import { probedRegistries } from './preflight.ts';
 import { runSessionPolicy } from './run-credentials.ts';
 import { recordRunnerFailure, type TestDeps } from './service.ts';
 
@@ -50,7 +51,10 @@ function runCredentials(config: PlatformConfig) {
       ...(task.sessionId ? { sessionId: task.sessionId } : {}),
       ...(task.generationId ? { generationId: task.generationId } : {}),
     });
-    return issuer.issue(task.record.id, policy, (limits.buildTimeoutMs + limits.timeoutMs) / 1000 + 300);
+    // A conversation's runner lives as long as the conversation may (role chaining allows an hour).
+    const seconds =
+      task.record.kind === 'conversation' ? 3_600 : (limits.buildTimeoutMs + limits.timeoutMs) / 1000 + 300;
+    return issuer.issue(task.record.id, policy, seconds);
   };
 }
 
@@ -85,6 +89,11 @@ export function testDeps(config: PlatformConfig): TestDeps {
         )
       : new LocalProcessRunner(localRunnerEnv(config), async (task, exit) => {
           if (exit.code === 0) return;
+          // Stopped on purpose before it could report (e.g. cancelled while it started): cancelled.
+          if (exit.cancelled) {
+            await recordRunnerFailure(failureDeps, task, 'the run was cancelled', 'cancelled');
+            return;
+          }
           const how = exit.signal ? `was stopped (${exit.signal})` : `exited with code ${exit.code}`;
           await recordRunnerFailure(
             failureDeps,
@@ -101,6 +110,13 @@ export function testDeps(config: PlatformConfig): TestDeps {
     limiter: new DynamoDbRateLimiter(table),
     limitPerHour: config.TEST_LIMIT_PER_HOUR,
     waitMs: config.TEST_WAIT_MS,
+    preflight: {
+      // Locally the runner is this machine, so what this machine reaches is what a build reaches. In
+      // AWS the Fargate runner's network is not the Lambda's: there the runner reports an index it
+      // cannot reach itself.
+      ...(config.TEST_BACKEND === 'local' ? { registries: probedRegistries(processBasics()) } : {}),
+      openAiCompatible: Boolean(config.OPENAI_COMPATIBLE_BASE_URL && config.OPENAI_COMPATIBLE_MODEL),
+    },
     slots,
     caps: {
       runMs: config.TEST_MAX_RUN_MS,

@@ -6,7 +6,7 @@ import { errorStatuses } from '../../lambdas/core/contract.ts';
 import { type RunningPlatform, startPlatform } from '../../lambdas/local/platform.ts';
 import { routeList } from '../../lambdas/routes.ts';
 import { ROOT } from '../generated/workspace.ts';
-import { checkStreamEvent, contractClient, coverage } from './contract-client.ts';
+import { checkStreamEvent, contractClient, coverage, follow } from './contract-client.ts';
 
 // Every route of the route table, called over HTTP on the embedded platform with one answer it
 // succeeds with and (where it has any) one problem it answers; each answer is checked against the
@@ -187,23 +187,40 @@ describe('every route answers within its contract', () => {
 
   it('builds, runs, re-runs, cancels and history', async () => {
     const build = await as('POST', '/api/testing/build', { generationId });
-    expect(build.status, JSON.stringify(build.body)).toBe(201);
+    expect(build.status, JSON.stringify(build.body)).toBe(202);
     const buildId = build.body.id as string;
     expect((await as('POST', '/api/testing/build', { generationId: 'nope' })).status).toBe(404);
-    expect((await as('GET', `/api/testing/builds/${buildId}`)).body.status).toBe('READY');
+    const built = await follow(call, `/api/testing/builds/${buildId}`, { token: alice });
+    expect(built.body.status).toBe('READY');
     expect((await as('GET', '/api/testing/builds/nope')).status).toBe(404);
-    const run = await as('POST', '/api/testing/run', { buildId, input: 'What is 6 * 7?' });
+    const run = await as('POST', '/api/testing/run?wait=25', { buildId, input: 'What is 6 * 7?' });
     expect(run.status).toBe(201);
     expect((await as('POST', '/api/testing/run', { buildId: 'nope', input: 'hi' })).status).toBe(404);
     expect((await as('GET', `/api/testing/runs/${run.body.id}`)).status).toBe(200);
     expect((await as('GET', '/api/testing/runs/nope')).status).toBe(404);
-    expect((await as('POST', `/api/testing/runs/${run.body.id}/rerun`)).status).toBe(201);
+    expect((await as('POST', `/api/testing/runs/${run.body.id}/rerun?wait=25`)).status).toBe(201);
     expect((await as('POST', '/api/testing/runs/nope/rerun')).status).toBe(404);
     // Cancel: a run of this build started over the stream is still running when it is cancelled.
     const running = await startRunOverStream(buildId);
     const cancelled = await as('POST', `/api/testing/runs/${running}/cancel`);
     expect([202, 409]).toContain(cancelled.status); // 409 only if the offline model already answered
     expect((await as('POST', `/api/testing/runs/${run.body.id}/cancel`)).status).toBe(409);
+    expect((await as('GET', `/api/testing/runs/${run.body.id}/trace`)).status).toBe(200);
+    expect((await as('GET', '/api/testing/runs/nope/trace')).status).toBe(404);
+    // A conversation with a warm agent: started, a turn, read, ended; and the problems of each route.
+    const conversation = await as('POST', '/api/testing/conversations', { buildId });
+    expect(conversation.status, JSON.stringify(conversation.body)).toBe(202);
+    const turn = await as('POST', `/api/testing/conversations/${conversation.body.id}/messages?wait=25`, {
+      input: 'What is 6 * 7?',
+    });
+    expect([201, 202]).toContain(turn.status);
+    expect((await as('GET', `/api/testing/conversations/${conversation.body.id}`)).status).toBe(200);
+    expect((await as('POST', `/api/testing/conversations/${conversation.body.id}/end`)).status).toBe(200);
+    expect((await as('POST', `/api/testing/conversations/${conversation.body.id}/end`)).status).toBe(409);
+    expect((await as('POST', '/api/testing/conversations', { buildId: 'nope' })).status).toBe(404);
+    expect((await as('GET', '/api/testing/conversations/nope')).status).toBe(404);
+    expect((await as('POST', '/api/testing/conversations/nope/messages', { input: 'hi' })).status).toBe(404);
+    expect((await as('POST', '/api/testing/conversations/nope/end')).status).toBe(404);
     const history = await as('GET', `/api/testing/history?sessionId=${sessionId}`);
     expect(history.body.runs.length).toBeGreaterThan(0);
     expect((await as('GET', '/api/testing/history')).status).toBe(400);
