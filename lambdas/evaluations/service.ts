@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NotFoundError, RateLimitedError, ValidationError } from '../core/errors.ts';
-import { getGeneration } from '../generate/service.ts';
+import { getGeneratedFile, getGeneration } from '../generate/service.ts';
 import type { ModelRegistry } from '../models/registry.ts';
 import type { ModelInfo as RegistryModel } from '../models/schema.ts';
 import type { SessionRepository } from '../sessions/ports.ts';
@@ -85,10 +85,12 @@ async function generatedFile(
   owner: string,
   generationId: string,
   path: string,
-) {
-  const generation = await getGeneration(deps, owner, generationId);
-  if (!generation.artifactPrefix) return undefined;
-  return text(await deps.store.get(`${generation.artifactPrefix}/files/${path}`).catch(() => undefined));
+): Promise<string | undefined> {
+  // A project without that file (an older generation) has no starter suite: not an error here.
+  return getGeneratedFile(deps, owner, generationId, path).catch((error: unknown) => {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  });
 }
 
 export async function starterSuite(

@@ -143,7 +143,7 @@ export async function startBuild(
       `generation ${generation.id} failed (${generation.reason ?? 'no project'}); generate again first`,
     );
   }
-  const model = await projectModel(deps.store, generation);
+  const model = await projectModel(deps, owner, generation);
   if (deps.preflight) await preflight(deps.preflight, generation, model);
   await deps.limiter.hit(owner, 'test', deps.limitPerHour);
   // A conversation's agent runs the build it started on: building again ends it.

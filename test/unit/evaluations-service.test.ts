@@ -12,6 +12,7 @@ import {
   saveSuite,
   startEvaluation,
 } from '../../lambdas/evaluations/service.ts';
+import { zipProject } from '../../lambdas/generate/zip.ts';
 import { loadModelRegistry } from '../../lambdas/models/load.ts';
 import type { Session } from '../../lambdas/sessions/model.ts';
 import { historyOf, type RunHistory } from '../../lambdas/testing/ports.ts';
@@ -108,19 +109,22 @@ function setup(answer: (input: string) => Partial<RunResult> = () => ({})) {
     sessions,
     models: loadModelRegistry(),
   };
+  // A generation stores its project once, as a zip; single files are read from it.
+  const files = {
+    'evals/main.yaml': SUITE,
+    'evals/model-price.json': JSON.stringify({ modelId: 'anthropic.claude-3-5-haiku-20241022-v1:0' }),
+  };
   store.generationRecords.set('gen-1', {
     id: 'gen-1',
     owner: 'alice',
     sessionId: 'session-1',
     status: 'SUCCEEDED',
+    name: 'agent',
     artifactPrefix: 'generations/gen-1',
+    files: Object.keys(files),
     createdAt: '2026-01-01T00:00:00.000Z',
   });
-  void store.put('generations/gen-1/files/evals/main.yaml', SUITE);
-  void store.put(
-    'generations/gen-1/files/evals/model-price.json',
-    JSON.stringify({ modelId: 'anthropic.claude-3-5-haiku-20241022-v1:0' }),
-  );
+  void store.put('generations/gen-1/project.zip', zipProject('agent', files));
   void sessions.create({ id: 'session-1', owner: 'alice' } as Session);
   return { deps, store, evaluations, tasks };
 }
