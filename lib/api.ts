@@ -59,6 +59,7 @@ export class Api extends Construct {
         COGNITO_ISSUER: `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${props.userPool.userPoolId}`,
         COGNITO_CLIENT_ID: props.userPoolClient.userPoolClientId,
       },
+      rollout: {},
     };
     for (const [feature, extra] of Object.entries(props.featureEnvironment ?? {}))
       Object.assign(environment[feature as Feature], extra);

@@ -17,6 +17,8 @@ import { routeList } from '../lambdas/routes.ts';
 export class Monitoring extends Construct {
   public readonly dashboard: cloudwatch.Dashboard;
   public readonly alarms: cloudwatch.Alarm[] = [];
+  /** The alarms that say a rollout hurts builders: AppConfig rolls a flag deployment back on them. */
+  public readonly rollbackAlarms: cloudwatch.Alarm[] = [];
   /** Where every alarm (and the budget) sends its notification. */
   public readonly topic: sns.Topic;
 
@@ -121,6 +123,7 @@ export class Monitoring extends Construct {
           }),
       ),
     );
+    this.rollbackAlarms.push(...this.alarms.slice(0, 2));
     for (const [name, queue] of Object.entries(props.deadLetterQueues ?? {}))
       this.alarms.push(
         new cloudwatch.Alarm(this, `${name}DeadLetters`, {

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { costCommand } from './cost.ts';
+import { flagsCommand } from './flags.ts';
 import { describeError, type Output } from './format.ts';
 import { generateCommand, specSchemaCommand } from './generate.ts';
 import { modelSummary, modelsCommand } from './models.ts';
@@ -22,6 +23,7 @@ export async function runCli(argv: readonly string[], io: Output): Promise<numbe
   program.addCommand(costCommand(io));
   program.addCommand(registryCommand(io));
   program.addCommand(startCommand(io));
+  program.addCommand(flagsCommand(io));
   program.addCommand(
     toolsCommand(io, (code) => {
       exitCode = Math.max(exitCode, code);

@@ -124,10 +124,12 @@ export const api = createApi({
       query: (params) => ({ url: 'api/testing/history', params }),
       providesTags: ['History'],
     }),
+    listFeatures: build.query<Answer<'listFeatures'>, void>({ query: () => 'api/features' }),
   }),
 });
 
 export const {
+  useListFeaturesQuery,
   useListSessionsQuery,
   useCreateSessionMutation,
   useGetSessionQuery,

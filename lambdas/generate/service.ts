@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { NotFoundError, ValidationError } from '../core/errors.ts';
+import { type Features, requireFeature, targetFlag } from '../core/flags/features.ts';
 import type { ArtifactStore, RateLimiter } from '../core/ports.ts';
 import { assertValidSpec, type Registries } from '../registries/validate.ts';
 import { extractContext } from '../sessions/extract.ts';
@@ -16,6 +17,7 @@ export interface GenerationDeps {
   limiter: RateLimiter;
   runner: GenerationRunner;
   generateLimitPerHour: number;
+  features: Features;
 }
 
 /** Generates from a session (its extracted spec) or from a spec; a bad spec is refused before anything runs. */
@@ -37,6 +39,8 @@ export async function startGeneration(
     spec = context.spec;
   }
   const { spec: valid } = assertValidSpec(spec, deps.registries);
+  // Each deployment target rolls out behind its own flag: refused before anything is rendered.
+  await requireFeature(deps, targetFlag(valid.deployment.target), { sub: owner });
   await deps.limiter.hit(owner, 'generate', deps.generateLimitPerHour);
   const record = await deps.runner.run({
     generationId: randomUUID(),

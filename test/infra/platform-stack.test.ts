@@ -6,6 +6,7 @@ import { routeList } from '../../lambdas/routes.ts';
 import { PlatformStack } from '../../lib/platform-stack.ts';
 
 let template: Template;
+const routeFeatures = () => [...new Set(routeList.map((r) => r.feature))];
 let stack: Stack;
 
 beforeAll(() => {
@@ -44,7 +45,7 @@ describe('PlatformStack', () => {
     const functions = template.findResources('AWS::Lambda::Function', {
       Properties: { Runtime: 'nodejs22.x' },
     });
-    expect(Object.keys(functions).length).toBe(10);
+    expect(Object.keys(functions).length).toBe(11);
     for (const fn of Object.values(functions)) {
       expect((fn as { Properties: { Architectures: string[] } }).Properties.Architectures).toEqual(['arm64']);
       expect((fn as { Properties: { TracingConfig: unknown } }).Properties.TracingConfig).toEqual({
@@ -451,6 +452,53 @@ describe('WebSite', () => {
       }),
     });
     expect(Object.keys(template.findOutputs('WebAppUrl'))).toEqual(['WebAppUrl']);
+  });
+});
+
+describe('feature flags in AppConfig', () => {
+  it('deploys registry-data/flags.json as a feature-flag profile, gradually, watched by rollback alarms', async () => {
+    const { readFileSync } = await import('node:fs');
+    template.resourceCountIs('AWS::AppConfig::Application', 1);
+    template.hasResourceProperties('AWS::AppConfig::ConfigurationProfile', {
+      Type: 'AWS.AppConfig.FeatureFlags',
+    });
+    const versions = template.findResources('AWS::AppConfig::HostedConfigurationVersion');
+    const content = Object.values(versions).map(
+      (v) => (v as { Properties: { Content: string } }).Properties.Content,
+    );
+    expect(content.map((c) => JSON.parse(c))).toEqual([
+      JSON.parse(readFileSync(new URL('../../registry-data/flags.json', import.meta.url), 'utf8')),
+    ]);
+    template.hasResourceProperties('AWS::AppConfig::DeploymentStrategy', {
+      GrowthType: 'LINEAR',
+      GrowthFactor: 20,
+      DeploymentDurationInMinutes: 20,
+      FinalBakeTimeInMinutes: 10,
+    });
+    template.resourceCountIs('AWS::AppConfig::Deployment', 1);
+    const env = Object.values(template.findResources('AWS::AppConfig::Environment'))[0] as {
+      Properties: { Monitors: { AlarmArn: unknown; AlarmRoleArn: unknown }[] };
+    };
+    expect(env.Properties.Monitors.length).toBeGreaterThanOrEqual(2);
+    for (const monitor of env.Properties.Monitors) expect(monitor.AlarmRoleArn).toBeDefined();
+  });
+
+  it('lets every API Lambda read that one profile, and tells it where the profile is', () => {
+    const functions = template.findResources('AWS::Lambda::Function', {
+      Properties: { Environment: { Variables: { APPCONFIG_FLAGS_PROFILE: Match.anyValue() } } },
+    });
+    expect(Object.keys(functions).length).toBe(routeFeatures().length);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'ReadFeatureFlags',
+            Action: ['appconfig:StartConfigurationSession', 'appconfig:GetLatestConfiguration'],
+            Resource: Match.not(Match.stringLikeRegexp('\\*')),
+          }),
+        ]),
+      },
+    });
   });
 });
 

@@ -74,6 +74,11 @@ describe('every route answers within its contract', () => {
     }
   });
 
+  it('the feature flags of the signed-in builder', async () => {
+    expect((await as('GET', '/api/features')).body.features.length).toBeGreaterThan(0);
+    expect((await call('GET', '/api/features')).status).toBe(401);
+  });
+
   it('models, tools and cost', async () => {
     expect((await as('GET', '/api/models?provider=bedrock&capability=tool-use')).status).toBe(200);
     expect((await as('GET', '/api/models?provider=nobody')).status).toBe(400);
