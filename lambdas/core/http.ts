@@ -18,6 +18,7 @@ import {
   routeKey,
 } from './contract.ts';
 import {
+  DependencyUnavailableError,
   DomainError,
   PayloadTooLargeError,
   RateLimitedError,
@@ -87,7 +88,8 @@ export function problem(
 ): APIGatewayProxyStructuredResultV2 {
   if (error instanceof DomainError) {
     const headers: Record<string, string> = { 'content-type': 'application/problem+json' };
-    if (error instanceof RateLimitedError) headers['retry-after'] = String(error.retryAfterSeconds);
+    if (error instanceof RateLimitedError || error instanceof DependencyUnavailableError)
+      headers['retry-after'] = String(error.retryAfterSeconds);
     return {
       statusCode: error.statusCode,
       headers,

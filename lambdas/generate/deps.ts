@@ -1,5 +1,6 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import definition from '../../lib/workflows/generation.asl.json' with { type: 'json' };
+import { AWS_RETRY } from '../core/adapters/aws-retry.ts';
 import { dataAdapters } from '../core/adapters/data.ts';
 import { DynamoDbRateLimiter } from '../core/adapters/dynamodb-rate-limiter.ts';
 import { createFeatures } from '../core/adapters/flags.ts';
@@ -28,7 +29,7 @@ function generationRunner(
 ): GenerationRunner {
   if (stateMachineArn) {
     return new StepFunctionsExecutor<GenerationInput, GenerationRecord>(
-      new SFNClient({ region }),
+      new SFNClient({ region, ...AWS_RETRY }),
       stateMachineArn,
       {
         executionName: (input) => input.generationId,

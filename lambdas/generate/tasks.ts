@@ -108,6 +108,7 @@ export const tasks = {
         id: input.generationId,
         owner: input.owner,
         sessionId: input.sessionId,
+        templates: loadTemplates().version,
         cached: true,
         createdAt,
       };
@@ -118,6 +119,7 @@ export const tasks = {
         owner: input.owner,
         sessionId: input.sessionId,
         status: 'SUCCEEDED',
+        templates: loadTemplates().version,
         specHash: input.specHash,
         name: project?.name,
         language: project?.language,
@@ -141,7 +143,9 @@ export const tasks = {
       owner: input.owner,
       sessionId: input.sessionId,
       status: 'FAILED',
+      // Nothing of a failed generation is offered: no files, no zip, only why (never half a project).
       reason: failureReason(input.error),
+      templates: loadTemplates().version,
       createdAt: (deps.now?.() ?? new Date()).toISOString(),
     };
     await deps.generations.putGeneration(record);

@@ -3,6 +3,7 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { STSClient } from '@aws-sdk/client-sts';
 import { RunLimits } from '../../runner/events.ts';
 import type { RunnerTask } from '../../runner/task.ts';
+import { AWS_RETRY } from '../core/adapters/aws-retry.ts';
 import { ApiGatewayConnectionPoster } from '../core/adapters/connections.ts';
 import { dataAdapters } from '../core/adapters/data.ts';
 import { DynamoDbRateLimiter } from '../core/adapters/dynamodb-rate-limiter.ts';
@@ -37,7 +38,7 @@ function localRunnerEnv(config: PlatformConfig): Record<string, string> {
 /** Each runner task's own credentials: the run role, narrowed by a session policy to that run. */
 function runCredentials(config: PlatformConfig) {
   const issuer = new StsRunCredentials(
-    new STSClient({ region: config.AWS_REGION }),
+    new STSClient({ region: config.AWS_REGION, ...AWS_RETRY }),
     config.RUNNER_RUN_ROLE_ARN ?? '',
   );
   return (task: RunnerTask) => {
@@ -72,7 +73,7 @@ export function testDeps(config: PlatformConfig): TestDeps {
   const backend =
     config.TEST_BACKEND === 'ecs'
       ? new EcsRunner(
-          new ECSClient({ region: config.AWS_REGION }),
+          new ECSClient({ region: config.AWS_REGION, ...AWS_RETRY }),
           {
             cluster: config.RUNNER_CLUSTER_ARN ?? '',
             taskDefinition: config.RUNNER_TASK_DEFINITION_ARN ?? '',
