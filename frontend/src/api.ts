@@ -125,11 +125,15 @@ export const api = createApi({
       providesTags: ['History'],
     }),
     listFeatures: build.query<Answer<'listFeatures'>, void>({ query: () => 'api/features' }),
+    giveFeedback: build.mutation<Answer<'giveFeedback'>, BodyOf<'giveFeedback'>>({
+      query: (body) => ({ url: 'api/feedback', method: 'POST', body }),
+    }),
   }),
 });
 
 export const {
   useListFeaturesQuery,
+  useGiveFeedbackMutation,
   useListSessionsQuery,
   useCreateSessionMutation,
   useGetSessionQuery,

@@ -96,6 +96,8 @@ export const PlatformConfig = z.object({
   APPCONFIG_ENVIRONMENT: z.string().min(1).optional(),
   APPCONFIG_FLAGS_PROFILE: z.string().min(1).optional(),
   FLAGS_FILE: z.string().min(1).default('.data/flags.json'),
+  /** Request and rollout metrics: `emf` (CloudWatch embedded metric format on stdout, AWS) or `off`. */
+  METRICS: z.enum(['emf', 'off']).default('off'),
 });
 export type PlatformConfig = z.infer<typeof PlatformConfig>;
 

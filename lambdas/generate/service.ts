@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { NotFoundError, ValidationError } from '../core/errors.ts';
+import { recordOutcome } from '../core/flags/exposure.ts';
 import { type Features, requireFeature, targetFlag } from '../core/flags/features.ts';
 import type { ArtifactStore, RateLimiter } from '../core/ports.ts';
 import { assertValidSpec, type Registries } from '../registries/validate.ts';
@@ -48,6 +49,7 @@ export async function startGeneration(
     ...(input.sessionId ? { sessionId: input.sessionId } : {}),
     spec: valid,
   });
+  recordOutcome('Generation', record.status === 'SUCCEEDED');
   if (input.sessionId && record.status === 'SUCCEEDED')
     await attachGeneration(deps, owner, input.sessionId, record.id);
   return record;

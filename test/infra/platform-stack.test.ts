@@ -2,6 +2,7 @@ import { App, Aspects, type Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { FLAG_KEYS } from '../../lambdas/core/flags/features.ts';
 import { routeList } from '../../lambdas/routes.ts';
 import { PlatformStack } from '../../lib/platform-stack.ts';
 
@@ -479,7 +480,13 @@ describe('feature flags in AppConfig', () => {
     const env = Object.values(template.findResources('AWS::AppConfig::Environment'))[0] as {
       Properties: { Monitors: { AlarmArn: unknown; AlarmRoleArn: unknown }[] };
     };
-    expect(env.Properties.Monitors.length).toBeGreaterThanOrEqual(2);
+    // API 5xx, generation success, and the composite of every flag's `on` variant error rate
+    // (AppConfig takes at most five monitors).
+    expect(env.Properties.Monitors.length).toBe(3);
+    const composite = Object.values(template.findResources('AWS::CloudWatch::CompositeAlarm'))[0] as {
+      Properties: { AlarmRule: unknown };
+    };
+    expect(JSON.stringify(composite.Properties.AlarmRule).match(/ALARM\(/g)).toHaveLength(FLAG_KEYS.length);
     for (const monitor of env.Properties.Monitors) expect(monitor.AlarmRoleArn).toBeDefined();
   });
 
@@ -499,6 +506,40 @@ describe('feature flags in AppConfig', () => {
         ]),
       },
     });
+  });
+});
+
+describe('the rollout dashboard', () => {
+  it('shows every flag’s variants side by side and per-route latency percentiles, from the platform’s EMF metrics', () => {
+    const dashboards = template.findResources('AWS::CloudWatch::Dashboard');
+    const body = JSON.stringify(
+      Object.values(dashboards).map((d) => (d as { Properties: unknown }).Properties),
+    );
+    for (const flag of FLAG_KEYS) {
+      for (const variant of ['on', 'off'])
+        expect(body).toContain(
+          `\\"flag\\",\\"${flag}\\",\\"service\\",\\"agent-builder\\",\\"variant\\",\\"${variant}\\"`,
+        );
+      expect(body).toContain(`${flag}: builder satisfaction by variant`);
+    }
+    for (const name of [
+      'GenerationSucceeded',
+      'TestRunFailed',
+      'EvaluationSucceeded',
+      'FeedbackDown',
+      'ServerErrors',
+    ])
+      expect(body).toContain(`\\"AgentBuilder\\",\\"${name}\\"`);
+    for (const p of ['p50', 'p95', 'p99']) expect(body).toContain(`API latency ${p} per route (ms)`);
+  });
+
+  it('alarms on each flag’s `on` variant failing, notifying the alarm topic', () => {
+    const alarms = template.findResources('AWS::CloudWatch::Alarm', {
+      Properties: { AlarmDescription: Match.stringLikeRegexp('roll the flag back') },
+    });
+    expect(Object.keys(alarms)).toHaveLength(FLAG_KEYS.length);
+    for (const alarm of Object.values(alarms))
+      expect((alarm as { Properties: { AlarmActions: unknown[] } }).Properties.AlarmActions).toHaveLength(1);
   });
 });
 

@@ -83,3 +83,27 @@ describe('feature flags over HTTP', () => {
     expect(ok.status).toBe(201);
   }, 120_000);
 });
+
+describe('builder feedback over HTTP', () => {
+  it('stores a thumbs up or down on the builder’s own generation, and refuses someone else’s', async () => {
+    const generation = await call('POST', '/api/code-generation/generate', {
+      token: bob,
+      body: { spec: spec('agentcore') },
+    });
+    const body = {
+      subject: 'generation',
+      id: generation.body.id,
+      rating: 'down',
+      comment: 'Missing a README section.',
+    };
+    const given = await call('POST', '/api/feedback', { token: bob, body });
+    expect(given.status).toBe(201);
+    expect(given.body).toMatchObject({ ...body, at: expect.any(String) });
+    expect((await call('POST', '/api/feedback', { token: alice, body })).status).toBe(404);
+    const bad = await call('POST', '/api/feedback', { token: bob, body: { ...body, rating: 'meh' } });
+    expect(bad.body).toMatchObject({
+      type: 'validation-error',
+      errors: [expect.objectContaining({ path: 'rating' })],
+    });
+  }, 60_000);
+});

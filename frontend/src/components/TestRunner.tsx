@@ -2,6 +2,7 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { useBuildProjectMutation, useHistoryQuery } from '../api.ts';
 import { useTestStream } from '../hooks/use-test-stream.ts';
 import type { Build, Session } from '../types.ts';
+import { Feedback } from './Feedback.tsx';
 import { Loading, ProblemMessage } from './ProblemMessage.tsx';
 
 const buildKey = (generationId: string) => `agent-builder-build:${generationId}`;
@@ -127,6 +128,9 @@ export function TestRunner({ session }: { session: Session }) {
                 {state.status}
                 {state.reason ? `: ${state.reason}` : ''}
               </p>
+            )}
+            {state.status && !state.running && state.runId && (
+              <Feedback subject="test-run" id={state.runId} />
             )}
             {state.metrics && (
               <dl className="metrics" aria-label="Metrics">

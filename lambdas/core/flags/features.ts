@@ -1,6 +1,7 @@
 import { type Client, OpenFeature } from '@openfeature/server-sdk';
 import defaults from '../../../registry-data/flags.json' with { type: 'json' };
 import { FeatureNotEnabledError } from '../errors.ts';
+import { recordExposure } from './exposure.ts';
 import type { FlagSource } from './provider.ts';
 import { RolloutProvider } from './provider.ts';
 import { FlagsDocument } from './rollout.ts';
@@ -54,6 +55,10 @@ export class OpenFeatureFeatures implements Features {
   constructor(source: FlagSource, domain: string, onSourceError?: (error: unknown) => void) {
     OpenFeature.setProvider(domain, new RolloutProvider(source, DEFAULT_FLAGS.values, onSourceError));
     this.client = OpenFeature.getClient(domain);
+    // Every evaluation is an exposure: the request's metrics are then counted per flag variant.
+    this.client.addHooks({
+      after: (context, details) => recordExposure(context.flagKey, details.variant ?? String(details.value)),
+    });
     this.source = source.description;
   }
 
