@@ -28,14 +28,9 @@ export function Feedback({ subject, id }: { subject: Subject; id: string }) {
       <span className="muted">Was {WHAT[subject]} useful?</span>
       <div className="row">
         {(['up', 'down'] as const).map((value) => (
-          <button
-            key={value}
-            type="button"
-            aria-pressed={rating === value}
-            aria-label={value === 'up' ? 'Thumbs up' : 'Thumbs down'}
-            onClick={() => setRating(value)}
-          >
-            {value === 'up' ? '👍' : '👎'}
+          <button key={value} type="button" aria-pressed={rating === value} onClick={() => setRating(value)}>
+            {/* Words, not emoji: they read the same everywhere, with or without an emoji font. */}
+            {value === 'up' ? 'Thumbs up' : 'Thumbs down'}
           </button>
         ))}
       </div>
