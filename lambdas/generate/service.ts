@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { NotFoundError, ValidationError } from '../core/errors.ts';
 import { recordOutcome } from '../core/flags/exposure.ts';
-import { type Features, requireFeature, targetFlag } from '../core/flags/features.ts';
+import { type Features, requireFeature, targetFlag } from '../core/flags/guard.ts';
 import type { ArtifactStore, RateLimiter } from '../core/ports.ts';
 import { assertValidSpec, type Registries } from '../registries/validate.ts';
 import { extractContext } from '../sessions/extract.ts';
