@@ -139,6 +139,10 @@ export const api = createApi({
       query: (params) => ({ url: 'api/testing/history', params }),
       providesTags: ['History'],
     }),
+    listFeatures: build.query<Answer<'listFeatures'>, void>({ query: () => 'api/features' }),
+    giveFeedback: build.mutation<Answer<'giveFeedback'>, BodyOf<'giveFeedback'>>({
+      query: (body) => ({ url: 'api/feedback', method: 'POST', body }),
+    }),
   }),
 });
 
@@ -148,6 +152,8 @@ export const {
   useEndConversationMutation,
   useGetConversationQuery,
   useGetTestRunQuery,
+  useListFeaturesQuery,
+  useGiveFeedbackMutation,
   useListSessionsQuery,
   useCreateSessionMutation,
   useGetSessionQuery,

@@ -103,6 +103,8 @@ export function errorStatuses(route: RouteSpec): number[] {
   for (const status of route.errors ?? []) statuses.add(status);
   if (route.rateLimited) statuses.add(429);
   statuses.add(500);
+  // A signed-in route may reach a dependency whose circuit breaker is open (503 with Retry-After).
+  if (route.auth) statuses.add(503);
   return [...statuses].sort((a, b) => a - b);
 }
 

@@ -6,7 +6,7 @@ import type { ModelRegistry } from '../models/registry.ts';
 import type { ModelInfo as RegistryModel } from '../models/schema.ts';
 import type { SessionRepository } from '../sessions/ports.ts';
 import { historyOf } from '../testing/ports.ts';
-import { createRun, getBuild, getRun, type TestDeps } from '../testing/service.ts';
+import { createRun, getBuild, getRun, requireFlag, type TestDeps } from '../testing/service.ts';
 import { compareResults } from './compare.ts';
 import type { Judge } from './judge.ts';
 import type {
@@ -42,11 +42,12 @@ async function ownSession(deps: Pick<EvaluationDeps, 'sessions'>, owner: string,
 
 /** Saves a session's suite after checking it (every problem listed by path or line). */
 export async function saveSuite(
-  deps: Pick<EvaluationDeps, 'evaluations' | 'sessions' | 'now'>,
+  deps: Pick<EvaluationDeps, 'evaluations' | 'sessions' | 'now' | 'features'>,
   owner: string,
   sessionId: string,
   yaml: string,
 ): Promise<StoredSuite> {
+  await requireFlag(deps, 'evaluations', owner);
   await ownSession(deps, owner, sessionId);
   parseSuite(yaml, 'the suite');
   const suite: StoredSuite = { sessionId, yaml, updatedAt: now(deps).toISOString() };
@@ -170,6 +171,7 @@ export async function startEvaluation(
   body: EvaluationBody,
   execute?: CaseExecutor,
 ): Promise<{ run: EvaluationRun; finished: boolean; done: Promise<void> }> {
+  await requireFlag(deps, 'evaluations', owner);
   const build = await getBuild(deps, owner, body.buildId);
   if (build.status !== 'READY')
     throw new ValidationError(`build ${build.id} is ${build.status}; evaluate a READY build`);

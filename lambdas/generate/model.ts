@@ -21,6 +21,8 @@ export const Generation = z.object({
   status: z.enum(['SUCCEEDED', 'FAILED']),
   /** Why it failed, in words a builder can act on. */
   reason: z.string().optional(),
+  /** The template set it was (or would have been) rendered with: the templates' content hash. */
+  templates: z.string().optional(),
   name: z.string().optional(),
   language: Language.optional(),
   /** Paths of the generated files, for `GET /api/code-generation/{id}/files/{path}`. */

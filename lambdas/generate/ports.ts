@@ -16,6 +16,8 @@ export interface GenerationRecord {
   status: 'SUCCEEDED' | 'FAILED';
   /** Why it failed, in words a builder can act on. */
   reason?: string;
+  /** The template set it was (or would have been) rendered with: the templates' content hash. */
+  templates?: string;
   specHash?: string;
   name?: string;
   language?: Language;

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { NotFoundError, ValidationError } from '../core/errors.ts';
+import { recordOutcome } from '../core/flags/exposure.ts';
+import { type Features, requireFeature, targetFlag } from '../core/flags/guard.ts';
 import type { ArtifactStore, RateLimiter } from '../core/ports.ts';
 import { assertValidSpec, type Registries } from '../registries/validate.ts';
 import { extractContext } from '../sessions/extract.ts';
@@ -17,6 +19,7 @@ export interface GenerationDeps {
   limiter: RateLimiter;
   runner: GenerationRunner;
   generateLimitPerHour: number;
+  features: Features;
 }
 
 /** Generates from a session (its extracted spec) or from a spec; a bad spec is refused before anything runs. */
@@ -38,6 +41,8 @@ export async function startGeneration(
     spec = context.spec;
   }
   const { spec: valid } = assertValidSpec(spec, deps.registries);
+  // Each deployment target rolls out behind its own flag: refused before anything is rendered.
+  await requireFeature(deps, targetFlag(valid.deployment.target), { sub: owner });
   await deps.limiter.hit(owner, 'generate', deps.generateLimitPerHour);
   const record = await deps.runner.run({
     generationId: randomUUID(),
@@ -45,6 +50,7 @@ export async function startGeneration(
     ...(input.sessionId ? { sessionId: input.sessionId } : {}),
     spec: valid,
   });
+  recordOutcome('Generation', record.status === 'SUCCEEDED');
   if (input.sessionId && record.status === 'SUCCEEDED')
     await attachGeneration(deps, owner, input.sessionId, record.id);
   return record;

@@ -104,6 +104,7 @@ export const tasks = {
         id: input.generationId,
         owner: input.owner,
         sessionId: input.sessionId,
+        templates: loadTemplates().version,
         cached: true,
         createdAt,
       };
@@ -114,6 +115,7 @@ export const tasks = {
         owner: input.owner,
         sessionId: input.sessionId,
         status: 'SUCCEEDED',
+        templates: loadTemplates().version,
         specHash: input.specHash,
         name: project?.name,
         language: project?.language,
@@ -137,7 +139,9 @@ export const tasks = {
       owner: input.owner,
       sessionId: input.sessionId,
       status: 'FAILED',
+      // Nothing of a failed generation is offered: no files, no zip, only why (never half a project).
       reason: failureReason(input.error),
+      templates: loadTemplates().version,
       createdAt: (deps.now?.() ?? new Date()).toISOString(),
     };
     await deps.generations.putGeneration(record);

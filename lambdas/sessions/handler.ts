@@ -38,7 +38,10 @@ function sessionDeps(config: PlatformConfig) {
   let consultant: ReturnType<typeof createModelConsultant> | undefined;
   return {
     ...deps,
-    consultant: () => {
+    // The model-backed consultant rolls out behind its flag; off, the rule-based one answers (labelled).
+    consultant: async (owner?: string) => {
+      if (owner && !(await deps.features.evaluate('model-consultant', { sub: owner })).enabled)
+        return undefined;
       consultant ??= createModelConsultant(config, deps.registries);
       return consultant;
     },

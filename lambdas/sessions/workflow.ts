@@ -30,7 +30,7 @@ export interface SessionDeps {
   registries: Registries;
   now?: () => Date;
   /** The model-backed consultant, when a model is configured; without one the rule-based one answers. */
-  consultant?: () => Promise<ModelConsultant | undefined>;
+  consultant?: (owner: string) => Promise<ModelConsultant | undefined>;
   /** How long a model-backed reply may take before the rule-based consultant answers instead. */
   consultantTimeoutMs?: number;
 }
@@ -141,7 +141,7 @@ export async function addMessage(
   const notes: string[] = [];
   let by: ConsultantKind = 'deterministic';
   let modelText: string | undefined;
-  const consultant = await deps.consultant?.().catch((error: Error) => {
+  const consultant = await deps.consultant?.(owner).catch((error: Error) => {
     notes.push(`the model consultant could not start (${error.message}); the rule-based consultant answered`);
     return undefined;
   });

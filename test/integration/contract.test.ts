@@ -74,6 +74,11 @@ describe('every route answers within its contract', () => {
     }
   });
 
+  it('the feature flags of the signed-in builder', async () => {
+    expect((await as('GET', '/api/features')).body.features.length).toBeGreaterThan(0);
+    expect((await call('GET', '/api/features')).status).toBe(401);
+  });
+
   it('models, tools and cost', async () => {
     expect((await as('GET', '/api/models?provider=bedrock&capability=tool-use')).status).toBe(200);
     expect((await as('GET', '/api/models?provider=nobody')).status).toBe(400);
@@ -177,6 +182,9 @@ describe('every route answers within its contract', () => {
     const generation = await as('GET', `/api/code-generation/${generationId}`);
     expect(generation.body.files).toContain('src/agent.ts');
     expect((await as('GET', '/api/code-generation/nope')).status).toBe(404);
+    const rated = { subject: 'generation', id: generationId, rating: 'up', comment: 'Clean project.' };
+    expect((await as('POST', '/api/feedback', rated)).status).toBe(201);
+    expect((await as('POST', '/api/feedback', { ...rated, id: 'nope' })).status).toBe(404);
     expect((await as('GET', `/api/code-generation/${generationId}/files/src/agent.ts`)).body.text).toContain(
       'createAgent',
     );

@@ -2,6 +2,7 @@ import { lazy, Suspense, useMemo, useState } from 'react';
 import { api, useGenerateMutation, useGetGeneratedFileQuery, useGetGenerationQuery } from '../api.ts';
 import { useAppDispatch } from '../store.ts';
 import type { Session } from '../types.ts';
+import { Feedback } from './Feedback.tsx';
 import { Loading, ProblemMessage } from './ProblemMessage.tsx';
 
 const CodeViewer = lazy(() => import('./CodeViewer.tsx'));
@@ -221,6 +222,7 @@ export function CodePreview({ session }: { session: Session }) {
           </ul>
         )}
         <Tree nodes={tree} open={active} onOpen={open} />
+        <Feedback subject="generation" id={g.id} />
       </aside>
       <section className="editor-area" aria-label="Open files">
         {tabs.length === 0 && <p className="empty">Open a file from the tree.</p>}

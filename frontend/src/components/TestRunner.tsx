@@ -10,6 +10,7 @@ import {
 } from '../api.ts';
 import { type StreamState, useTestStream } from '../hooks/use-test-stream.ts';
 import type { Build, RunMetrics, Session, TestRun } from '../types.ts';
+import { Feedback } from './Feedback.tsx';
 import { Loading, ProblemMessage } from './ProblemMessage.tsx';
 
 const buildKey = (generationId: string) => `agent-builder-build:${generationId}`;
@@ -404,6 +405,9 @@ export function TestRunner({ session }: { session: Session }) {
             )}
             {state.metrics && <Metrics metrics={state.metrics} />}
             {!state.running && state.status && state.runId && <RunDetails runId={state.runId} />}
+            {state.status && !state.running && state.runId && (
+              <Feedback subject="test-run" id={state.runId} />
+            )}
             {state.logs.length > 0 && (
               <details>
                 <summary>Logs ({state.logs.length} lines)</summary>

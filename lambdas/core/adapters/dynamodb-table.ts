@@ -8,6 +8,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { PayloadTooLargeError } from '../errors.ts';
+import { AWS_RETRY } from './aws-retry.ts';
 
 /** The primary key of an item of the single table. */
 export interface TableKey {
@@ -107,6 +108,7 @@ export class DynamoDbTable {
     return new DynamoDbTable(
       new DynamoDBClient({
         region: options.region,
+        ...AWS_RETRY,
         ...(options.credentials ? { credentials: options.credentials } : {}),
         ...(options.endpoint ? { endpoint: options.endpoint } : {}),
       }),

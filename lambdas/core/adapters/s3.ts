@@ -1,5 +1,6 @@
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { ArtifactStore } from '../ports.ts';
+import { AWS_RETRY } from './aws-retry.ts';
 
 /** Generated projects in S3 (s3rver locally). */
 export class S3ArtifactStore implements ArtifactStore {
@@ -17,6 +18,7 @@ export class S3ArtifactStore implements ArtifactStore {
     return new S3ArtifactStore(
       new S3Client({
         region: options.region,
+        ...AWS_RETRY,
         ...(options.credentials ? { credentials: options.credentials } : {}),
         // s3rver corrupts streamed bodies unless checksums are only sent when required (DESIGN.md).
         requestChecksumCalculation: 'WHEN_REQUIRED',
