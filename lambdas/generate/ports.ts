@@ -26,6 +26,8 @@ export interface GenerationRecord {
   zipBytes?: number;
   cost?: { monthlyUsd: number; annualUsd: number };
   cached?: boolean;
+  /** The generation-cache entry it made or hit (scoped to its owner and session). */
+  cacheKey?: string;
   createdAt: string;
 }
 

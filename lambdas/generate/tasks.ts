@@ -47,7 +47,9 @@ export const tasks = {
   async validateSpec(input: GenerationInput, deps: TaskDeps): Promise<ValidatedState> {
     const { spec } = assertValidSpec(input.spec, deps.registries);
     const specHash = hashSpec(spec);
-    const cacheKey = `${specHash}:${loadTemplates().version}`;
+    // Scoped to the session (or the owner's sessionless generations): a cache hit shares its source's
+    // files, so deleting an agent can remove them without touching another builder's generations.
+    const cacheKey = [input.owner, input.sessionId ?? '-', specHash, loadTemplates().version].join('|');
     const cached = await deps.generations.getCached(cacheKey);
     const cachedRecord = cached ? await deps.generations.getGeneration(cached) : undefined;
     return {
@@ -108,6 +110,7 @@ export const tasks = {
         id: input.generationId,
         owner: input.owner,
         sessionId: input.sessionId,
+        cacheKey: input.cacheKey,
         cached: true,
         createdAt,
       };
@@ -126,6 +129,7 @@ export const tasks = {
         artifactPrefix: prefix(input.generationId),
         zipBytes: input.package?.zipBytes,
         cost: input.rendered?.cost,
+        cacheKey: input.cacheKey,
         cached: false,
         createdAt,
       };

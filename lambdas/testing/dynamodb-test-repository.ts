@@ -9,7 +9,8 @@ const historyKey = (history: RunHistory) =>
 /**
  * Builds, test runs and WebSocket connections in the single table. Builds are `BUILD#id / META`; a
  * test run is `TESTRUN#id / META` plus its history entry `SESSION#id / TEST#ts#id` (or
- * `GENERATION#id / TEST#…` for a generation made without a session); connections are
+ * `GENERATION#id / TEST#…` for a generation made without a session), and a build is linked from its
+ * generation as `GENERATION#id / BUILD#id`; connections are
  * `CONNECTION#id / META` with a TTL.
  */
 export class DynamoDbTestRepository implements TestRepository {
@@ -17,6 +18,13 @@ export class DynamoDbTestRepository implements TestRepository {
 
   async putBuild(record: BuildRecord): Promise<void> {
     await this.table.put({ PK: `BUILD#${record.id}`, SK: 'META', type: 'build', data: record });
+    // Linked from its generation, so deleting an agent finds every build of its generations.
+    await this.table.put({
+      PK: `GENERATION#${record.generationId}`,
+      SK: `BUILD#${record.id}`,
+      type: 'build-link',
+      buildId: record.id,
+    });
   }
 
   async getBuild(id: string): Promise<BuildRecord | undefined> {

@@ -209,6 +209,16 @@ describe('every route answers within its contract', () => {
     expect((await as('GET', '/api/testing/history')).status).toBe(400);
   }, 600_000);
 
+  it('renames, duplicates and deletes an agent', async () => {
+    const created = await as('POST', '/api/sessions', { answers: { useCase: 'Summarise the day' } });
+    expect((await as('POST', '/api/sessions', {})).status).toBe(400);
+    const copy = await as('POST', `/api/sessions/${created.body.id}/duplicate`, { title: 'Copy' });
+    expect(copy.status).toBe(201);
+    expect((await as('POST', '/api/sessions/nope/duplicate')).status).toBe(404);
+    expect((await as('DELETE', `/api/sessions/${copy.body.id}`)).status).toBe(200);
+    expect((await as('DELETE', `/api/sessions/${copy.body.id}`)).status).toBe(404);
+  });
+
   it('left no route uncalled: each answered with success, and with a problem where it has one', () => {
     const missing = routeList.flatMap((route) => {
       const seen = coverage.get(route.id) ?? new Set();
