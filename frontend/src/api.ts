@@ -49,6 +49,18 @@ export const api = createApi({
       query: (body) => ({ url: 'api/sessions', method: 'POST', body }),
       invalidatesTags: ['Sessions'],
     }),
+    duplicateSession: build.mutation<Answer<'duplicateSession'>, { id: string; title?: string }>({
+      query: ({ id, title }) => ({
+        url: `api/sessions/${encodeURIComponent(id)}/duplicate`,
+        method: 'POST',
+        body: title ? { title } : {},
+      }),
+      invalidatesTags: ['Sessions'],
+    }),
+    deleteSession: build.mutation<Answer<'deleteSession'>, string>({
+      query: (id) => ({ url: `api/sessions/${encodeURIComponent(id)}`, method: 'DELETE' }),
+      invalidatesTags: (_r, _e, id) => ['Sessions', { type: 'Session', id }, { type: 'Context', id }],
+    }),
     getSession: build.query<Answer<'getSession'>, string>({
       query: (id) => `api/sessions/${encodeURIComponent(id)}`,
       providesTags: (_r, _e, id) => [{ type: 'Session', id }],
@@ -130,6 +142,8 @@ export const api = createApi({
 export const {
   useListSessionsQuery,
   useCreateSessionMutation,
+  useDuplicateSessionMutation,
+  useDeleteSessionMutation,
   useGetSessionQuery,
   useUpdateSessionMutation,
   useAddMessageMutation,
