@@ -121,8 +121,13 @@ describe('every route answers within its contract', () => {
     ).toBe(404);
     expect((await as('POST', '/api/cost-estimate', spec)).status).toBe(200);
     expect(
-      (await as('POST', '/api/cost-estimate', { ...spec, usage: { requestsPerMonth: -1 } })).status,
+      (await as('POST', '/api/cost-estimate', { ...spec, usage: { requestsPerMonth: 'many' } })).status,
     ).toBe(400);
+    const outOfRange = await as('POST', '/api/cost-estimate', {
+      ...spec,
+      usage: { requestsPerMonth: -1, avgInputTokens: 800, avgOutputTokens: 200 },
+    });
+    expect([outOfRange.status, outOfRange.body.type]).toEqual([422, 'out-of-range']);
   });
 
   let sessionId = '';
