@@ -39,7 +39,10 @@ const isOutOfRange = (issue: z.core.$ZodIssue) =>
 export function invalidInput(error: z.ZodError, what: string, root = ''): OutOfRangeError | ValidationError {
   const problems = zodProblems(error, root);
   return error.issues.length > 0 && error.issues.every(isOutOfRange)
-    ? new OutOfRangeError(`${what}: ${problems.length === 1 ? 'a number is' : 'numbers are'} out of range`, problems)
+    ? new OutOfRangeError(
+        `${what}: ${problems.length === 1 ? 'a number is' : 'numbers are'} out of range`,
+        problems,
+      )
     : new ValidationError(`${what} is not valid`, problems);
 }
 

@@ -2,7 +2,13 @@ import { type PlatformConfig, platformConfig } from '../core/config.ts';
 import { featureHandler, reply } from '../core/http.ts';
 import { platformDeps } from './deps.ts';
 import { generateRoutes } from './routes.ts';
-import { downloadGeneration, getGeneratedFile, getGeneration, startGeneration } from './service.ts';
+import {
+  downloadGeneration,
+  getGeneratedFile,
+  getGeneration,
+  listVersions,
+  startGeneration,
+} from './service.ts';
 import { runTask } from './tasks.ts';
 
 /** The feature's Lambda, configured by `config` (the process environment in AWS). */
@@ -11,6 +17,7 @@ export const createHandler = (config: () => PlatformConfig = platformConfig) =>
     generateRoutes,
     {
       generate: async ({ user, body }, deps) => reply(201, await startGeneration(deps, user.sub, body)),
+      listVersions: ({ user, params }, deps) => listVersions(deps, user.sub, params.id),
       getGeneration: ({ user, params }, deps) => getGeneration(deps, user.sub, params.id),
       getGeneratedFile: ({ user, params }, deps) => getGeneratedFile(deps, user.sub, params.id, params.path),
       downloadGeneration: async ({ user, params }, deps) => {

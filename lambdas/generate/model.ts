@@ -28,8 +28,27 @@ export const Generation = z.object({
   warnings: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
   zipBytes: z.number().int().nonnegative().optional(),
   cost: z.object({ monthlyUsd: z.number(), annualUsd: z.number() }).optional(),
+  /** For a session's agent: which version this is (v1, v2, …) and what changed in the spec since the previous one. */
+  version: z.number().int().positive().optional(),
+  changes: z
+    .array(z.object({ field: z.string(), from: z.string().optional(), to: z.string().optional() }))
+    .optional(),
   /** The same spec was generated before with these templates: its files are shared. */
   cached: z.boolean().optional(),
   createdAt: z.string(),
 });
 export type Generation = z.infer<typeof Generation>;
+
+/** A session's versions (newest first), and whether its current spec is the latest version's. */
+export const Versions = z.object({
+  versions: z.array(Generation),
+  current: z.object({
+    /** False when the selections changed after the latest version: its code is out of date. */
+    upToDate: z.boolean(),
+    /** What differs between the latest version's spec and the session's spec now. */
+    changes: z.array(z.object({ field: z.string(), from: z.string().optional(), to: z.string().optional() })),
+    /** Why the session's spec cannot be generated now, when it cannot. */
+    blocked: z.string().optional(),
+  }),
+});
+export type Versions = z.infer<typeof Versions>;

@@ -1,5 +1,5 @@
 import { binaryContent, defineRoutes, IdParams, textContent } from '../core/contract.ts';
-import { GenerateBody, Generation } from './model.ts';
+import { GenerateBody, Generation, Versions } from './model.ts';
 
 /** The generate feature: an AgentSpec (or a session's) → a complete project, its files and its zip. */
 export const generateRoutes = defineRoutes('generate', {
@@ -14,6 +14,17 @@ export const generateRoutes = defineRoutes('generate', {
     responses: { 201: Generation },
     errors: [404, 422],
     rateLimited: true,
+  },
+  listVersions: {
+    method: 'GET',
+    path: '/api/sessions/{id}/versions',
+    auth: true,
+    summary: "The versions of a session's agent, and whether its code is out of date",
+    description:
+      'Every successful generation of the session is a version (v1, v2, …) with what changed in the spec since the previous one, newest first. `current.upToDate` is false when the selections changed after the latest version.',
+    params: IdParams,
+    responses: { 200: Versions },
+    errors: [404],
   },
   getGeneration: {
     method: 'GET',

@@ -110,6 +110,7 @@ export const tasks = {
         id: input.generationId,
         owner: input.owner,
         sessionId: input.sessionId,
+        ...versionOf(input),
         cacheKey: input.cacheKey,
         cached: true,
         createdAt,
@@ -129,6 +130,7 @@ export const tasks = {
         artifactPrefix: prefix(input.generationId),
         zipBytes: input.package?.zipBytes,
         cost: input.rendered?.cost,
+        ...versionOf(input),
         cacheKey: input.cacheKey,
         cached: false,
         createdAt,
@@ -152,6 +154,13 @@ export const tasks = {
     return record;
   },
 };
+
+/** What a successful generation records of its version: its number, what changed, and the spec. */
+const versionOf = (input: ValidatedState) => ({
+  ...(input.version !== undefined ? { version: input.version } : {}),
+  ...(input.changes ? { changes: input.changes } : {}),
+  spec: input.spec,
+});
 
 export type TaskName = keyof typeof tasks;
 

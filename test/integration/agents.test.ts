@@ -107,6 +107,36 @@ describe('agents you can manage', () => {
     expect(listed.find((s) => s.id === copy.body.id)?.lastGeneration).toBeUndefined();
   });
 
+  it('numbers every generation of an agent as a version, says when the code is out of date and what changed', async () => {
+    const { sessionId, generation } = await generatedSession(alice, 'Versions');
+    expect(generation).toMatchObject({ version: 1, changes: [] });
+    let versions = (await api('GET', `/api/sessions/${sessionId}/versions`, alice)).body;
+    expect(versions.current).toEqual({ upToDate: true, changes: [] });
+    const session = (await api('GET', `/api/sessions/${sessionId}`, alice)).body;
+    await api('PATCH', `/api/sessions/${sessionId}`, alice, {
+      version: session.version,
+      selections: { model: 'amazon.nova-pro-v1:0' },
+    });
+    versions = (await api('GET', `/api/sessions/${sessionId}/versions`, alice)).body;
+    expect(versions.current).toEqual({
+      upToDate: false,
+      changes: [{ field: 'model', from: 'amazon.nova-lite-v1:0', to: 'amazon.nova-pro-v1:0' }],
+    });
+    const second = await api('POST', '/api/code-generation/generate', alice, { sessionId });
+    expect(second.body).toMatchObject({
+      version: 2,
+      changes: [{ field: 'model', from: 'amazon.nova-lite-v1:0', to: 'amazon.nova-pro-v1:0' }],
+    });
+    versions = (await api('GET', `/api/sessions/${sessionId}/versions`, alice)).body;
+    expect(versions.versions.map((v: Json) => v.version)).toEqual([2, 1]);
+    expect(versions.current.upToDate).toBe(true);
+    const download = await fetch(`${platform.url}/api/code-generation/${second.body.id}/download`, {
+      headers: { authorization: `Bearer ${alice}` },
+    });
+    expect(download.headers.get('content-disposition')).toBe('attachment; filename="refund-helper-v2.zip"');
+    expect((await api('GET', `/api/sessions/${sessionId}/versions`, bob)).status).toBe(404);
+  });
+
   it("deletes an agent with its generations, builds, runs and files, and nothing of another builder's", async () => {
     const mine = await generatedSession(alice, 'To delete');
     // A second generation of the same spec in the same session hits the cache and shares its files.

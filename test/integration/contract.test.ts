@@ -220,6 +220,8 @@ describe('every route answers within its contract', () => {
     const copy = await as('POST', `/api/sessions/${created.body.id}/duplicate`, { title: 'Copy' });
     expect(copy.status).toBe(201);
     expect((await as('POST', '/api/sessions/nope/duplicate')).status).toBe(404);
+    expect((await as('GET', `/api/sessions/${sessionId}/versions`)).body.versions.length).toBeGreaterThan(0);
+    expect((await as('GET', '/api/sessions/nope/versions')).status).toBe(404);
     expect((await as('DELETE', `/api/sessions/${copy.body.id}`)).status).toBe(200);
     expect((await as('DELETE', `/api/sessions/${copy.body.id}`)).status).toBe(404);
   });
