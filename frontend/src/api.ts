@@ -39,7 +39,7 @@ export const api = createApi({
     }
     return result;
   },
-  tagTypes: ['Session', 'Sessions', 'Context', 'History', 'Build'],
+  tagTypes: ['Session', 'Sessions', 'Context', 'History', 'Build', 'Versions'],
   endpoints: (build) => ({
     listSessions: build.query<Answer<'listSessions'>, void>({
       query: () => 'api/sessions',
@@ -68,7 +68,7 @@ export const api = createApi({
     updateSession: build.mutation<Answer<'updateSession'>, { id: string } & BodyOf<'updateSession'>>({
       query: ({ id, ...body }) => ({ url: `api/sessions/${encodeURIComponent(id)}`, method: 'PATCH', body }),
       onQueryStarted: keepSession((session: Session) => session),
-      invalidatesTags: (_r, _e, { id }) => [{ type: 'Context', id }, 'Sessions'],
+      invalidatesTags: (_r, _e, { id }) => [{ type: 'Context', id }, { type: 'Versions', id }, 'Sessions'],
     }),
     addMessage: build.mutation<Answer<'addMessage'>, { id: string } & BodyOf<'addMessage'>>({
       query: ({ id, ...body }) => ({
@@ -76,6 +76,8 @@ export const api = createApi({
         method: 'POST',
         body,
       }),
+      // A message can change the spec: whether the code is out of date is asked again.
+      invalidatesTags: (_r, _e, { id }) => [{ type: 'Versions', id }],
       // The reply carries the spec after the message: the context is stored with the session.
       onQueryStarted: async (args, lifecycle) => {
         await keepSession((answer: Answer<'addMessage'>) => answer.session)(args, lifecycle);
@@ -117,7 +119,15 @@ export const api = createApi({
     }),
     generate: build.mutation<Answer<'generate'>, BodyOf<'generate'> & { sessionId: string }>({
       query: (body) => ({ url: 'api/code-generation/generate', method: 'POST', body }),
-      invalidatesTags: (_r, _e, { sessionId }) => [{ type: 'Session', id: sessionId }],
+      invalidatesTags: (_r, _e, { sessionId }) => [
+        { type: 'Session', id: sessionId },
+        { type: 'Versions', id: sessionId },
+        'Sessions',
+      ],
+    }),
+    listVersions: build.query<Answer<'listVersions'>, string>({
+      query: (id) => `api/sessions/${encodeURIComponent(id)}/versions`,
+      providesTags: (_r, _e, id) => [{ type: 'Versions', id }],
     }),
     getGeneration: build.query<Answer<'getGeneration'>, string>({
       query: (id) => `api/code-generation/${encodeURIComponent(id)}`,
@@ -157,6 +167,7 @@ export const {
   useEstimateCostQuery,
   useGenerateMutation,
   useGetGenerationQuery,
+  useListVersionsQuery,
   useLazyGetGeneratedFileQuery,
   useGetGeneratedFileQuery,
   useBuildProjectMutation,
