@@ -1,4 +1,5 @@
 import { binaryContent, defineRoutes, IdParams, textContent } from '../core/contract.ts';
+import { DeployPlan } from './deploy-plan.ts';
 import { GenerateBody, Generation, Versions } from './model.ts';
 
 /** The generate feature: an AgentSpec (or a session's) → a complete project, its files and its zip. */
@@ -43,6 +44,17 @@ export const generateRoutes = defineRoutes('generate', {
     params: IdParams.extend({ path: IdParams.shape.id.max(500) }),
     responses: { 200: textContent('text/plain; charset=utf-8', 'the file, as text') },
     errors: [404],
+  },
+  deployPlan: {
+    method: 'GET',
+    path: '/api/code-generation/{id}/deploy-plan',
+    auth: true,
+    summary: "A version's deploy step: prerequisites, commands, cost and the agent's IAM",
+    description:
+      "Read from the generated project: the checklist for its target, the exact commands of its `deploy/` scripts in order, how to invoke and tear it down, the estimated monthly cost and every statement of the agent's role.",
+    params: IdParams,
+    responses: { 200: DeployPlan },
+    errors: [404, 409],
   },
   downloadGeneration: {
     method: 'GET',

@@ -222,6 +222,10 @@ describe('every route answers within its contract', () => {
     expect((await as('POST', '/api/sessions/nope/duplicate')).status).toBe(404);
     expect((await as('GET', `/api/sessions/${sessionId}/versions`)).body.versions.length).toBeGreaterThan(0);
     expect((await as('GET', '/api/sessions/nope/versions')).status).toBe(404);
+    expect(
+      (await as('GET', `/api/code-generation/${generationId}/deploy-plan`)).body.steps.length,
+    ).toBeGreaterThan(0);
+    expect((await as('GET', '/api/code-generation/nope/deploy-plan')).status).toBe(404);
     expect((await as('DELETE', `/api/sessions/${copy.body.id}`)).status).toBe(200);
     expect((await as('DELETE', `/api/sessions/${copy.body.id}`)).status).toBe(404);
   });
