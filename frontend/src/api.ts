@@ -125,6 +125,9 @@ export const api = createApi({
         'Sessions',
       ],
     }),
+    deployPlan: build.query<Answer<'deployPlan'>, string>({
+      query: (id) => `api/code-generation/${encodeURIComponent(id)}/deploy-plan`,
+    }),
     listVersions: build.query<Answer<'listVersions'>, string>({
       query: (id) => `api/sessions/${encodeURIComponent(id)}/versions`,
       providesTags: (_r, _e, id) => [{ type: 'Versions', id }],
@@ -168,6 +171,7 @@ export const {
   useGenerateMutation,
   useGetGenerationQuery,
   useListVersionsQuery,
+  useDeployPlanQuery,
   useLazyGetGeneratedFileQuery,
   useGetGeneratedFileQuery,
   useBuildProjectMutation,

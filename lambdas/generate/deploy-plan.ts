@@ -1,47 +1,11 @@
-import { z } from 'zod';
 import { AgentSpec } from '../agent-spec/schema.ts';
 import { ConflictError } from '../core/errors.ts';
 import type { Registries } from '../registries/validate.ts';
 import { buildContext } from './context.ts';
 import { agentRoleStatements, type PolicyResource } from './iam.ts';
+import type { DeployPlan } from './model.ts';
 import type { GenerationRecord } from './ports.ts';
 import { loadTemplates } from './templates.ts';
-
-const Command = z.object({
-  /** What it does, in words. */
-  title: z.string(),
-  /** The exact command, run from the project's root. */
-  command: z.string(),
-  /** The generated script it runs, to read before running it. */
-  file: z.string().optional(),
-  note: z.string().optional(),
-});
-
-/** The deploy step of a version: what to have, what to run (in order), what it costs and may do. */
-export const DeployPlan = z.object({
-  generationId: z.string(),
-  version: z.number().int().positive().optional(),
-  target: z.enum(['agentcore', 'ecs-fargate', 'lambda']),
-  region: z.string(),
-  architecture: z.enum(['arm64', 'x86_64']),
-  checklist: z.array(
-    z.object({ id: z.string(), label: z.string(), detail: z.string(), check: z.string().optional() }),
-  ),
-  steps: z.array(Command),
-  invoke: Command,
-  teardown: Command,
-  monthlyUsd: z.number().optional(),
-  /** The permissions the agent's role gets, statement by statement (least privilege). */
-  iam: z.array(
-    z.object({
-      sid: z.string(),
-      actions: z.array(z.string()),
-      resources: z.array(z.string()),
-      why: z.string().optional(),
-    }),
-  ),
-});
-export type DeployPlan = z.infer<typeof DeployPlan>;
 
 const SLOT_WORDS: Record<string, string> = {
   logGroupArn: "the agent's own log group",

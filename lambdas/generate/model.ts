@@ -52,3 +52,39 @@ export const Versions = z.object({
   }),
 });
 export type Versions = z.infer<typeof Versions>;
+
+const Command = z.object({
+  /** What it does, in words. */
+  title: z.string(),
+  /** The exact command, run from the project's root. */
+  command: z.string(),
+  /** The generated script it runs, to read before running it. */
+  file: z.string().optional(),
+  note: z.string().optional(),
+});
+
+/** The deploy step of a version: what to have, what to run (in order), what it costs and may do. */
+export const DeployPlan = z.object({
+  generationId: z.string(),
+  version: z.number().int().positive().optional(),
+  target: z.enum(['agentcore', 'ecs-fargate', 'lambda']),
+  region: z.string(),
+  architecture: z.enum(['arm64', 'x86_64']),
+  checklist: z.array(
+    z.object({ id: z.string(), label: z.string(), detail: z.string(), check: z.string().optional() }),
+  ),
+  steps: z.array(Command),
+  invoke: Command,
+  teardown: Command,
+  monthlyUsd: z.number().optional(),
+  /** The permissions the agent's role gets, statement by statement (least privilege). */
+  iam: z.array(
+    z.object({
+      sid: z.string(),
+      actions: z.array(z.string()),
+      resources: z.array(z.string()),
+      why: z.string().optional(),
+    }),
+  ),
+});
+export type DeployPlan = z.infer<typeof DeployPlan>;

@@ -1,6 +1,5 @@
 import { binaryContent, defineRoutes, IdParams, textContent } from '../core/contract.ts';
-import { DeployPlan } from './deploy-plan.ts';
-import { GenerateBody, Generation, Versions } from './model.ts';
+import { DeployPlan, GenerateBody, Generation, Versions } from './model.ts';
 
 /** The generate feature: an AgentSpec (or a session's) → a complete project, its files and its zip. */
 export const generateRoutes = defineRoutes('generate', {

@@ -119,7 +119,10 @@ describe('CodePreview', () => {
     const v1 = { ...generation, version: 1, changes: [] };
     const change = { field: 'model', from: 'amazon.nova-lite-v1:0', to: 'amazon.nova-pro-v1:0' };
     const v2 = { ...generation, id: 'g2', version: 2, changes: [change], createdAt: '2026-01-02T00:00:00Z' };
-    const v2Contents: Record<string, string> = { ...contents, 'src/agent.ts': "export const model = 'amazon.nova-pro-v1:0';\n" };
+    const v2Contents: Record<string, string> = {
+      ...contents,
+      'src/agent.ts': "export const model = 'amazon.nova-pro-v1:0';\n",
+    };
     let generated = false;
     const { calls } = fakeApi([
       {
