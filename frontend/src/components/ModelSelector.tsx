@@ -35,6 +35,9 @@ export function filterModels(models: Model[], f: ModelFilters): Model[] {
   );
 }
 
+/** The AgentSpec's default Region (lambdas/agent-spec/schema.ts), where a spec that names none deploys. */
+const DEFAULT_REGION = 'us-east-1';
+
 /** Model selection: recommendations for the use case, the filtered registry, comparison of up to 5. */
 export function ModelSelector({ session }: { session: Session }) {
   const dispatch = useAppDispatch();
@@ -42,20 +45,27 @@ export function ModelSelector({ session }: { session: Session }) {
   const models = useListModelsQuery({});
   const useCase = String(session.answers.REQUIREMENTS?.useCase ?? session.title);
   const tools = session.selections.tools ?? [];
-  const region = session.selections.deployment?.region;
   // The session's one workload, priced on every model, plus what the rest of the agent costs for it.
-  const { workload, otherUsd, budgetUsd, target } = useSessionCosts(session);
+  const { spec, workload, otherUsd, budgetUsd, target } = useSessionCosts(session);
+  // Only models the agent's Region offers: the chosen one, else the AgentSpec's default (us-east-1),
+  // the Region generation will validate the model against.
+  const region = session.selections.deployment?.region ?? spec?.deployment?.region ?? DEFAULT_REGION;
   // The budget covers the whole agent: what is left of it after compute and the rest is the model's.
   const modelBudget = budgetUsd !== undefined && otherUsd !== undefined ? budgetUsd - otherUsd : undefined;
-  const recommendations = useRecommendModelsQuery({
-    useCase,
-    requests: workload.requestsPerMonth,
-    inputTokens: workload.avgInputTokens,
-    outputTokens: workload.avgOutputTokens,
-    ...(modelBudget !== undefined && modelBudget > 0 ? { budget: modelBudget } : {}),
-    ...(tools.length > 0 ? { tools: tools.join(',') } : {}),
-    ...(region ? { region } : {}),
-  });
+  // Ranked once the session's spec is read, so the list is never for another workload or Region;
+  // `currentData` below never shows the answer to an earlier question.
+  const recommendations = useRecommendModelsQuery(
+    {
+      useCase,
+      requests: workload.requestsPerMonth,
+      inputTokens: workload.avgInputTokens,
+      outputTokens: workload.avgOutputTokens,
+      ...(modelBudget !== undefined && modelBudget > 0 ? { budget: modelBudget } : {}),
+      ...(tools.length > 0 ? { tools: tools.join(',') } : {}),
+      ...(region ? { region } : {}),
+    },
+    { skip: !spec },
+  );
   const withRest = (modelUsd: number) => (otherUsd === undefined ? undefined : modelUsd + otherUsd);
   const [update, saving] = useUpdateSessionMutation();
   const [filters, setFilters] = useState<ModelFilters>({
@@ -95,7 +105,7 @@ export function ModelSelector({ session }: { session: Session }) {
       <ProblemMessage error={saving.error} />
       <section className="card" aria-labelledby="recommended-heading">
         <h2 id="recommended-heading">Recommended for “{useCase.slice(0, 80)}”</h2>
-        {recommendations.isLoading && <Loading label="Ranking models" />}
+        {!recommendations.currentData && !recommendations.error && <Loading label="Ranking models" />}
         {recommendations.error && (
           <ProblemMessage error={recommendations.error} onRetry={() => recommendations.refetch()} />
         )}
@@ -116,11 +126,11 @@ export function ModelSelector({ session }: { session: Session }) {
               by {usd(otherUsd - budgetUsd)}: a smaller volume or another deployment target brings it under.
             </p>
           )}
-        {recommendations.data && recommendations.data.recommendations.length === 0 && (
+        {recommendations.currentData && recommendations.currentData.recommendations.length === 0 && (
           <p className="empty">No model fits; loosen the budget or capabilities.</p>
         )}
         <ol className="recommendations">
-          {recommendations.data?.recommendations.map((r) => (
+          {recommendations.currentData?.recommendations.map((r) => (
             <li key={r.model.id}>
               <div>
                 <strong>{r.model.name}</strong> <span className="score">{r.score}/100</span>{' '}
