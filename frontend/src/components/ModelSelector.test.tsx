@@ -235,6 +235,9 @@ describe('ModelSelector', () => {
         .map((e) => e.textContent),
     ).toEqual(['$10.00', '$62.88']);
     expect(within(recommended).getByText('over budget by $42.88')).toBeInTheDocument();
+    expect(
+      within(recommended).getByText(/Amazon Nova Micro fits it at \$10\.00\/month in total/),
+    ).toBeInTheDocument();
     expect(within(recommended).getByText(/5,000 requests\/month, 800 input \+ 200/)).toHaveTextContent(
       'totals add $8.88/month of compute and other services on lambda',
     );

@@ -126,6 +126,23 @@ export function ModelSelector({ session }: { session: Session }) {
               by {usd(otherUsd - budgetUsd)}: a smaller volume or another deployment target brings it under.
             </p>
           )}
+        {(() => {
+          // Over budget: say which choice brings it under (the best-ranked model within it).
+          const list = recommendations.currentData?.recommendations ?? [];
+          const within = list.find((r) => r.withinBudget === true);
+          const chosen = list.find((r) => r.model.id === selected);
+          if (budgetUsd === undefined || !within || !list.some((r) => r.withinBudget === false)) return null;
+          const total = withRest(within.monthlyCostUsd);
+          return (
+            <p className={chosen?.withinBudget === false ? 'budget warning' : 'muted'}>
+              {chosen?.withinBudget === false
+                ? `${chosen.model.name} is over your ${usd(budgetUsd)} budget. `
+                : ''}
+              {within.model.name} fits it
+              {total !== undefined ? ` at ${usd(total)}/month in total` : ''}: choose it to stay under.
+            </p>
+          );
+        })()}
         {recommendations.currentData && recommendations.currentData.recommendations.length === 0 && (
           <p className="empty">No model fits; loosen the budget or capabilities.</p>
         )}
