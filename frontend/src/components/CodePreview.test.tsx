@@ -42,6 +42,15 @@ function api() {
   ]);
 }
 
+let setSession: (session: Session) => void = () => undefined;
+
+/** The session as the builder page holds it: a test adds a new version to it. */
+function Page() {
+  const [session, set] = useState(makeSession({ generationIds: ['g1'] }));
+  setSession = set;
+  return <CodePreview session={session} />;
+}
+
 describe('CodePreview', () => {
   it('builds a folder tree, folders first', () => {
     expect(fileTree(files).map((n) => n.name)).toEqual(['deploy', 'src', 'Dockerfile', 'package.json']);
@@ -151,13 +160,6 @@ describe('CodePreview', () => {
         },
       },
     ]);
-    let setSession: (session: Session) => void = () => undefined;
-    // The session as the builder page holds it: the generation adds the new version to it.
-    function Page() {
-      const [session, set] = useState(makeSession({ generationIds: ['g1'] }));
-      setSession = set;
-      return <CodePreview session={session} />;
-    }
     renderAt(<Page />);
     const notice = await screen.findByText('The code is out of date.');
     expect(notice.parentElement).toHaveTextContent(
