@@ -83,6 +83,9 @@ export class Api extends Construct {
       props.bucket.grantRead(this.functions[feature]);
       props.stateMachine.grantStartSyncExecution(this.functions[feature]);
     }
+    // Deleting an agent removes its generations' files and its builds' and runs' files, nothing else.
+    props.bucket.grantDelete(this.functions.sessions, 'generations/*');
+    props.bucket.grantDelete(this.functions.sessions, 'tests/*');
     // The consultant's one model: its inference profile here (the Lambda swaps a us./eu./apac. prefix
     // for the stack's own geography), and the model in the Regions the profile routes to.
     const stack = Stack.of(this);

@@ -1,6 +1,6 @@
 import CircuitBreaker from 'opossum';
 import { DependencyUnavailableError, DomainError } from './errors.ts';
-import type { ArtifactStore } from './ports.ts';
+import type { ArtifactDeleter, ArtifactStore } from './ports.ts';
 
 export interface BreakerOptions {
   /** Percentage of failed calls in the rolling window that opens the breaker. @default 50 */
@@ -102,9 +102,14 @@ export class DependencyBreaker {
 }
 
 /** An artifact store whose every call goes through `breaker`. */
-export function guardArtifactStore(store: ArtifactStore, breaker: DependencyBreaker): ArtifactStore {
+export function guardArtifactStore<S extends ArtifactStore & Partial<ArtifactDeleter>>(
+  store: S,
+  breaker: DependencyBreaker,
+): ArtifactStore & (S extends ArtifactDeleter ? ArtifactDeleter : unknown) {
+  const deletePrefix = store.deletePrefix?.bind(store);
   return {
     put: (key, body, contentType) => breaker.call(() => store.put(key, body, contentType)),
     get: (key) => breaker.call(() => store.get(key)),
-  };
+    ...(deletePrefix ? { deletePrefix: (prefix: string) => breaker.call(() => deletePrefix(prefix)) } : {}),
+  } as ArtifactStore & (S extends ArtifactDeleter ? ArtifactDeleter : unknown);
 }

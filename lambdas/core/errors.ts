@@ -41,6 +41,16 @@ export class ValidationError extends DomainError {
   readonly title = 'The request is not valid';
 }
 
+/**
+ * A well-formed number outside its bounds (negative, zero where it matters, beyond what the schema
+ * allows): 422, so a client can tell "fix this value" from a malformed request (400).
+ */
+export class OutOfRangeError extends DomainError {
+  readonly type = 'out-of-range';
+  readonly statusCode = 422;
+  readonly title = 'A number is out of range';
+}
+
 export class NotFoundError extends DomainError {
   readonly type = 'not-found';
   readonly statusCode = 404;

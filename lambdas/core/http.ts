@@ -27,7 +27,7 @@ import {
   ValidationError,
 } from './errors.ts';
 import { type RequestExposure, withExposure } from './flags/exposure.ts';
-import { zodProblems } from './zod-problems.ts';
+import { invalidInput, zodProblems } from './zod-problems.ts';
 
 /** One place sets up logging and tracing for every Lambda (Powertools). */
 export const logger = new Logger({ serviceName: 'agent-builder' });
@@ -177,11 +177,7 @@ export async function verifyToken(token: string, config: PlatformConfig = platfo
 function parsePart(schema: z.ZodType | undefined, value: unknown, where: string): unknown {
   if (!schema) return value;
   const result = schema.safeParse(value);
-  if (!result.success)
-    throw new ValidationError(
-      `the ${where} is not valid`,
-      zodProblems(result.error, where === 'body' ? '' : where),
-    );
+  if (!result.success) throw invalidInput(result.error, `the ${where}`, where === 'body' ? '' : where);
   return result.data;
 }
 

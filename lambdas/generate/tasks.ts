@@ -48,7 +48,9 @@ export const tasks = {
   async validateSpec(input: GenerationInput, deps: TaskDeps): Promise<ValidatedState> {
     const { spec } = assertValidSpec(input.spec, deps.registries);
     const specHash = hashSpec(spec);
-    const cacheKey = `${specHash}:${loadTemplates().version}`;
+    // Scoped to the session (or the owner's sessionless generations): a cache hit shares its source's
+    // files, so deleting an agent can remove them without touching another builder's generations.
+    const cacheKey = [input.owner, input.sessionId ?? '-', specHash, loadTemplates().version].join('|');
     const cached = await deps.generations.getCached(cacheKey);
     const cachedRecord = cached ? await deps.generations.getGeneration(cached) : undefined;
     return {
@@ -105,6 +107,8 @@ export const tasks = {
         owner: input.owner,
         sessionId: input.sessionId,
         templates: loadTemplates().version,
+        ...versionOf(input),
+        cacheKey: input.cacheKey,
         cached: true,
         createdAt,
       };
@@ -124,6 +128,8 @@ export const tasks = {
         artifactPrefix: prefix(input.generationId),
         zipBytes: input.package?.zipBytes,
         cost: input.rendered?.cost,
+        ...versionOf(input),
+        cacheKey: input.cacheKey,
         cached: false,
         createdAt,
       };
@@ -148,6 +154,13 @@ export const tasks = {
     return record;
   },
 };
+
+/** What a successful generation records of its version: its number, what changed, and the spec. */
+const versionOf = (input: ValidatedState) => ({
+  ...(input.version !== undefined ? { version: input.version } : {}),
+  ...(input.changes ? { changes: input.changes } : {}),
+  spec: input.spec,
+});
 
 export type TaskName = keyof typeof tasks;
 

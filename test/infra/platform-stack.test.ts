@@ -124,6 +124,19 @@ describe('PlatformStack', () => {
       expect.arrayContaining(['dynamodb:PutItem', 'states:StartSyncExecution']),
     );
     expect(forFunction('Generate')).not.toContain('s3:PutObject');
+    // Only the sessions Lambda deletes (an agent's files), only under generations/ and tests/.
+    expect(forFunction('Generate').filter((a) => a.startsWith('s3:Delete'))).toEqual([]);
+    const deletes = Object.entries(policies)
+      .filter(([id]) => id.startsWith('ApiSessionsFunctionServiceRoleDefaultPolicy'))
+      .flatMap(
+        ([, p]) =>
+          (p as { Properties: { PolicyDocument: { Statement: unknown[] } } }).Properties.PolicyDocument
+            .Statement,
+      )
+      .filter((s) => JSON.stringify(s).includes('s3:DeleteObject'));
+    expect(deletes.map((s) => JSON.stringify(s)).join()).toMatch(
+      /generations\/\*.*tests\/\*|tests\/\*.*generations\/\*/,
+    );
   });
 
   it('lets the consultation call its one Bedrock model, and no other function call Bedrock', () => {

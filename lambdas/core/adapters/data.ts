@@ -1,6 +1,6 @@
 import { DependencyBreaker, guardArtifactStore } from '../breaker.ts';
 import { EMULATOR_CREDENTIALS, type PlatformConfig } from '../config.ts';
-import type { ArtifactStore } from '../ports.ts';
+import type { ArtifactDeleter, ArtifactStore } from '../ports.ts';
 import { DynamoDbTable } from './dynamodb-table.ts';
 import { S3ArtifactStore } from './s3.ts';
 
@@ -16,7 +16,10 @@ export const ARTIFACT_STORE = 'the artifact store (Amazon S3)';
  * features build their repositories on the table. The bucket sits behind a circuit breaker: when S3
  * fails as a whole, calls are refused at once (503, Retry-After) instead of each waiting on it.
  */
-export function dataAdapters(config: PlatformConfig): { table: DynamoDbTable; store: ArtifactStore } {
+export function dataAdapters(config: PlatformConfig): {
+  table: DynamoDbTable;
+  store: ArtifactStore & ArtifactDeleter;
+} {
   return {
     table: DynamoDbTable.create({
       table: config.TABLE_NAME,

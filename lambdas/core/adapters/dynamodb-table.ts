@@ -181,6 +181,26 @@ export class DynamoDbTable {
     return result.Items ?? [];
   }
 
+  /** Every item of one partition, following DynamoDB's pages (for deletes: a partition is one owner's data). */
+  async queryAll(partition: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': partition },
+          ConsistentRead: true,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
   async delete(key: TableKey): Promise<void> {
     await this.doc.send(new DeleteCommand({ TableName: this.table, Key: key }));
   }
