@@ -150,7 +150,7 @@ describe('the model-backed consultant behind a breaker, against a failing OpenAI
     });
     const consultant = await createModelConsultant(config, registries, { volumeThreshold: 2 });
     const deps = { sessions: new MemorySessions(), registries, consultant: async () => consultant };
-    let session = await createSession(deps, 'alice', {});
+    let session = await createSession(deps, 'alice', { title: 'HR helper' });
     const notes: string[][] = [];
     for (const text of ['An agent that answers HR questions', 'It runs on Lambda', 'Python please']) {
       const answer = await addMessage(deps, 'alice', session.id, { version: session.version, text });

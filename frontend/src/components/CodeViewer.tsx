@@ -36,7 +36,9 @@ export default function CodeViewer({ path, content }: { path: string; content: s
           lineNumbers(),
           EditorState.readOnly.of(true),
           EditorView.editable.of(false),
-          EditorView.contentAttributes.of({ 'aria-label': `Contents of ${path}` }),
+          // Read-only content is not focusable by default; a long line makes the view scroll, and a
+          // scrollable region must be reachable from the keyboard (WCAG 2.1.1).
+          EditorView.contentAttributes.of({ 'aria-label': `Contents of ${path}`, tabindex: '0' }),
           syntaxHighlighting(defaultHighlightStyle),
           ...(language ? [language] : []),
         ],

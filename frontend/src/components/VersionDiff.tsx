@@ -14,7 +14,8 @@ function readOnly(path: string, label: string): Extension[] {
     lineNumbers(),
     EditorState.readOnly.of(true),
     EditorView.editable.of(false),
-    EditorView.contentAttributes.of({ 'aria-label': label }),
+    // Focusable, so a view that scrolls can be reached from the keyboard (WCAG 2.1.1).
+    EditorView.contentAttributes.of({ 'aria-label': label, tabindex: '0' }),
     syntaxHighlighting(defaultHighlightStyle),
     ...(language ? [language] : []),
   ];
