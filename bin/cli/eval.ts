@@ -88,16 +88,15 @@ export function evalCommand(io: Output, setExitCode: (code: number) => void): Co
         backend,
         toolEnv: scrubbedEnv(process.env),
         ...(ollamaHost ? { ollamaHost } : {}),
+        modelId,
       };
       if (!opts.json) io.err(`building ${project.metadata.name} in the sandbox…`);
       const build = await buildLocally(local);
       if (build.status !== 'succeeded')
         throw new ValidationError(`the generated project did not build: ${build.reason ?? build.status}`);
       const judge = modelJudge(backend, modelId);
-      const price = registries.models.find(modelId);
       const result = await runSuite(suite, localExecutor(local), {
         ...(judge ? { judge } : {}),
-        ...(price ? { price } : {}),
         onEvent: (event) => {
           if (!opts.json && event.type === 'case_finished')
             io.err(`${event.run.status === 'passed' ? 'pass' : 'FAIL'} ${event.run.caseId}`);

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { type RunEvent, RunJob, type RunResult } from '../../runner/events.ts';
 import { type HarnessDeps, runJob } from '../../runner/harness.ts';
 import type { ModelBackend } from '../../runner/model-gateway.ts';
-import type { CaseExecutor } from './run-suite.ts';
+import { priceOf } from '../testing/run-cost.ts';
+import type { CaseExecutor, ExecutedRun } from './run-suite.ts';
 
 export interface LocalRunOptions {
   /** The generated project's zip. */
@@ -13,6 +14,8 @@ export interface LocalRunOptions {
   backend: ModelBackend;
   toolEnv: Record<string, string>;
   ollamaHost?: string;
+  /** The model id the agent invokes (the spec's), whose registry price each turn's cost uses. */
+  modelId?: string;
   onEvent?: (event: RunEvent) => void;
   signal?: AbortSignal;
 }
@@ -41,30 +44,45 @@ export async function buildLocally(o: LocalRunOptions): Promise<RunResult> {
 }
 
 /**
- * Each turn of a case as a run of the harness on the finished build: the same sandbox and model
- * gateway as the platform's test runs, without the platform (the CLI, the bench). A conversation's
- * turns carry one runtime session id; today each run starts the agent afresh, so the agent itself does
- * not remember earlier turns unless its session store persists them (warm agents will keep them).
+ * Each case run as a conversation with the build's agent, started once by the runner's harness (a
+ * `serve` job, as `agent-builder test` chats) on the finished build: the same sandbox and model gateway
+ * as the platform's runs, without the platform (the CLI, the bench). Every turn is sent to the running
+ * agent with the case run's runtime session id, so a later turn sees the earlier ones; each turn's
+ * result carries its trace and its cost at the spec model's registry price. The agent is stopped after
+ * the last turn, or after the first turn that does not succeed.
  */
 export function localExecutor(o: LocalRunOptions): CaseExecutor {
   return async (turns, { runtimeSessionId, signal }) => {
-    const runs = [];
-    for (const input of turns) {
-      const result = await runJob(
-        RunJob.parse({
-          mode: 'run',
-          runId: `eval-${randomUUID()}`,
-          project: { zipPath: 'project.zip' },
-          buildKey: o.buildKey,
-          input,
-          runtimeSessionId,
-        }),
-        deps(o),
-        signal,
-      );
-      runs.push({ ...result, id: result.runId });
-      if (result.status !== 'succeeded') break;
-    }
+    const runs: ExecutedRun[] = [];
+    const ended = () => runs.length >= turns.length || runs.some((r) => r.status !== 'succeeded');
+    const conversation = await runJob(
+      RunJob.parse({
+        mode: 'serve',
+        runId: `eval-${randomUUID()}`,
+        project: { zipPath: 'project.zip' },
+        buildKey: o.buildKey,
+        runtimeSessionId,
+      }),
+      {
+        ...deps(o),
+        turns: (stop) =>
+          (async function* () {
+            // The harness asks for the next turn only once the previous one was reported.
+            for (const input of turns) {
+              if (stop.aborted || ended()) return;
+              yield { runId: `eval-${randomUUID()}`, input, requestedAt: new Date().toISOString(), signal };
+            }
+          })(),
+        onTurn: async (result) => {
+          const cost = priceOf({ modelId: o.modelId, metrics: result.metrics, model: result.model });
+          runs.push({ ...result, id: result.runId, ...(cost ? { cost } : {}) });
+        },
+      },
+      signal,
+    );
+    // The agent did not start (or stopped between turns): the case run failed for that reason.
+    if (!ended() && conversation.status !== 'succeeded')
+      runs.push({ ...conversation, id: conversation.runId });
     return runs;
   };
 }
