@@ -11,8 +11,8 @@ import { offlineBackend } from '../runner/offline-model.ts';
 
 /**
  * A 20-case evaluation suite on the offline model, the project already built (dependencies cached):
- * the wall time of the whole suite, target ≤ 15 s. Each case run is a conversation with the agent,
- * started once for it by the harness (a `serve` job) and sent its turns.
+ * the wall time of the whole suite, target ≤ 15 s. Each case run is a conversation (its own runtime
+ * session) with one of the build's warm agents (harness `serve` jobs, one per concurrent case run).
  */
 export async function evaluationBench(): Promise<void> {
   const registries = { models: loadModelRegistry(), tools: loadToolRegistry() };
@@ -56,7 +56,8 @@ export async function evaluationBench(): Promise<void> {
     })),
   });
   const started = performance.now();
-  const result = await runSuite(suite, localExecutor(local));
+  const execute = localExecutor(local);
+  const result = await runSuite(suite, execute).finally(() => execute.stop());
   const wall = performance.now() - started;
   console.log(
     '\nEvaluation suite on the offline model, 20 cases, concurrency 4, build cached (target: ≤ 15,000 ms)',

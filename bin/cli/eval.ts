@@ -95,13 +95,14 @@ export function evalCommand(io: Output, setExitCode: (code: number) => void): Co
       if (build.status !== 'succeeded')
         throw new ValidationError(`the generated project did not build: ${build.reason ?? build.status}`);
       const judge = modelJudge(backend, modelId);
-      const result = await runSuite(suite, localExecutor(local), {
+      const execute = localExecutor(local);
+      const result = await runSuite(suite, execute, {
         ...(judge ? { judge } : {}),
         onEvent: (event) => {
           if (!opts.json && event.type === 'case_finished')
             io.err(`${event.run.status === 'passed' ? 'pass' : 'FAIL'} ${event.run.caseId}`);
         },
-      });
+      }).finally(() => execute.stop());
       if (opts.junit) writeFileSync(opts.junit, toJUnit(result));
       if (opts.json) io.out(json(result));
       else for (const line of formatResult(result)) io.out(line);
