@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NotFoundError, RateLimitedError, ValidationError } from '../core/errors.ts';
-import { getGeneration } from '../generate/service.ts';
+import { generatedText, getGeneration } from '../generate/service.ts';
 import type { ModelRegistry } from '../models/registry.ts';
 import type { ModelInfo as RegistryModel } from '../models/schema.ts';
 import type { SessionRepository } from '../sessions/ports.ts';
@@ -88,9 +88,7 @@ async function generatedFile(
   generationId: string,
   path: string,
 ) {
-  const generation = await getGeneration(deps, owner, generationId);
-  if (!generation.artifactPrefix) return undefined;
-  return text(await deps.store.get(`${generation.artifactPrefix}/files/${path}`).catch(() => undefined));
+  return generatedText(deps.store, await getGeneration(deps, owner, generationId), path);
 }
 
 export async function starterSuite(

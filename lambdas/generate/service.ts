@@ -77,6 +77,24 @@ async function projectZip(store: ArtifactStore, key: string): Promise<Uint8Array
   return zip;
 }
 
+/**
+ * The text of one file of a generation for the platform's own use (a build's model, an evaluation's
+ * starter suite): from its zip, or from the file stored beside it by generations made before the zip
+ * became the only copy; undefined when neither holds it.
+ */
+export async function generatedText(
+  store: ArtifactStore,
+  generation: Pick<GenerationRecord, 'artifactPrefix' | 'name'>,
+  path: string,
+): Promise<string | undefined> {
+  if (!generation.artifactPrefix) return undefined;
+  const zip = await projectZip(store, `${generation.artifactPrefix}/project.zip`).catch(() => undefined);
+  const text = zip ? readZipEntry(zip, generation.name ?? 'agent', path) : undefined;
+  if (text !== undefined) return text;
+  const file = await store.get(`${generation.artifactPrefix}/files/${path}`).catch(() => undefined);
+  return file ? Buffer.from(file).toString('utf8') : undefined;
+}
+
 /** One file of a generation, read from its zip (the only copy stored). */
 export async function getGeneratedFile(
   deps: Pick<GenerationDeps, 'generations' | 'store'>,

@@ -2,6 +2,7 @@ import { providerOf } from '../../runner/workspace.ts';
 import { DomainError } from '../core/errors.ts';
 import type { ArtifactStore } from '../core/ports.ts';
 import type { GenerationRecord } from '../generate/ports.ts';
+import { generatedText } from '../generate/service.ts';
 
 /** A build refused before it starts: what cannot work on this platform, and what to do instead. */
 export class CannotTestHereError extends DomainError {
@@ -27,10 +28,9 @@ export interface PreflightContext {
 /** The model id and provider a generated project is written for, from its `.env.example`. */
 export async function projectModel(
   store: ArtifactStore,
-  generation: Pick<GenerationRecord, 'artifactPrefix'>,
+  generation: Pick<GenerationRecord, 'artifactPrefix' | 'name'>,
 ): Promise<{ modelId?: string; provider: ReturnType<typeof providerOf> }> {
-  const body = await store.get(`${generation.artifactPrefix}/files/.env.example`).catch(() => undefined);
-  const text = body ? Buffer.from(body).toString('utf8') : '';
+  const text = (await generatedText(store, generation, '.env.example')) ?? '';
   const modelId = /^MODEL_ID=(.+)$/m.exec(text)?.[1]?.trim();
   return { ...(modelId ? { modelId } : {}), provider: providerOf(text) };
 }

@@ -12,6 +12,7 @@ import {
   saveSuite,
   startEvaluation,
 } from '../../lambdas/evaluations/service.ts';
+import { zipProject } from '../../lambdas/generate/zip.ts';
 import { loadModelRegistry } from '../../lambdas/models/load.ts';
 import type { Session } from '../../lambdas/sessions/model.ts';
 import { historyOf, type RunHistory } from '../../lambdas/testing/ports.ts';
@@ -192,6 +193,32 @@ describe('evaluation runs (domain)', () => {
       status: 'passed',
       reason: '4 model calls (at most 4)',
     });
+  });
+
+  it('reads the starter suite and the model of a generation whose zip is its only copy', async () => {
+    const { deps, store, tasks } = setup();
+    store.generationRecords.set('gen-zip', {
+      id: 'gen-zip',
+      owner: 'alice',
+      name: 'zipped-agent',
+      status: 'SUCCEEDED',
+      artifactPrefix: 'generations/gen-zip',
+      createdAt: '2026-01-01T00:00:00.000Z',
+    });
+    await store.put(
+      'generations/gen-zip/project.zip',
+      zipProject('zipped-agent', {
+        'evals/main.yaml':
+          'name: zipped\ncases: [{ id: one, input: hi, assertions: [{ type: cost, maxUsd: 1 }] }]',
+        '.env.example': 'MODEL_ID=us.anthropic.claude-haiku-4-5-20251001-v1:0\n',
+      }),
+    );
+    const { build } = await startBuild(deps, 'alice', { generationId: 'gen-zip' });
+    expect(build.modelId).toBe('us.anthropic.claude-haiku-4-5-20251001-v1:0');
+    const { run } = await startEvaluation(deps, 'alice', { buildId: build.id });
+    expect(run.suite).toBe('zipped');
+    expect(run.result?.cases[0]?.runs[0]?.assertions[0]).toMatchObject({ type: 'cost', status: 'passed' });
+    expect(tasks.at(-1)?.job.mode).toBe('serve');
   });
 
   it('compares a new run with the previous one and marks the regression', async () => {
