@@ -12,6 +12,7 @@ import { Comparison } from './models/compare.ts';
 import { Recommendation } from './models/recommend.ts';
 import { modelRoutes } from './models/routes.ts';
 import { ModelInfo } from './models/schema.ts';
+import { rolloutRoutes } from './rollout/routes.ts';
 import { ExtractedContext } from './sessions/extract.ts';
 import { Session } from './sessions/model.ts';
 import { sessionRoutes } from './sessions/routes.ts';
@@ -36,6 +37,7 @@ export const routes = {
   ...generateRoutes,
   ...testingRoutes,
   ...evaluationRoutes,
+  ...rolloutRoutes,
 };
 
 export type Routes = typeof routes;
@@ -50,6 +52,7 @@ export const FEATURES = [
   'sessions',
   'generate',
   'testing',
+  'rollout',
 ] as const satisfies readonly Feature[];
 type Unlisted = Exclude<Feature, (typeof FEATURES)[number]>;
 const _everyFeatureListed: Unlisted extends never ? true : Unlisted = true;

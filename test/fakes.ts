@@ -38,6 +38,14 @@ export class MemorySessions implements SessionRepository {
       throw new ConflictError(`session changed since version ${expectedVersion}`);
     this.items.set(session.id, structuredClone(session));
   }
+
+  async activity() {
+    return {};
+  }
+
+  async delete(id: string) {
+    this.items.delete(id);
+  }
 }
 
 /** In-memory generations, artifacts, test records and connections, for the test feature's domain tests. */

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { costCommand } from './cost.ts';
 import { evalCommand } from './eval.ts';
+import { flagsCommand } from './flags.ts';
 import { describeError, type Output } from './format.ts';
 import { generateCommand, specSchemaCommand } from './generate.ts';
 import { modelSummary, modelsCommand } from './models.ts';
@@ -24,6 +25,7 @@ export async function runCli(argv: readonly string[], io: Output): Promise<numbe
   program.addCommand(costCommand(io));
   program.addCommand(registryCommand(io));
   program.addCommand(startCommand(io));
+  program.addCommand(flagsCommand(io));
   program.addCommand(
     evalCommand(io, (code) => {
       exitCode = Math.max(exitCode, code);

@@ -87,6 +87,17 @@ export const PlatformConfig = z.object({
   CONSULTANT_BEDROCK_MODEL: z.string().min(1).default('us.anthropic.claude-haiku-4-5-20251001-v1:0'),
   /** How long a model-backed reply may take before the rule-based consultant answers instead. */
   CONSULTANT_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(120_000).default(20_000),
+
+  /**
+   * The feature flags: an AppConfig feature-flag profile when all three are set (AWS), else the
+   * bundled defaults overridden by FLAGS_FILE (local; checked for changes on every read).
+   */
+  APPCONFIG_APPLICATION: z.string().min(1).optional(),
+  APPCONFIG_ENVIRONMENT: z.string().min(1).optional(),
+  APPCONFIG_FLAGS_PROFILE: z.string().min(1).optional(),
+  FLAGS_FILE: z.string().min(1).default('.data/flags.json'),
+  /** Request and rollout metrics: `emf` (CloudWatch embedded metric format on stdout, AWS) or `off`. */
+  METRICS: z.enum(['emf', 'off']).default('off'),
 });
 export type PlatformConfig = z.infer<typeof PlatformConfig>;
 

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NotFoundError, RateLimitedError, ValidationError } from '../core/errors.ts';
-import { generatedText, getGeneration } from '../generate/service.ts';
+import { getGeneratedFile } from '../generate/service.ts';
 import type { ModelRegistry } from '../models/registry.ts';
 import type { ModelInfo as RegistryModel } from '../models/schema.ts';
 import type { SessionRepository } from '../sessions/ports.ts';
 import { endConversation, sayInConversation, startConversation } from '../testing/conversations.ts';
 import type { TestRunRecord } from '../testing/model.ts';
 import { historyOf } from '../testing/ports.ts';
-import { getBuild, getRun, type TestDeps } from '../testing/service.ts';
+import { createRun, getBuild, getRun, requireFlag, type TestDeps } from '../testing/service.ts';
 import { compareResults } from './compare.ts';
 import type { Judge } from './judge.ts';
 import type {
@@ -44,11 +44,12 @@ async function ownSession(deps: Pick<EvaluationDeps, 'sessions'>, owner: string,
 
 /** Saves a session's suite after checking it (every problem listed by path or line). */
 export async function saveSuite(
-  deps: Pick<EvaluationDeps, 'evaluations' | 'sessions' | 'now'>,
+  deps: Pick<EvaluationDeps, 'evaluations' | 'sessions' | 'now' | 'features'>,
   owner: string,
   sessionId: string,
   yaml: string,
 ): Promise<StoredSuite> {
+  await requireFlag(deps, 'evaluations', owner);
   await ownSession(deps, owner, sessionId);
   parseSuite(yaml, 'the suite');
   const suite: StoredSuite = { sessionId, yaml, updatedAt: now(deps).toISOString() };
@@ -87,8 +88,12 @@ async function generatedFile(
   owner: string,
   generationId: string,
   path: string,
-) {
-  return generatedText(deps.store, await getGeneration(deps, owner, generationId), path);
+): Promise<string | undefined> {
+  // A project without that file (an older generation) has no starter suite: not an error here.
+  return getGeneratedFile(deps, owner, generationId, path).catch((error: unknown) => {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  });
 }
 
 export async function starterSuite(
@@ -160,6 +165,34 @@ export function conversationExecutor(deps: TestDeps, owner: string, buildId: str
   };
 }
 
+/**
+ * Without warm agents (their flag off for this builder) each turn is a one-off test run of the build
+ * with the case run's runtime session id: the agent starts afresh for every turn, so a later turn does
+ * not see an earlier one unless the agent's session store keeps it.
+ */
+export function testRunExecutor(deps: TestDeps, owner: string, buildId: string): CaseExecutor {
+  return async (turns, { runtimeSessionId, signal }) => {
+    const runs: ExecutedRun[] = [];
+    for (const input of turns) {
+      const started = await whenAdmitted(
+        () => createRun(deps, owner, { buildId, input }, undefined, runtimeSessionId),
+        signal,
+      );
+      await started.started.done.catch(() => undefined);
+      const run = await getRun(deps, owner, started.run.id);
+      runs.push({ ...run, id: run.id });
+      if (run.status !== 'succeeded') break;
+    }
+    return runs;
+  };
+}
+
+/** The executor for a builder: conversations with warm agents, or one-off runs when warm agents are off. */
+async function executorFor(deps: TestDeps, owner: string, buildId: string): Promise<CaseExecutor> {
+  const warm = deps.features ? (await deps.features.evaluate('warm-agents', { sub: owner })).enabled : true;
+  return warm ? conversationExecutor(deps, owner, buildId) : testRunExecutor(deps, owner, buildId);
+}
+
 async function withResult(deps: Pick<TestDeps, 'store'>, record: EvaluationRecord): Promise<EvaluationRun> {
   const { owner: _owner, yaml: _yaml, resultKey, ...run } = record;
   if (run.result || !resultKey) return run;
@@ -186,6 +219,7 @@ export async function startEvaluation(
   body: EvaluationBody,
   execute?: CaseExecutor,
 ): Promise<{ run: EvaluationRun; finished: boolean; done: Promise<void> }> {
+  await requireFlag(deps, 'evaluations', owner);
   const build = await getBuild(deps, owner, body.buildId);
   if (build.status !== 'READY')
     throw new ValidationError(`build ${build.id} is ${build.status}; evaluate a READY build`);
@@ -218,7 +252,7 @@ export async function startEvaluation(
   const done = (async () => {
     let final: EvaluationRecord;
     try {
-      const result = await runSuite(suite, execute ?? conversationExecutor(deps, owner, build.id), {
+      const result = await runSuite(suite, execute ?? (await executorFor(deps, owner, build.id)), {
         ...(typeof judge === 'object'
           ? { judge }
           : typeof judge === 'string'

@@ -48,7 +48,9 @@ export const tasks = {
   async validateSpec(input: GenerationInput, deps: TaskDeps): Promise<ValidatedState> {
     const { spec } = assertValidSpec(input.spec, deps.registries);
     const specHash = hashSpec(spec);
-    const cacheKey = `${specHash}:${loadTemplates().version}`;
+    // Scoped to the session (or the owner's sessionless generations): a cache hit shares its source's
+    // files, so deleting an agent can remove them without touching another builder's generations.
+    const cacheKey = [input.owner, input.sessionId ?? '-', specHash, loadTemplates().version].join('|');
     const cached = await deps.generations.getCached(cacheKey);
     const cachedRecord = cached ? await deps.generations.getGeneration(cached) : undefined;
     return {
@@ -104,6 +106,9 @@ export const tasks = {
         id: input.generationId,
         owner: input.owner,
         sessionId: input.sessionId,
+        templates: loadTemplates().version,
+        ...versionOf(input),
+        cacheKey: input.cacheKey,
         cached: true,
         createdAt,
       };
@@ -114,6 +119,7 @@ export const tasks = {
         owner: input.owner,
         sessionId: input.sessionId,
         status: 'SUCCEEDED',
+        templates: loadTemplates().version,
         specHash: input.specHash,
         name: project?.name,
         language: project?.language,
@@ -122,6 +128,8 @@ export const tasks = {
         artifactPrefix: prefix(input.generationId),
         zipBytes: input.package?.zipBytes,
         cost: input.rendered?.cost,
+        ...versionOf(input),
+        cacheKey: input.cacheKey,
         cached: false,
         createdAt,
       };
@@ -137,13 +145,22 @@ export const tasks = {
       owner: input.owner,
       sessionId: input.sessionId,
       status: 'FAILED',
+      // Nothing of a failed generation is offered: no files, no zip, only why (never half a project).
       reason: failureReason(input.error),
+      templates: loadTemplates().version,
       createdAt: (deps.now?.() ?? new Date()).toISOString(),
     };
     await deps.generations.putGeneration(record);
     return record;
   },
 };
+
+/** What a successful generation records of its version: its number, what changed, and the spec. */
+const versionOf = (input: ValidatedState) => ({
+  ...(input.version !== undefined ? { version: input.version } : {}),
+  ...(input.changes ? { changes: input.changes } : {}),
+  spec: input.spec,
+});
 
 export type TaskName = keyof typeof tasks;
 

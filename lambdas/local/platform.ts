@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { stopLocalRunners } from '../core/adapters/local-runner.ts';
 import { hasAwsCredentials, PlatformConfig, platformConfig } from '../core/config.ts';
 import { logger } from '../core/http.ts';
@@ -7,6 +8,7 @@ import { createHandler as createCost } from '../cost/handler.ts';
 import { createHandler as createGenerate } from '../generate/handler.ts';
 import { createHandler as createHealth } from '../health/handler.ts';
 import { createHandler as createModels } from '../models/handler.ts';
+import { createHandler as createRollout } from '../rollout/handler.ts';
 import type { Feature } from '../routes.ts';
 import { createHandler as createSessions } from '../sessions/handler.ts';
 import { createHandler as createTesting, createWsHandler } from '../testing/handler.ts';
@@ -30,6 +32,8 @@ export interface PlatformOptions {
    * included) to the network. @default 127.0.0.1
    */
   host?: string;
+  /** The operator's flag overrides. @default `<dataDir>/flags.json`, else FLAGS_FILE */
+  flagsFile?: string;
 }
 
 export interface RunningPlatform {
@@ -79,6 +83,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
     ...(options.runnerCacheDir ? { RUNNER_CACHE_DIR: options.runnerCacheDir } : {}),
     // Made afresh by each platform: its @connections endpoint answers calls signed with it only.
     LOCAL_CONNECTIONS_SECRET: randomBytes(32).toString('hex'),
+    FLAGS_FILE:
+      options.flagsFile ?? (options.dataDir ? join(options.dataDir, 'flags.json') : operator.FLAGS_FILE),
   });
   if (!config.POWERTOOLS_LOG_LEVEL) logger.setLogLevel('WARN');
   // Handlers read the configuration when they first build their dependencies: after listen, below,
@@ -92,6 +98,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
     sessions: createSessions(current) as LambdaHandler,
     generate: createGenerate(current) as LambdaHandler,
     testing: createTesting(current) as LambdaHandler,
+    rollout: createRollout(current) as LambdaHandler,
   };
   const server = createGateway(handlers, {
     staticDir: options.staticDir,

@@ -14,6 +14,7 @@ import {
   readyBuild,
   reconcile,
   recordConversationEnd,
+  requireFlag,
   type StartOptions,
   type TestDeps,
   withOutput,
@@ -38,6 +39,7 @@ export async function startConversation(
   input: ConversationBody,
   options: Pick<StartOptions, 'connectionId'> = {},
 ): Promise<ConversationRecord> {
+  await requireFlag(deps, 'warm-agents', owner);
   const build = await readyBuild(deps, owner, input.buildId);
   await deps.limiter.hit(owner, 'test', deps.limitPerHour);
   const limits = cappedLimits(undefined, deps.caps);

@@ -3,10 +3,12 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { STSClient } from '@aws-sdk/client-sts';
 import { RunLimits } from '../../runner/events.ts';
 import type { RunnerTask } from '../../runner/task.ts';
+import { AWS_RETRY } from '../core/adapters/aws-retry.ts';
 import { ApiGatewayConnectionPoster } from '../core/adapters/connections.ts';
 import { dataAdapters } from '../core/adapters/data.ts';
 import { DynamoDbRateLimiter } from '../core/adapters/dynamodb-rate-limiter.ts';
 import { EcsRunner } from '../core/adapters/ecs-runner.ts';
+import { createFeatures } from '../core/adapters/flags.ts';
 import { LocalProcessRunner } from '../core/adapters/local-runner.ts';
 import { StsRunCredentials } from '../core/adapters/sts-run-credentials.ts';
 import { awsCredentialEnv, configEnv, type PlatformConfig, processBasics } from '../core/config.ts';
@@ -38,7 +40,7 @@ function localRunnerEnv(config: PlatformConfig): Record<string, string> {
 /** Each runner task's own credentials: the run role, narrowed by a session policy to that run. */
 function runCredentials(config: PlatformConfig) {
   const issuer = new StsRunCredentials(
-    new STSClient({ region: config.AWS_REGION }),
+    new STSClient({ region: config.AWS_REGION, ...AWS_RETRY }),
     config.RUNNER_RUN_ROLE_ARN ?? '',
   );
   return (task: RunnerTask) => {
@@ -76,7 +78,7 @@ export function testDeps(config: PlatformConfig): TestDeps {
   const backend =
     config.TEST_BACKEND === 'ecs'
       ? new EcsRunner(
-          new ECSClient({ region: config.AWS_REGION }),
+          new ECSClient({ region: config.AWS_REGION, ...AWS_RETRY }),
           {
             cluster: config.RUNNER_CLUSTER_ARN ?? '',
             taskDefinition: config.RUNNER_TASK_DEFINITION_ARN ?? '',
@@ -102,6 +104,7 @@ export function testDeps(config: PlatformConfig): TestDeps {
           );
         });
   return {
+    features: createFeatures(config),
     tests,
     generations: new DynamoDbGenerationRepository(table),
     store,

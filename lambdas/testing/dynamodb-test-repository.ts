@@ -21,7 +21,8 @@ const historyKey = (history: RunHistory) =>
 /**
  * Builds, test runs and WebSocket connections in the single table. Builds are `BUILD#id / META`; a
  * test run is `TESTRUN#id / META` plus its history entry `SESSION#id / TEST#ts#id` (or
- * `GENERATION#id / TEST#…` for a generation made without a session); the progress of a build or run
+ * `GENERATION#id / TEST#…` for a generation made without a session), and a build is linked from its
+ * generation as `GENERATION#id / BUILD#id`; the progress of a build or run
  * still going is `BUILD#id / PROGRESS` or `TESTRUN#id / PROGRESS` (the runner's own item, with a TTL,
  * so its frequent writes never race the record's outcome); connections are
  * `CONNECTION#id / META` with a TTL. A conversation is `CONVERSATION#id / META`, its turns (copies
@@ -34,6 +35,13 @@ export class DynamoDbTestRepository implements TestRepository {
 
   async putBuild(record: BuildRecord): Promise<void> {
     await this.table.put({ PK: `BUILD#${record.id}`, SK: 'META', type: 'build', data: record });
+    // Linked from its generation, so deleting an agent finds every build of its generations.
+    await this.table.put({
+      PK: `GENERATION#${record.generationId}`,
+      SK: `BUILD#${record.id}`,
+      type: 'build-link',
+      buildId: record.id,
+    });
   }
 
   async getBuild(id: string): Promise<BuildRecord | undefined> {

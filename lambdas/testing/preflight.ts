@@ -1,8 +1,8 @@
 import { providerOf } from '../../runner/workspace.ts';
 import { DomainError } from '../core/errors.ts';
-import type { ArtifactStore } from '../core/ports.ts';
 import type { GenerationRecord } from '../generate/ports.ts';
-import { generatedText } from '../generate/service.ts';
+import type { GenerationDeps } from '../generate/service.ts';
+import { getGeneratedFile } from '../generate/service.ts';
 
 /** A build refused before it starts: what cannot work on this platform, and what to do instead. */
 export class CannotTestHereError extends DomainError {
@@ -27,10 +27,11 @@ export interface PreflightContext {
 
 /** The model id and provider a generated project is written for, from its `.env.example`. */
 export async function projectModel(
-  store: ArtifactStore,
-  generation: Pick<GenerationRecord, 'artifactPrefix' | 'name'>,
+  deps: Pick<GenerationDeps, 'generations' | 'store'>,
+  owner: string,
+  generation: Pick<GenerationRecord, 'id'>,
 ): Promise<{ modelId?: string; provider: ReturnType<typeof providerOf> }> {
-  const text = (await generatedText(store, generation, '.env.example')) ?? '';
+  const text = await getGeneratedFile(deps, owner, generation.id, '.env.example').catch(() => '');
   const modelId = /^MODEL_ID=(.+)$/m.exec(text)?.[1]?.trim();
   return { ...(modelId ? { modelId } : {}), provider: providerOf(text) };
 }

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { DEFAULT_LIMITS, RunLimits, type RunResult, type StreamEvent } from '../../runner/events.ts';
 import type { RunnerTask } from '../../runner/task.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../core/errors.ts';
+import { type Features, type FlagKey, requireFeature } from '../core/flags/guard.ts';
 import type {
   ArtifactStore,
   ConnectionPoster,
@@ -18,6 +19,8 @@ import { priceOf } from './run-cost.ts';
 import { cacheScopeOf } from './run-credentials.ts';
 
 export interface TestDeps {
+  /** The feature flags (warm agents, evaluations); absent only in tests that do not exercise them: all on. */
+  features?: Features;
   tests: TestRepository;
   generations: GenerationRepository;
   store: ArtifactStore;
@@ -143,7 +146,7 @@ export async function startBuild(
       `generation ${generation.id} failed (${generation.reason ?? 'no project'}); generate again first`,
     );
   }
-  const model = await projectModel(deps.store, generation);
+  const model = await projectModel(deps, owner, generation);
   if (deps.preflight) await preflight(deps.preflight, generation, model);
   await deps.limiter.hit(owner, 'test', deps.limitPerHour);
   // A conversation's agent runs the build it started on: building again ends it.
@@ -533,4 +536,13 @@ export async function endConversationsOfGeneration(
     await recordConversationEnd(deps, conversation.id, reason);
     await deps.backend.cancel(conversation.id, conversation.taskArn);
   }
+}
+
+/** Throws 403 feature-not-enabled when `key` is off for `owner`; every capability is on without flags. */
+export async function requireFlag(
+  deps: Pick<TestDeps, 'features'>,
+  key: FlagKey,
+  owner: string,
+): Promise<void> {
+  if (deps.features) await requireFeature({ features: deps.features }, key, { sub: owner });
 }

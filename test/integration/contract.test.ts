@@ -74,6 +74,11 @@ describe('every route answers within its contract', () => {
     }
   });
 
+  it('the feature flags of the signed-in builder', async () => {
+    expect((await as('GET', '/api/features')).body.features.length).toBeGreaterThan(0);
+    expect((await call('GET', '/api/features')).status).toBe(401);
+  });
+
   it('models, tools and cost', async () => {
     expect((await as('GET', '/api/models?provider=bedrock&capability=tool-use')).status).toBe(200);
     expect((await as('GET', '/api/models?provider=nobody')).status).toBe(400);
@@ -121,8 +126,13 @@ describe('every route answers within its contract', () => {
     ).toBe(404);
     expect((await as('POST', '/api/cost-estimate', spec)).status).toBe(200);
     expect(
-      (await as('POST', '/api/cost-estimate', { ...spec, usage: { requestsPerMonth: -1 } })).status,
+      (await as('POST', '/api/cost-estimate', { ...spec, usage: { requestsPerMonth: 'many' } })).status,
     ).toBe(400);
+    const outOfRange = await as('POST', '/api/cost-estimate', {
+      ...spec,
+      usage: { requestsPerMonth: -1, avgInputTokens: 800, avgOutputTokens: 200 },
+    });
+    expect([outOfRange.status, outOfRange.body.type]).toEqual([422, 'out-of-range']);
   });
 
   let sessionId = '';
@@ -177,6 +187,9 @@ describe('every route answers within its contract', () => {
     const generation = await as('GET', `/api/code-generation/${generationId}`);
     expect(generation.body.files).toContain('src/agent.ts');
     expect((await as('GET', '/api/code-generation/nope')).status).toBe(404);
+    const rated = { subject: 'generation', id: generationId, rating: 'up', comment: 'Clean project.' };
+    expect((await as('POST', '/api/feedback', rated)).status).toBe(201);
+    expect((await as('POST', '/api/feedback', { ...rated, id: 'nope' })).status).toBe(404);
     expect((await as('GET', `/api/code-generation/${generationId}/files/src/agent.ts`)).body.text).toContain(
       'createAgent',
     );
@@ -255,6 +268,22 @@ describe('every route answers within its contract', () => {
     expect(evaluations.body.runs[0].id).toBe(evaluation.body.id);
     expect((await as('GET', '/api/evaluations/history')).status).toBe(400);
   }, 600_000);
+
+  it('renames, duplicates and deletes an agent', async () => {
+    const created = await as('POST', '/api/sessions', { answers: { useCase: 'Summarise the day' } });
+    expect((await as('POST', '/api/sessions', {})).status).toBe(400);
+    const copy = await as('POST', `/api/sessions/${created.body.id}/duplicate`, { title: 'Copy' });
+    expect(copy.status).toBe(201);
+    expect((await as('POST', '/api/sessions/nope/duplicate')).status).toBe(404);
+    expect((await as('GET', `/api/sessions/${sessionId}/versions`)).body.versions.length).toBeGreaterThan(0);
+    expect((await as('GET', '/api/sessions/nope/versions')).status).toBe(404);
+    expect(
+      (await as('GET', `/api/code-generation/${generationId}/deploy-plan`)).body.steps.length,
+    ).toBeGreaterThan(0);
+    expect((await as('GET', '/api/code-generation/nope/deploy-plan')).status).toBe(404);
+    expect((await as('DELETE', `/api/sessions/${copy.body.id}`)).status).toBe(200);
+    expect((await as('DELETE', `/api/sessions/${copy.body.id}`)).status).toBe(404);
+  });
 
   it('left no route uncalled: each answered with success, and with a problem where it has one', () => {
     const missing = routeList.flatMap((route) => {

@@ -144,23 +144,23 @@ function setup(answer: (input: string) => Partial<RunResult> = () => ({})) {
     sessions,
     models: loadModelRegistry(),
   };
+  // A generation stores its project once, as a zip; single files are read from it.
+  const files = {
+    'evals/main.yaml': SUITE,
+    'evals/model-price.json': JSON.stringify({ modelId: 'anthropic.claude-3-5-haiku-20241022-v1:0' }),
+    '.env.example': 'MODEL_ID=anthropic.claude-3-5-haiku-20241022-v1:0\n',
+  };
   store.generationRecords.set('gen-1', {
     id: 'gen-1',
     owner: 'alice',
     sessionId: 'session-1',
     status: 'SUCCEEDED',
+    name: 'agent',
     artifactPrefix: 'generations/gen-1',
+    files: Object.keys(files),
     createdAt: '2026-01-01T00:00:00.000Z',
   });
-  void store.put('generations/gen-1/files/evals/main.yaml', SUITE);
-  void store.put(
-    'generations/gen-1/files/.env.example',
-    'MODEL_ID=anthropic.claude-3-5-haiku-20241022-v1:0\n',
-  );
-  void store.put(
-    'generations/gen-1/files/evals/model-price.json',
-    JSON.stringify({ modelId: 'anthropic.claude-3-5-haiku-20241022-v1:0' }),
-  );
+  void store.put('generations/gen-1/project.zip', zipProject('agent', files));
   void sessions.create({ id: 'session-1', owner: 'alice' } as Session);
   return { deps, store, evaluations, tasks };
 }
@@ -195,30 +195,24 @@ describe('evaluation runs (domain)', () => {
     });
   });
 
-  it('reads the starter suite and the model of a generation whose zip is its only copy', async () => {
-    const { deps, store, tasks } = setup();
-    store.generationRecords.set('gen-zip', {
-      id: 'gen-zip',
-      owner: 'alice',
-      name: 'zipped-agent',
-      status: 'SUCCEEDED',
-      artifactPrefix: 'generations/gen-zip',
-      createdAt: '2026-01-01T00:00:00.000Z',
-    });
-    await store.put(
-      'generations/gen-zip/project.zip',
-      zipProject('zipped-agent', {
-        'evals/main.yaml':
-          'name: zipped\ncases: [{ id: one, input: hi, assertions: [{ type: cost, maxUsd: 1 }] }]',
-        '.env.example': 'MODEL_ID=us.anthropic.claude-haiku-4-5-20251001-v1:0\n',
+  it('runs each turn as a one-off test run when warm agents are off for the builder', async () => {
+    const { deps, tasks } = setup();
+    const features: EvaluationDeps['features'] = {
+      source: 'test',
+      list: async () => [],
+      evaluate: async (key) => ({
+        key,
+        name: key,
+        description: '',
+        enabled: key !== 'warm-agents',
+        variant: key !== 'warm-agents' ? 'on' : 'off',
+        reason: 'STATIC',
       }),
-    );
-    const { build } = await startBuild(deps, 'alice', { generationId: 'gen-zip' });
-    expect(build.modelId).toBe('us.anthropic.claude-haiku-4-5-20251001-v1:0');
-    const { run } = await startEvaluation(deps, 'alice', { buildId: build.id });
-    expect(run.suite).toBe('zipped');
-    expect(run.result?.cases[0]?.runs[0]?.assertions[0]).toMatchObject({ type: 'cost', status: 'passed' });
-    expect(tasks.at(-1)?.job.mode).toBe('serve');
+    };
+    const { build } = await startBuild(deps, 'alice', { generationId: 'gen-1' });
+    const { run } = await startEvaluation({ ...deps, features }, 'alice', { buildId: build.id });
+    expect(run).toMatchObject({ status: 'COMPLETED', result: { summary: { verdict: 'passed' } } });
+    expect(tasks.map((t) => t.job.mode)).toEqual(['build', 'run', 'run', 'run']);
   });
 
   it('compares a new run with the previous one and marks the regression', async () => {

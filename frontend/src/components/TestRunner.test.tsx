@@ -409,4 +409,40 @@ describe('TestRunner', () => {
     });
     expect(screen.getByRole('alert')).toHaveTextContent('you can test at most 120 times an hour');
   });
+
+  it('names the version being built and the version of each past run', async () => {
+    const version = (id: string, n: number) => ({
+      id,
+      status: 'SUCCEEDED',
+      version: n,
+      createdAt: '2026-01-01T00:00:00Z',
+    });
+    fakeApi([
+      {
+        path: /\/versions$/,
+        body: { versions: [version('g2', 2), version('g1', 1)], current: { upToDate: true, changes: [] } },
+      },
+      {
+        path: /^\/api\/testing\/history$/,
+        body: {
+          runs: [
+            {
+              id: 'r1',
+              buildId: 'b1',
+              generationId: 'g1',
+              sessionId: 's1',
+              input: 'What is 2 + 2?',
+              status: 'succeeded',
+              expiresAt: '2026-01-01T00:00:00Z',
+              createdAt: '2026-01-01T00:00:00Z',
+            },
+          ],
+        },
+      },
+    ]);
+    renderAt(<TestRunner session={makeSession({ phase: 'TESTING', generationIds: ['g1', 'g2'] })} />);
+    expect(await screen.findByRole('heading', { name: 'Build v2' })).toBeInTheDocument();
+    const past = screen.getByText('What is 2 + 2?').closest('li');
+    expect(past).toHaveTextContent('v1');
+  });
 });

@@ -6,10 +6,12 @@ import {
   useGetConversationQuery,
   useGetTestRunQuery,
   useHistoryQuery,
+  useListVersionsQuery,
   useStartConversationMutation,
 } from '../api.ts';
 import { type StreamState, useTestStream } from '../hooks/use-test-stream.ts';
 import type { Build, RunMetrics, Session, TestRun } from '../types.ts';
+import { Feedback } from './Feedback.tsx';
 import { Loading, ProblemMessage } from './ProblemMessage.tsx';
 
 const buildKey = (generationId: string) => `agent-builder-build:${generationId}`;
@@ -212,6 +214,10 @@ export function TestRunner({ session }: { session: Session }) {
     return saved ? (JSON.parse(saved) as Build) : undefined;
   });
   const history = useHistoryQuery({ sessionId: session.id });
+  // Builds and runs name the version of the agent they belong to.
+  const versions = useListVersionsQuery(session.id, { skip: !generationId });
+  const versionOf = (id: string) => versions.data?.versions.find((v) => v.id === id)?.version;
+  const current = generationId ? versionOf(generationId) : undefined;
   // A build answers 202 at once: follow it by GET until it is READY or FAILED.
   const followed = useGetBuildQuery(build?.id ?? '', {
     skip: build?.status !== 'BUILDING',
@@ -312,7 +318,7 @@ export function TestRunner({ session }: { session: Session }) {
   return (
     <div className="stack">
       <section className="card stack" aria-labelledby="build-heading">
-        <h2 id="build-heading">Build</h2>
+        <h2 id="build-heading">Build{current ? ` v${current}` : ''}</h2>
         {!build && <p>Install the project's dependencies and compile it, as the deployment would.</p>}
         {build?.status === 'READY' && (
           <p role="status">
@@ -404,6 +410,9 @@ export function TestRunner({ session }: { session: Session }) {
             )}
             {state.metrics && <Metrics metrics={state.metrics} />}
             {!state.running && state.status && state.runId && <RunDetails runId={state.runId} />}
+            {state.status && !state.running && state.runId && (
+              <Feedback subject="test-run" id={state.runId} />
+            )}
             {state.logs.length > 0 && (
               <details>
                 <summary>Logs ({state.logs.length} lines)</summary>
@@ -450,7 +459,9 @@ export function TestRunner({ session }: { session: Session }) {
           {history.data?.runs.map((r) => (
             <li key={r.id}>
               <div>
-                <span className={`badge ${r.status}`}>{r.status}</span> <q>{r.input}</q>
+                <span className={`badge ${r.status}`}>{r.status}</span>{' '}
+                {versionOf(r.generationId) && <span className="badge">v{versionOf(r.generationId)}</span>}{' '}
+                <q>{r.input}</q>
                 {r.metrics && (
                   <span className="muted">
                     {' '}

@@ -3,6 +3,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { useAdvanceSessionMutation, useGetSessionQuery } from '../api.ts';
 import { CodePreview } from '../components/CodePreview.tsx';
 import { CostEstimator } from '../components/CostEstimator.tsx';
+import { DeployStep } from '../components/DeployStep.tsx';
 import { ModelSelector } from '../components/ModelSelector.tsx';
 import { Loading, ProblemMessage } from '../components/ProblemMessage.tsx';
 import { Requirements } from '../components/Requirements.tsx';
@@ -161,6 +162,7 @@ export function AgentBuilderPage() {
         {!unreached && active === 'code' && <CodePreview session={s} />}
         {!unreached && active === 'cost' && <CostEstimator session={s} />}
         {!unreached && active === 'testing' && <TestingTab session={s} />}
+        {!unreached && active === 'deploy' && <DeployStep session={s} />}
       </section>
     </main>
   );

@@ -8,6 +8,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { PayloadTooLargeError } from '../errors.ts';
+import { AWS_RETRY } from './aws-retry.ts';
 
 /** The primary key of an item of the single table. */
 export interface TableKey {
@@ -107,6 +108,7 @@ export class DynamoDbTable {
     return new DynamoDbTable(
       new DynamoDBClient({
         region: options.region,
+        ...AWS_RETRY,
         ...(options.credentials ? { credentials: options.credentials } : {}),
         ...(options.endpoint ? { endpoint: options.endpoint } : {}),
       }),
@@ -177,6 +179,26 @@ export class DynamoDbTable {
       }),
     );
     return result.Items ?? [];
+  }
+
+  /** Every item of one partition, following DynamoDB's pages (for deletes: a partition is one owner's data). */
+  async queryAll(partition: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': partition },
+          ConsistentRead: true,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
   }
 
   async delete(key: TableKey): Promise<void> {
