@@ -11,8 +11,8 @@ import { offlineBackend } from '../runner/offline-model.ts';
 
 /**
  * A 20-case evaluation suite on the offline model, the project already built (dependencies cached):
- * the wall time of the whole suite, target ≤ 15 s. Each turn is a harness run, which today starts the
- * agent process afresh; warm agents (one process per build) are what the target assumes.
+ * the wall time of the whole suite, target ≤ 15 s. Each case run is a conversation (its own runtime
+ * session) with one of the build's warm agents (harness `serve` jobs, one per concurrent case run).
  */
 export async function evaluationBench(): Promise<void> {
   const registries = { models: loadModelRegistry(), tools: loadToolRegistry() };
@@ -33,6 +33,7 @@ export async function evaluationBench(): Promise<void> {
     cacheDir: resolve('.cache/runner'),
     backend: offlineBackend(),
     toolEnv: scrubbedEnv(process.env),
+    modelId: 'anthropic.claude-3-5-haiku-20241022-v1:0',
   };
   const build = await buildLocally(local);
   if (build.status !== 'succeeded') throw new Error(`bench build: ${build.reason}`);
@@ -55,9 +56,8 @@ export async function evaluationBench(): Promise<void> {
     })),
   });
   const started = performance.now();
-  const result = await runSuite(suite, localExecutor(local), {
-    price: registries.models.get('anthropic.claude-3-5-haiku-20241022-v1:0'),
-  });
+  const execute = localExecutor(local);
+  const result = await runSuite(suite, execute).finally(() => execute.stop());
   const wall = performance.now() - started;
   console.log(
     '\nEvaluation suite on the offline model, 20 cases, concurrency 4, build cached (target: ≤ 15,000 ms)',

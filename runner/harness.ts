@@ -77,6 +77,11 @@ export interface Turn {
   input: string;
   /** When the builder asked (ISO): time to first token is measured from here. */
   requestedAt?: string;
+  /**
+   * The turn's own runtime session id, when one agent serves several conversations (an evaluation's
+   * case runs, each its own session); by default the job's.
+   */
+  runtimeSessionId?: string;
   signal: AbortSignal;
 }
 
@@ -220,6 +225,8 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
   };
 
   const runtimeSessionId = job.runtimeSessionId ?? `test-run-${job.runId}-${randomUUID()}`.slice(0, 100);
+  /** The session the current invocation is in: the job's, or a turn's own (one agent, several conversations). */
+  let sessionId = runtimeSessionId;
   const work = mkdtempSync(join(tmpdir(), 'agent-run-'));
   const buildDir = job.buildKey ? join(deps.cacheDir, 'builds', job.buildKey) : undefined;
   let status: RunStatus = 'succeeded';
@@ -443,6 +450,7 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
         await serve();
         // The conversation's own end: cancelled or a limit when it was stopped, else its turns ended.
         currentRunId = job.runId;
+        sessionId = runtimeSessionId;
         status = 'succeeded';
         reason = undefined;
         output = '';
@@ -492,6 +500,7 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
   async function serve(): Promise<void> {
     for await (const turn of deps.turns?.(stop.signal) ?? []) {
       currentRunId = turn.runId;
+      sessionId = turn.runtimeSessionId ?? runtimeSessionId;
       requestedAt = turn.requestedAt ? Date.parse(turn.requestedAt) : undefined;
       output = '';
       toolCalls.length = 0;
@@ -536,7 +545,7 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
         headers: {
           'content-type': 'application/json',
           accept: 'text/event-stream',
-          'x-amzn-bedrock-agentcore-runtime-session-id': runtimeSessionId,
+          'x-amzn-bedrock-agentcore-runtime-session-id': sessionId,
         },
         body: JSON.stringify({ prompt: input }),
         signal,
@@ -702,7 +711,7 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
       ...(reason ? { reason } : {}),
       ...(language ? { language } : {}),
       input: turn?.input ?? job.input,
-      ...(job.mode !== 'build' ? { runtimeSessionId } : {}),
+      ...(job.mode !== 'build' ? { runtimeSessionId: sessionId } : {}),
       output,
       toolCalls: toolCalls.map((c) => ({ ...c })),
       ...(job.mode !== 'build' ? { trace } : {}),

@@ -88,21 +88,21 @@ export function evalCommand(io: Output, setExitCode: (code: number) => void): Co
         backend,
         toolEnv: scrubbedEnv(process.env),
         ...(ollamaHost ? { ollamaHost } : {}),
+        modelId,
       };
       if (!opts.json) io.err(`building ${project.metadata.name} in the sandbox…`);
       const build = await buildLocally(local);
       if (build.status !== 'succeeded')
         throw new ValidationError(`the generated project did not build: ${build.reason ?? build.status}`);
       const judge = modelJudge(backend, modelId);
-      const price = registries.models.find(modelId);
-      const result = await runSuite(suite, localExecutor(local), {
+      const execute = localExecutor(local);
+      const result = await runSuite(suite, execute, {
         ...(judge ? { judge } : {}),
-        ...(price ? { price } : {}),
         onEvent: (event) => {
           if (!opts.json && event.type === 'case_finished')
             io.err(`${event.run.status === 'passed' ? 'pass' : 'FAIL'} ${event.run.caseId}`);
         },
-      });
+      }).finally(() => execute.stop());
       if (opts.junit) writeFileSync(opts.junit, toJUnit(result));
       if (opts.json) io.out(json(result));
       else for (const line of formatResult(result)) io.out(line);

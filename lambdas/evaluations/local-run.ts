@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { type RunEvent, RunJob, type RunResult } from '../../runner/events.ts';
-import { type HarnessDeps, runJob } from '../../runner/harness.ts';
+import { type HarnessDeps, runJob, type Turn } from '../../runner/harness.ts';
 import type { ModelBackend } from '../../runner/model-gateway.ts';
-import type { CaseExecutor } from './run-suite.ts';
+import { priceOf } from '../testing/run-cost.ts';
+import type { CaseExecutor, ExecutedRun } from './run-suite.ts';
 
 export interface LocalRunOptions {
   /** The generated project's zip. */
@@ -13,6 +14,8 @@ export interface LocalRunOptions {
   backend: ModelBackend;
   toolEnv: Record<string, string>;
   ollamaHost?: string;
+  /** The model id the agent invokes (the spec's), whose registry price each turn's cost uses. */
+  modelId?: string;
   onEvent?: (event: RunEvent) => void;
   signal?: AbortSignal;
 }
@@ -40,31 +43,107 @@ export async function buildLocally(o: LocalRunOptions): Promise<RunResult> {
   );
 }
 
+/** One running agent of the build (a harness `serve` job), answering turns of any conversation. */
+interface WarmAgent {
+  /** Sends one turn in the conversation `runtimeSessionId`; answers with its result (the agent's end, if it stopped). */
+  say(input: string, runtimeSessionId: string, signal: AbortSignal): Promise<RunResult>;
+  alive(): boolean;
+  stop(): Promise<void>;
+}
+
+function startAgent(o: LocalRunOptions): WarmAgent {
+  const queue: Turn[] = [];
+  const waiting = new Map<string, (result: RunResult) => void>();
+  let wake: (() => void) | undefined;
+  let closed = false;
+  let ended: RunResult | undefined;
+  const abort = new AbortController();
+  const done = runJob(
+    RunJob.parse({
+      mode: 'serve',
+      runId: `eval-agent-${randomUUID()}`,
+      project: { zipPath: 'project.zip' },
+      buildKey: o.buildKey,
+      // Each turn names its own conversation; this one is never used for a case.
+      runtimeSessionId: `eval-agent-${randomUUID()}`,
+    }),
+    {
+      ...deps(o),
+      turns: (stop) =>
+        (async function* () {
+          stop.addEventListener('abort', () => wake?.());
+          while (!closed && !stop.aborted) {
+            const turn = queue.shift();
+            if (turn) yield turn;
+            else await new Promise<void>((resolve) => (wake = resolve));
+          }
+        })(),
+      onTurn: async (result) => waiting.get(result.runId)?.(result),
+    },
+    abort.signal,
+  ).then((result) => {
+    // The agent stopped (it did not start, broke a limit, or was stopped): turns still waiting end with it.
+    ended = result;
+    for (const [runId, answer] of waiting) answer({ ...result, runId });
+    return result;
+  });
+  return {
+    say(input, runtimeSessionId, signal) {
+      const runId = `eval-${randomUUID()}`;
+      return new Promise<RunResult>((resolve) => {
+        if (ended) return resolve({ ...ended, runId });
+        waiting.set(runId, (result) => {
+          waiting.delete(runId);
+          resolve(result);
+        });
+        queue.push({ runId, input, runtimeSessionId, requestedAt: new Date().toISOString(), signal });
+        wake?.();
+      });
+    },
+    alive: () => !ended && !closed,
+    async stop() {
+      closed = true;
+      wake?.();
+      await done;
+    },
+  };
+}
+
 /**
- * Each turn of a case as a run of the harness on the finished build: the same sandbox and model
- * gateway as the platform's test runs, without the platform (the CLI, the bench). A conversation's
- * turns carry one runtime session id; today each run starts the agent afresh, so the agent itself does
- * not remember earlier turns unless its session store persists them (warm agents will keep them).
+ * Case runs as conversations with the build's warm agents, started by the runner's harness (`serve`
+ * jobs, as `agent-builder test` chats) on the finished build: the same sandbox and model gateway as
+ * the platform's runs, without the platform (the CLI, the bench). An agent is started for each case
+ * run going at once (the suite's concurrency) and kept for the next: each case run is a conversation
+ * of its own (its runtime session id), so a later turn sees the earlier ones of its case and no other
+ * case's. Each turn's result carries its trace and its cost at the spec model's registry price. A case
+ * run stops after the first turn that does not succeed. `stop()` stops the agents.
  */
-export function localExecutor(o: LocalRunOptions): CaseExecutor {
-  return async (turns, { runtimeSessionId, signal }) => {
-    const runs = [];
-    for (const input of turns) {
-      const result = await runJob(
-        RunJob.parse({
-          mode: 'run',
-          runId: `eval-${randomUUID()}`,
-          project: { zipPath: 'project.zip' },
-          buildKey: o.buildKey,
-          input,
-          runtimeSessionId,
-        }),
-        deps(o),
-        signal,
-      );
-      runs.push({ ...result, id: result.runId });
-      if (result.status !== 'succeeded') break;
+export function localExecutor(o: LocalRunOptions): CaseExecutor & { stop(): Promise<void> } {
+  const idle: WarmAgent[] = [];
+  const all: WarmAgent[] = [];
+  const execute: CaseExecutor = async (turns, { runtimeSessionId, signal }) => {
+    let agent = idle.pop();
+    while (agent && !agent.alive()) agent = idle.pop();
+    if (!agent) {
+      agent = startAgent(o);
+      all.push(agent);
+    }
+    const runs: ExecutedRun[] = [];
+    try {
+      for (const input of turns) {
+        const result = await agent.say(input, runtimeSessionId, signal);
+        const cost = priceOf({ modelId: o.modelId, metrics: result.metrics, model: result.model });
+        runs.push({ ...result, id: result.runId, ...(cost ? { cost } : {}) });
+        if (result.status !== 'succeeded') break;
+      }
+    } finally {
+      if (agent.alive()) idle.push(agent);
     }
     return runs;
   };
+  return Object.assign(execute, {
+    async stop() {
+      await Promise.all(all.map((a) => a.stop()));
+    },
+  });
 }

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { ModelInfo } from '../../runner/events.ts';
-import type { ModelInfo as RegistryModel } from '../models/schema.ts';
 import { type AssertionOutcome, checkAssertion } from './assertions.ts';
 import { type Judge, NO_JUDGE_REASON } from './judge.ts';
 import { type ObservedRun, observationOf } from './observation.ts';
@@ -11,8 +10,9 @@ import { type EvalCase, type Suite, turnsOf } from './suite.ts';
 export type ExecutedRun = ObservedRun & { id?: string };
 
 /**
- * Sends a case's messages to the agent, in order, within one agent session (`runtimeSessionId`), and
- * answers with one run per turn. It stops at the first turn that does not succeed.
+ * Sends a case's messages to the agent, in order, in one conversation with its warm agent (one agent
+ * session, `runtimeSessionId`), and answers with one run per turn (each with its trace and cost). It
+ * stops at the first turn that does not succeed.
  */
 export type CaseExecutor = (
   turns: string[],
@@ -30,8 +30,6 @@ export interface RunSuiteOptions {
   judge?: Judge;
   /** Why judge assertions are skipped when there is no judge. @default the offline model's reason */
   noJudgeReason?: string;
-  /** The agent's model in the registry, to price each case run. */
-  price?: RegistryModel;
   onEvent?: (event: SuiteEvent) => void | Promise<void>;
   signal?: AbortSignal;
   now?: () => Date;
@@ -57,7 +55,7 @@ async function checkCase(
   runs: ExecutedRun[],
   options: RunSuiteOptions,
 ): Promise<Omit<CaseRun, 'caseId' | 'repetition'>> {
-  const o = observationOf(runs, options.price);
+  const o = observationOf(runs);
   const assertions: AssertionOutcome[] = [];
   for (const assertion of c.assertions) {
     if (assertion.type !== 'judge') {

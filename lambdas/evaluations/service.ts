@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NotFoundError, RateLimitedError, ValidationError } from '../core/errors.ts';
-import { getGeneratedFile, getGeneration } from '../generate/service.ts';
+import { getGeneratedFile } from '../generate/service.ts';
 import type { ModelRegistry } from '../models/registry.ts';
 import type { ModelInfo as RegistryModel } from '../models/schema.ts';
 import type { SessionRepository } from '../sessions/ports.ts';
+import { endConversation, sayInConversation, startConversation } from '../testing/conversations.ts';
+import type { TestRunRecord } from '../testing/model.ts';
 import { historyOf } from '../testing/ports.ts';
 import { createRun, getBuild, getRun, requireFlag, type TestDeps } from '../testing/service.ts';
 import { compareResults } from './compare.ts';
@@ -119,23 +121,63 @@ async function agentModel(
   return modelId ? deps.models.find(modelId) : undefined;
 }
 
+/** Calls `start` again while it is refused for lack of a runner slot or of the hourly budget (a minute at most). */
+async function whenAdmitted<T>(start: () => Promise<T>, signal: AbortSignal): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await start();
+    } catch (error) {
+      if (!(error instanceof RateLimitedError) || attempt >= 60 || signal.aborted) throw error;
+      await sleep(1_000);
+    }
+  }
+}
+
 /**
- * Each turn of a case is a test run of the build (same sandbox, same model, same slots and ownership
- * as test runs), with the case run's runtime session id. A run refused for lack of a slot waits for one.
+ * Each case run is a conversation with the build's warm agent, through the domain functions of the
+ * conversation routes (same sandbox, model, runner slots and ownership): started once, each turn said
+ * in it (so a later turn sees the earlier ones), then ended. A case waits for a runner slot when all
+ * are taken; it stops at the first turn that does not succeed.
+ */
+export function conversationExecutor(deps: TestDeps, owner: string, buildId: string): CaseExecutor {
+  return async (turns, { signal }) => {
+    const conversation = await whenAdmitted(() => startConversation(deps, owner, { buildId }), signal);
+    const runs: ExecutedRun[] = [];
+    try {
+      for (const input of turns) {
+        const said = await whenAdmitted(
+          () => sayInConversation(deps, owner, conversation.id, { input }),
+          signal,
+        );
+        let run: TestRunRecord = said.run;
+        while (run.status === 'RUNNING' && !signal.aborted) {
+          await sleep(100);
+          run = await getRun(deps, owner, said.run.id);
+        }
+        runs.push({ ...run, id: run.id });
+        if (run.status !== 'succeeded') break;
+      }
+    } finally {
+      // Its agent is stopped and its slot freed whatever happened to the turns.
+      await endConversation(deps, owner, conversation.id).catch(() => undefined);
+    }
+    return runs;
+  };
+}
+
+/**
+ * Without warm agents (their flag off for this builder) each turn is a one-off test run of the build
+ * with the case run's runtime session id: the agent starts afresh for every turn, so a later turn does
+ * not see an earlier one unless the agent's session store keeps it.
  */
 export function testRunExecutor(deps: TestDeps, owner: string, buildId: string): CaseExecutor {
-  return async (turns, { runtimeSessionId }) => {
+  return async (turns, { runtimeSessionId, signal }) => {
     const runs: ExecutedRun[] = [];
     for (const input of turns) {
-      let started: Awaited<ReturnType<typeof createRun>> | undefined;
-      for (let attempt = 0; !started; attempt++) {
-        try {
-          started = await createRun(deps, owner, { buildId, input }, undefined, runtimeSessionId);
-        } catch (error) {
-          if (!(error instanceof RateLimitedError) || attempt >= 60) throw error;
-          await sleep(1_000);
-        }
-      }
+      const started = await whenAdmitted(
+        () => createRun(deps, owner, { buildId, input }, undefined, runtimeSessionId),
+        signal,
+      );
       await started.started.done.catch(() => undefined);
       const run = await getRun(deps, owner, started.run.id);
       runs.push({ ...run, id: run.id });
@@ -143,6 +185,12 @@ export function testRunExecutor(deps: TestDeps, owner: string, buildId: string):
     }
     return runs;
   };
+}
+
+/** The executor for a builder: conversations with warm agents, or one-off runs when warm agents are off. */
+async function executorFor(deps: TestDeps, owner: string, buildId: string): Promise<CaseExecutor> {
+  const warm = deps.features ? (await deps.features.evaluate('warm-agents', { sub: owner })).enabled : true;
+  return warm ? conversationExecutor(deps, owner, buildId) : testRunExecutor(deps, owner, buildId);
 }
 
 async function withResult(deps: Pick<TestDeps, 'store'>, record: EvaluationRecord): Promise<EvaluationRun> {
@@ -204,8 +252,7 @@ export async function startEvaluation(
   const done = (async () => {
     let final: EvaluationRecord;
     try {
-      const result = await runSuite(suite, execute ?? testRunExecutor(deps, owner, build.id), {
-        ...(price ? { price } : {}),
+      const result = await runSuite(suite, execute ?? (await executorFor(deps, owner, build.id)), {
         ...(typeof judge === 'object'
           ? { judge }
           : typeof judge === 'string'

@@ -53,6 +53,9 @@ describe('agent-builder eval', () => {
         '  - id: bananas',
         '    input: tell me about fruit',
         '    assertions: [{ type: contains, value: banana }, { type: judge, rubric: "Talks about bananas at length." }]',
+        '  - id: remembers',
+        '    conversation: ["My name is Ada.", "What did I tell you first?"]',
+        '    assertions: [{ type: contains, value: \'Earlier in this conversation you asked: "My name is Ada."\' }, { type: model-calls, max: 2 }]',
       ].join('\n'),
     );
     const junit = join(dir, 'result.xml');
@@ -74,9 +77,24 @@ describe('agent-builder eval', () => {
     expect(result.cases.map((c) => [c.id, c.passed])).toEqual([
       ['adds', true],
       ['bananas', false],
+      ['remembers', true],
     ]);
     expect(result.cases[1]?.runs[0]?.assertions.map((a) => a.status)).toEqual(['failed', 'skipped']);
-    expect(result.summary).toMatchObject({ verdict: 'failed', passRate: 0.5, costHypothetical: true });
+    // Both turns went to one running agent: the second answer was made with the first question in it,
+    // and the model calls were counted from the turns' traces (one call a turn on the offline model).
+    const remembers = result.cases[2]?.runs[0];
+    expect(remembers?.turns).toBe(2);
+    expect(remembers?.assertions.map((a) => [a.type, a.status, a.reason])).toEqual([
+      ['contains', 'passed', expect.any(String)],
+      ['model-calls', 'passed', '2 model calls (at most 2)'],
+    ]);
+    expect(result.summary).toMatchObject({
+      verdict: 'failed',
+      passedRuns: 2,
+      caseRuns: 3,
+      costHypothetical: true,
+    });
+    expect(result.summary.totalCostUsd).toBeGreaterThan(0);
     const xml = readFileSync(junit, 'utf8');
     expect(xmlParser.validate(xml)).toBe(true);
     const parsed = xmlParser.parse(xml, { ignoreAttributes: false }) as {
@@ -88,7 +106,7 @@ describe('agent-builder eval', () => {
         };
       };
     };
-    expect(parsed.testsuites.testsuite).toMatchObject({ '@_tests': '2', '@_failures': '1' });
+    expect(parsed.testsuites.testsuite).toMatchObject({ '@_tests': '3', '@_failures': '1' });
     expect(
       parsed.testsuites.testsuite.testcase.find((t) => t['@_name'] === 'bananas')?.failure,
     ).toBeDefined();

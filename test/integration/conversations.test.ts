@@ -145,6 +145,43 @@ describe('conversations with a warm agent', () => {
     await call('POST', `/api/testing/conversations/${id}/end`);
   }, 300_000);
 
+  it("runs an evaluation's case runs as conversations: a later turn sees the earlier one, model calls counted", async () => {
+    const yaml = [
+      'name: warm',
+      'cases:',
+      '  - id: remembers',
+      '    conversation: ["My name is Ada.", "What did I tell you first?"]',
+      `    assertions: [{ type: contains, value: 'Earlier in this conversation you asked: "My name is Ada."' }, { type: model-calls, max: 2 }]`,
+      '  - id: adds',
+      '    input: use calculator on "2 + 3"',
+      '    assertions: [{ type: tool-called, name: calculator }, { type: cost, maxUsd: 1 }]',
+    ].join('\n');
+    const started = await call('POST', '/api/evaluations/runs', { body: { buildId, yaml } });
+    expect([201, 202], JSON.stringify(started.body)).toContain(started.status);
+    const run = (await follow(call, `/api/evaluations/runs/${started.body.id}`, { everyMs: 250 })).body;
+    expect(run.status, run.reason).toBe('COMPLETED');
+    const remembers = run.result.cases[0].runs[0];
+    expect(remembers.assertions.map((a: Json) => [a.type, a.status])).toEqual([
+      ['contains', 'passed'],
+      ['model-calls', 'passed'],
+    ]);
+    expect(run.result.summary).toMatchObject({
+      verdict: 'passed',
+      skippedAssertions: 0,
+      costHypothetical: true,
+    });
+    // Both turns were said in one conversation, which the evaluation ended (its runner stopped).
+    const turns = await Promise.all(
+      remembers.runIds.map(async (id: string) => (await call('GET', `/api/testing/runs/${id}`)).body),
+    );
+    expect(turns).toHaveLength(2);
+    const conversationId = turns[0].conversationId as string;
+    expect(turns[1].conversationId).toBe(conversationId);
+    expect(turns[1].cost).toMatchObject({ hypothetical: true });
+    expect((await call('GET', `/api/testing/conversations/${conversationId}`)).body.status).toBe('ENDED');
+    await expect.poll(() => runnerAlive(conversationId), { timeout: 20_000, interval: 250 }).toBe(false);
+  }, 300_000);
+
   it('stops an idle agent after its idle timeout', async () => {
     const started = await call('POST', '/api/testing/conversations', {
       body: { buildId, idleTimeoutSeconds: 5 },

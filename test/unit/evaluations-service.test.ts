@@ -56,42 +56,77 @@ cases:
     assertions: [{ type: contains, value: again }]
 `;
 
-/** A runner that answers like an agent on the offline model would: it calls the tool a message names. */
+/**
+ * A runner that answers like an agent on the offline model would: it calls the tool a message names,
+ * and a conversation's runner (a `serve` job) answers its queued turns, one agent for all of them, and
+ * repeats the conversation's first message in a later turn, until the conversation ends.
+ */
 function setup(answer: (input: string) => Partial<RunResult> = () => ({})) {
   const store = new MemoryTestStore();
   const sessions = new MemorySessions();
   const evaluations = new MemoryEvaluations();
   const tasks: RunnerTask[] = [];
+  const resultOf = (runId: string, mode: RunResult['mode'], input: string, first?: string): RunResult =>
+    traced({
+      runId,
+      mode,
+      status: 'succeeded',
+      input,
+      output: `You said: ${input}${first ? ` (first you said: ${first})` : ''}`,
+      toolCalls: input.includes('calculator')
+        ? [{ toolUseId: 't1', name: 'calculator', input: { expression: '2 + 3' } }]
+        : [],
+      logs: [],
+      metrics: {
+        totalLatencyMs: 100,
+        timeToFirstTokenMs: 10,
+        installMs: 0,
+        buildMs: 0,
+        inputTokens: 1_000,
+        outputTokens: 100,
+        toolCalls: 0,
+        exitCode: 0,
+        status: 'succeeded',
+      },
+      model: { kind: 'offline', label: 'offline model' },
+      startedAt: new Date().toISOString(),
+      finishedAt: new Date().toISOString(),
+      ...answer(input),
+    });
+  /** Its trace: two model calls around its tool calls. */
+  const traced = (r: RunResult): RunResult => ({
+    ...r,
+    trace: [
+      { kind: 'model', name: 'm', startMs: 0, durationMs: 5, inputTokens: 600, outputTokens: 50 },
+      ...r.toolCalls.map((c) => ({
+        kind: 'tool' as const,
+        name: c.name,
+        toolUseId: c.toolUseId,
+        startMs: 6,
+        durationMs: 1,
+        input: c.input,
+      })),
+      { kind: 'model', name: 'm', startMs: 8, durationMs: 5, inputTokens: 400, outputTokens: 50 },
+    ],
+  });
+  const serve = async (task: RunnerTask) => {
+    let first: string | undefined;
+    while ((await store.getConversation(task.record.id))?.status === 'ACTIVE') {
+      const turn = await store.takeTurn(task.record.id);
+      if (!turn) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        continue;
+      }
+      const result = resultOf(turn.runId, 'serve', turn.input, first);
+      first ??= turn.input;
+      await recordResult({ tests: store, store }, { kind: 'run', id: turn.runId }, result);
+    }
+  };
   const backend: RunnerBackend = {
     async start(task) {
       tasks.push(task);
-      const input = task.job.input ?? '';
-      const result: RunResult = {
-        runId: task.record.id,
-        mode: task.job.mode,
-        status: 'succeeded',
-        input,
-        output: `You said: ${input}`,
-        toolCalls: input.includes('calculator')
-          ? [{ toolUseId: 't1', name: 'calculator', input: { expression: '2 + 3' } }]
-          : [],
-        logs: [],
-        metrics: {
-          totalLatencyMs: 100,
-          timeToFirstTokenMs: 10,
-          installMs: 0,
-          buildMs: 0,
-          inputTokens: 1_000,
-          outputTokens: 100,
-          toolCalls: 0,
-          exitCode: 0,
-          status: 'succeeded',
-        },
-        model: { kind: 'offline', label: 'offline model' },
-        startedAt: new Date().toISOString(),
-        finishedAt: new Date().toISOString(),
-        ...answer(input),
-      };
+      if (task.job.mode === 'serve') return { done: serve(task) };
+      const result = resultOf(task.record.id, task.job.mode, task.job.input ?? '');
       return { done: recordResult({ tests: store, store }, task.record, result) };
     },
     async cancel() {},
@@ -113,6 +148,7 @@ function setup(answer: (input: string) => Partial<RunResult> = () => ({})) {
   const files = {
     'evals/main.yaml': SUITE,
     'evals/model-price.json': JSON.stringify({ modelId: 'anthropic.claude-3-5-haiku-20241022-v1:0' }),
+    '.env.example': 'MODEL_ID=anthropic.claude-3-5-haiku-20241022-v1:0\n',
   };
   store.generationRecords.set('gen-1', {
     id: 'gen-1',
@@ -130,20 +166,53 @@ function setup(answer: (input: string) => Partial<RunResult> = () => ({})) {
 }
 
 describe('evaluation runs (domain)', () => {
-  it('runs the starter suite of a build: each turn a test run, one agent session per conversation, priced', async () => {
-    const { deps, tasks } = setup();
+  it('runs the starter suite of a build: each case run one conversation with a warm agent, priced and traced', async () => {
+    const { deps, store, tasks } = setup();
     const { build } = await startBuild(deps, 'alice', { generationId: 'gen-1' });
-    const { run, finished } = await startEvaluation(deps, 'alice', { buildId: build.id });
+    const { run, finished } = await startEvaluation(deps, 'alice', {
+      buildId: build.id,
+      yaml: SUITE.replace('value: again }]', 'value: again }, { type: model-calls, max: 4 }]'),
+    });
     expect(finished).toBe(true);
     expect(run).toMatchObject({ status: 'COMPLETED', suite: 'main', progress: { done: 2, total: 2 } });
     expect(run.result?.summary).toMatchObject({ verdict: 'passed', passRate: 1, costHypothetical: true });
     expect(run.result?.summary.totalCostUsd).toBeGreaterThan(0);
-    const turns = tasks.filter((t) => t.job.mode === 'run');
-    expect(turns.map((t) => t.job.input)).toEqual(expect.arrayContaining(['hello', 'and again']));
-    const chat = turns.filter((t) => t.job.input === 'hello' || t.job.input === 'and again');
-    expect(chat[0]?.job.runtimeSessionId).toBeDefined();
-    expect(chat[0]?.job.runtimeSessionId).toBe(chat[1]?.job.runtimeSessionId);
-    expect(run.result?.cases[1]?.runs[0]?.runIds).toHaveLength(2);
+    // One runner (a `serve` job) per case run, no one-off runs; every conversation ended, its slot freed.
+    expect(tasks.map((t) => t.job.mode)).toEqual(['build', 'serve', 'serve']);
+    const conversations = [...store.conversations.values()];
+    expect(conversations.map((c) => c.status)).toEqual(['ENDED', 'ENDED']);
+    const chat = run.result?.cases[1]?.runs[0];
+    expect(chat?.runIds).toHaveLength(2);
+    // The later turn was answered by the agent that heard the first.
+    expect(chat?.answer).toBe('You said: and again (first you said: hello)');
+    const turns = await Promise.all((chat?.runIds ?? []).map((id) => store.getRun(id)));
+    expect(new Set(turns.map((t) => t?.conversationId)).size).toBe(1);
+    expect(turns.map((t) => t?.cost?.hypothetical)).toEqual([true, true]);
+    // The model calls come from the turns' traces: evaluated, not skipped.
+    expect(chat?.assertions.find((a) => a.type === 'model-calls')).toMatchObject({
+      status: 'passed',
+      reason: '4 model calls (at most 4)',
+    });
+  });
+
+  it('runs each turn as a one-off test run when warm agents are off for the builder', async () => {
+    const { deps, tasks } = setup();
+    const features: EvaluationDeps['features'] = {
+      source: 'test',
+      list: async () => [],
+      evaluate: async (key) => ({
+        key,
+        name: key,
+        description: '',
+        enabled: key !== 'warm-agents',
+        variant: key !== 'warm-agents' ? 'on' : 'off',
+        reason: 'STATIC',
+      }),
+    };
+    const { build } = await startBuild(deps, 'alice', { generationId: 'gen-1' });
+    const { run } = await startEvaluation({ ...deps, features }, 'alice', { buildId: build.id });
+    expect(run).toMatchObject({ status: 'COMPLETED', result: { summary: { verdict: 'passed' } } });
+    expect(tasks.map((t) => t.job.mode)).toEqual(['build', 'run', 'run', 'run']);
   });
 
   it('compares a new run with the previous one and marks the regression', async () => {
@@ -185,7 +254,7 @@ describe('evaluation runs (domain)', () => {
     const { build } = await startBuild(deps, 'alice', { generationId: 'gen-1' });
     const { run } = await startEvaluation(deps, 'alice', { buildId: build.id });
     expect(run.suite).toBe('own');
-    expect(tasks.filter((t) => t.job.mode === 'run').map((t) => t.job.input)).toEqual(['hi']);
+    expect(tasks.map((t) => t.job.mode)).toEqual(['build', 'serve']);
     await expect(getEvaluation(deps, 'mallory', run.id)).rejects.toBeInstanceOf(NotFoundError);
   });
 

@@ -218,8 +218,27 @@ describe('observations', () => {
     ...over,
   });
 
-  it('sums a conversation’s turns, keeps the last answer and prices it at the registry rate, hypothetically offline', () => {
-    const o = observationOf([run({ output: 'first' }), run({ output: 'second' })], HAIKU);
+  const spans = (toolError?: string): NonNullable<ExecutedRun['trace']> => [
+    { kind: 'model', name: HAIKU.id, startMs: 0, durationMs: 50, inputTokens: 600, outputTokens: 100 },
+    {
+      kind: 'tool',
+      name: 'calculator',
+      toolUseId: 't1',
+      startMs: 60,
+      durationMs: 12,
+      input: { expression: '1' },
+      status: toolError ? 'error' : 'success',
+      ...(toolError ? { error: toolError } : {}),
+    },
+    { kind: 'model', name: HAIKU.id, startMs: 80, durationMs: 40, inputTokens: 400, outputTokens: 100 },
+  ];
+  const offlineCost = runCost({ inputTokens: 1000, outputTokens: 200 }, HAIKU, true);
+
+  it('sums a conversation’s turns, keeps the last answer and adds up the runs’ recorded costs', () => {
+    const o = observationOf([
+      run({ output: 'first', cost: offlineCost }),
+      run({ output: 'second', cost: offlineCost }),
+    ]);
     expect(o).toMatchObject({
       answer: 'second',
       inputTokens: 2000,
@@ -235,9 +254,41 @@ describe('observations', () => {
       9,
     );
     expect(o.costHypothetical).toBe(true);
-    expect(
-      observationOf(run({ model: { kind: 'bedrock', label: 'Amazon Bedrock' } }), HAIKU).costHypothetical,
-    ).toBe(false);
+    // The run's own cost is read, not priced again: a Bedrock run's cost is a charge.
+    const charged = runCost({ inputTokens: 1000, outputTokens: 200 }, HAIKU, false);
+    expect(observationOf(run({ cost: charged }))).toMatchObject({
+      costUsd: charged.usd,
+      costHypothetical: false,
+    });
+    // A turn without a recorded cost (its model has no registry price): no cost, rather than a part of one.
+    expect(observationOf([run({ cost: offlineCost }), run()]).costUsd).toBeUndefined();
+  });
+
+  it('counts model calls and times tool calls from the trace; without one, model calls are unknown', () => {
+    const o = observationOf([run({ trace: spans() }), run({ trace: spans('division by zero') })]);
+    expect(o.modelCalls).toBe(4);
+    expect(o.toolCalls).toEqual([
+      { name: 'calculator', input: { expression: '1' }, latencyMs: 12 },
+      { name: 'calculator', input: { expression: '1' }, latencyMs: 12, error: 'division by zero' },
+    ]);
+    expect(observationOf(run()).modelCalls).toBeUndefined();
+    expect(observationOf([run({ trace: spans() }), run()]).modelCalls).toBeUndefined();
+    expect(observationOf(run({ trace: [] })).modelCalls).toBe(0);
+  });
+
+  it('evaluates model-calls assertions on traced runs instead of skipping them', async () => {
+    const suite = parseSuite(`
+name: calls
+cases:
+  - { id: few, input: hi, assertions: [{ type: model-calls, max: 2 }] }
+  - { id: many, input: hi, assertions: [{ type: model-calls, max: 1 }] }
+`);
+    const result = await runSuite(suite, async () => [run({ toolCalls: [], trace: spans() })]);
+    expect(result.cases.map((c) => c.runs[0]?.assertions[0])).toEqual([
+      expect.objectContaining({ status: 'passed', reason: '2 model calls (at most 2)' }),
+      expect.objectContaining({ status: 'failed', reason: '2 model calls, more than 1' }),
+    ]);
+    expect(result.summary.skippedAssertions).toBe(0);
   });
 
   it('reports a failed run', () => {
@@ -284,13 +335,13 @@ const echoAgent =
         status: 'succeeded',
       },
       model: { kind: 'offline', label: 'offline model' },
+      cost: runCost({ inputTokens: 100, outputTokens: 10 }, HAIKU, true),
     }));
 
 describe('running a suite', () => {
   it('runs every repetition, skips judges offline, sums up and holds the result against the thresholds', async () => {
     const events: string[] = [];
     const result = await runSuite(SUITE, echoAgent(), {
-      price: HAIKU,
       onEvent: (e) => {
         events.push(e.type);
       },

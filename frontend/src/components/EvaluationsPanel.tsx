@@ -1,5 +1,5 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
-import { useBuildProjectMutation } from '../api.ts';
+import { useBuildProjectMutation, useGetBuildQuery } from '../api.ts';
 import {
   type EvaluationRun,
   useCheckSuiteQuery,
@@ -33,6 +33,17 @@ export default function EvaluationsPanel({ session }: { session: Session }) {
     return saved ? (JSON.parse(saved) as Build) : undefined;
   });
   const [buildProject, building] = useBuildProjectMutation();
+  // A build answers 202 at once: follow it by GET until it is READY or FAILED.
+  const followed = useGetBuildQuery(build?.id ?? '', {
+    skip: build?.status !== 'BUILDING',
+    pollingInterval: 1_000,
+  });
+  useEffect(() => {
+    if (!followed.data || followed.data.id !== build?.id) return;
+    setBuild(followed.data);
+    if (followed.data.status === 'READY' && generationId)
+      localStorage.setItem(buildKey(generationId), JSON.stringify(followed.data));
+  }, [followed.data, build?.id, generationId]);
   const stored = useSessionSuiteQuery(session.id);
   const starter = useStarterSuiteQuery(
     { generationId: generationId ?? '' },
@@ -119,8 +130,13 @@ export default function EvaluationsPanel({ session }: { session: Session }) {
           <div className="stack">
             <p>Build the project first: every case runs on the build in the sandbox.</p>
             <div>
-              <button type="button" className="primary" onClick={doBuild} disabled={building.isLoading}>
-                {building.isLoading
+              <button
+                type="button"
+                className="primary"
+                onClick={doBuild}
+                disabled={building.isLoading || build?.status === 'BUILDING'}
+              >
+                {building.isLoading || build?.status === 'BUILDING'
                   ? 'Building… (the first build installs dependencies)'
                   : 'Build the project'}
               </button>
