@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -139,12 +139,12 @@ describe('the runnable examples of the guides, against a local platform', () => 
         .map((b) => `echo "@@block line ${b.line}" >&2\n${b.code}`)
         .join('\n');
       const runs: [string, string[], string][] = [['bash', ['-euo', 'pipefail', '-c', bash], 'bash blocks']];
-      for (const b of blocks.filter((b) => b.language === 'ts'))
-        runs.push([
-          join(ROOT, 'node_modules', '.bin', 'tsx'),
-          ['--eval', b.code],
-          `ts block at line ${b.line}`,
-        ]);
+      for (const b of blocks.filter((b) => b.language === 'ts')) {
+        // An ES module, as a reader's example.mts would be (top-level await included).
+        const file = join(work, `example-${b.line}.mts`);
+        writeFileSync(file, b.code);
+        runs.push([join(ROOT, 'node_modules', '.bin', 'tsx'), [file], `ts block at line ${b.line}`]);
+      }
       for (const [command, args, label] of runs) {
         const result = await exec(command, args, { cwd: work, env, maxBuffer: 16 * 1024 * 1024 }).then(
           (r) => ({ ...r, code: 0 }),
