@@ -1,5 +1,14 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -133,7 +142,19 @@ describe('the runnable examples of the guides, against a local platform', () => 
   it.each(byGuide)(
     '$name: its runnable blocks run',
     async ({ blocks }) => {
-      const env = { ...process.env, BASE: platform.url, REPO: ROOT, NO_COLOR: '1' };
+      // `agent-builder` on the PATH, as `npm link` (or a global install) gives a reader.
+      const bin = join(work, 'bin');
+      if (!existsSync(bin)) {
+        mkdirSync(bin);
+        symlinkSync(join(ROOT, 'bin', 'agent-builder.js'), join(bin, 'agent-builder'));
+      }
+      const env = {
+        ...process.env,
+        PATH: `${bin}:${process.env.PATH ?? ''}`,
+        BASE: platform.url,
+        REPO: ROOT,
+        NO_COLOR: '1',
+      };
       const bash = blocks
         .filter((b) => b.language === 'bash')
         .map((b) => `echo "@@block line ${b.line}" >&2\n${b.code}`)
