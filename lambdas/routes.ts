@@ -4,6 +4,7 @@ import { AgentSpecDraft, DeploymentPatch, Fix, SpecPatch } from './agent-spec/sc
 import type { Route } from './core/contract.ts';
 import { CostEstimate, LineItem, Optimization } from './cost/estimate.ts';
 import { costRoutes } from './cost/routes.ts';
+import { evaluationRoutes } from './evaluations/routes.ts';
 import { Generation } from './generate/model.ts';
 import { generateRoutes } from './generate/routes.ts';
 import { healthRoutes } from './health/routes.ts';
@@ -11,6 +12,7 @@ import { Comparison } from './models/compare.ts';
 import { Recommendation } from './models/recommend.ts';
 import { modelRoutes } from './models/routes.ts';
 import { ModelInfo } from './models/schema.ts';
+import { rolloutRoutes } from './rollout/routes.ts';
 import { ExtractedContext } from './sessions/extract.ts';
 import { Session } from './sessions/model.ts';
 import { sessionRoutes } from './sessions/routes.ts';
@@ -34,6 +36,8 @@ export const routes = {
   ...sessionRoutes,
   ...generateRoutes,
   ...testingRoutes,
+  ...evaluationRoutes,
+  ...rolloutRoutes,
 };
 
 export type Routes = typeof routes;
@@ -48,6 +52,7 @@ export const FEATURES = [
   'sessions',
   'generate',
   'testing',
+  'rollout',
 ] as const satisfies readonly Feature[];
 type Unlisted = Exclude<Feature, (typeof FEATURES)[number]>;
 const _everyFeatureListed: Unlisted extends never ? true : Unlisted = true;

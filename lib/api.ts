@@ -59,6 +59,7 @@ export class Api extends Construct {
         COGNITO_ISSUER: `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${props.userPool.userPoolId}`,
         COGNITO_CLIENT_ID: props.userPoolClient.userPoolClientId,
       },
+      rollout: {},
     };
     for (const [feature, extra] of Object.entries(props.featureEnvironment ?? {}))
       Object.assign(environment[feature as Feature], extra);
@@ -67,7 +68,8 @@ export class Api extends Construct {
         feature,
         new PlatformFunction(this, `${feature.charAt(0).toUpperCase()}${feature.slice(1)}Function`, {
           feature,
-          environment: environment[feature],
+          // Request and rollout metrics as CloudWatch embedded metric format (lambdas/core/adapters/metrics.ts).
+          environment: { METRICS: 'emf', ...environment[feature] },
           withTemplates: feature === 'generate' || feature === 'sessions',
           withApiReference: feature === 'health',
           ...(feature === 'generate' || feature === 'sessions' || feature === 'testing'
@@ -81,6 +83,9 @@ export class Api extends Construct {
       props.bucket.grantRead(this.functions[feature]);
       props.stateMachine.grantStartSyncExecution(this.functions[feature]);
     }
+    // Deleting an agent removes its generations' files and its builds' and runs' files, nothing else.
+    props.bucket.grantDelete(this.functions.sessions, 'generations/*');
+    props.bucket.grantDelete(this.functions.sessions, 'tests/*');
     // The consultant's one model: its inference profile here (the Lambda swaps a us./eu./apac. prefix
     // for the stack's own geography), and the model in the Regions the profile routes to.
     const stack = Stack.of(this);
@@ -123,6 +128,8 @@ export class Api extends Construct {
       },
     ]);
     suppress(this.functions.testing, [RUNNER_TASKS]);
+    // Feedback is stored beside the generations and test runs it rates (and checks their owner).
+    props.table.grantReadWriteData(this.functions.rollout);
     props.table.grantReadWriteData(this.functions.testing);
     props.bucket.grantRead(this.functions.testing);
     props.bucket.grantPut(this.functions.testing, 'tests/*');

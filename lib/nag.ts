@@ -30,7 +30,9 @@ export const DATA_GRANTS: Suppression = {
     "CDK grants on the platform's one table (and its indexes) and one artifacts bucket (its objects, or one prefix of them): the action wildcards are the read and write sets CDK defines for them.",
   appliesTo: [
     regex('^Action::s3:(GetObject|GetBucket|List|DeleteObject|Abort)\\*$'),
-    regex('^Resource::<DataArtifacts[0-9A-F]+\\.Arn>\\/(\\*|tests\\/\\*|runner-cache\\/\\*)$'),
+    regex(
+      '^Resource::<DataArtifacts[0-9A-F]+\\.Arn>\\/(\\*|tests\\/\\*|generations\\/\\*|runner-cache\\/\\*)$',
+    ),
     regex('^Resource::<DataTable[0-9A-F]+\\.Arn>\\/index\\/\\*$'),
   ],
 };

@@ -6,6 +6,7 @@ import type { Construct } from 'constructs';
 import { Api } from './api.ts';
 import { Auth } from './auth.ts';
 import { Data } from './data.ts';
+import { FeatureFlags } from './feature-flags.ts';
 import { GenerationWorkflow } from './generation-workflow.ts';
 import { Monitoring } from './monitoring.ts';
 import { TestRunner } from './test-runner.ts';
@@ -96,6 +97,10 @@ export class PlatformStack extends Stack {
       alarmEmail: alarmEmail.valueAsString,
       deadLetterQueues: { RunnerStopped: testRunner.deadLetterQueue },
     });
+    // The flags' deployments are watched by the alarms that say a rollout hurts: API 5xx, generation
+    // success, and the rollout alarms per flag variant; any of them rolls a flag change back.
+    const flags = new FeatureFlags(this, 'FeatureFlags', { rollbackAlarms: monitoring.rollbackAlarms });
+    for (const fn of Object.values(api.functions)) flags.bind(fn);
     // The account's monthly cost, reported to the alarm topic before it passes the operator's budget.
     monitoring.topic.addToResourcePolicy(
       new iam.PolicyStatement({

@@ -4,6 +4,7 @@ import {
   type ConverseStreamCommandOutput,
 } from '@aws-sdk/client-bedrock-runtime';
 import { z } from 'zod';
+import { AWS_RETRY } from '../lambdas/core/adapters/aws-retry.ts';
 import { regionalModelId } from '../lambdas/core/aws-region.ts';
 import type { PlatformConfig } from '../lambdas/core/config.ts';
 import type { ModelInfo } from './events.ts';
@@ -13,6 +14,7 @@ import {
   type ModelBackend,
   ModelBackendError,
 } from './model-gateway.ts';
+
 import { offlineBackend } from './offline-model.ts';
 import { sseData } from './sse.ts';
 
@@ -28,6 +30,7 @@ export function bedrockBackend(options: {
 }): ModelBackend {
   const client = new BedrockRuntimeClient({
     region: options.region,
+    ...AWS_RETRY,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
   });

@@ -46,13 +46,18 @@ const AgentEnvName = z
   );
 
 export const RunJob = z.object({
-  mode: z.enum(['build', 'run']),
+  /** `serve`: start the agent and keep it up for a conversation's turns (HarnessDeps.turns). */
+  mode: z.enum(['build', 'run', 'serve']),
   runId: z.string().min(1).max(100),
   /** Where the project zip is: an artifact key in the platform store, or a local file (tests, CLI). */
   project: z.union([z.object({ artifactKey: z.string().min(1) }), z.object({ zipPath: z.string().min(1) })]),
   /** Build-output cache key (the build id): a run of the same build reuses the compiled project. */
   buildKey: z.string().min(1).max(100).optional(),
   input: z.string().max(100_000).default(''),
+  /** When the builder asked for this job (ISO): the run's time to first token is measured from here too. */
+  requestedAt: z.string().optional(),
+  /** `serve`: how long the agent is kept without a turn before it is stopped (AgentCore's default: 15 min). */
+  idleTimeoutMs: z.number().int().min(1_000).max(3_600_000).default(900_000),
   /** The AgentCore runtime session id (33+ characters) the invocation carries; generated when absent. */
   runtimeSessionId: z.string().min(33).max(256).optional(),
   env: z.record(AgentEnvName, z.string().max(10_000)).default({}),
@@ -86,6 +91,11 @@ export const RunMetrics = z.object({
   totalLatencyMs: z.number(),
   /** From sending the invocation to the first streamed text or tool call; null when none came. */
   timeToFirstTokenMs: z.number().nullable(),
+  /**
+   * From the builder's request (its receipt by the platform) to the first streamed text or tool call:
+   * the wait they see, including any runner start, install, build and agent start.
+   */
+  requestToFirstTokenMs: z.number().optional(),
   installMs: z.number(),
   buildMs: z.number(),
   inputTokens: z.number(),
@@ -105,9 +115,40 @@ export const ToolCallRecord = z.object({
 });
 export type ToolCallRecord = z.infer<typeof ToolCallRecord>;
 
+/**
+ * One step of a run's timeline: a model call (as the gateway saw it) or a tool call (as the agent
+ * reported it, with the size of the result the model got back). `startMs` is from the run's start.
+ */
+export const TraceSpan = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('model'),
+    /** The model id the agent invoked. */
+    name: z.string(),
+    startMs: z.number(),
+    durationMs: z.number(),
+    inputTokens: z.number(),
+    outputTokens: z.number(),
+    stopReason: z.string().optional(),
+    error: z.string().optional(),
+  }),
+  z.object({
+    kind: z.literal('tool'),
+    name: z.string(),
+    toolUseId: z.string(),
+    startMs: z.number(),
+    /** Null when the tool never reported back (the run ended first). */
+    durationMs: z.number().nullable(),
+    input: z.unknown().optional(),
+    resultBytes: z.number().optional(),
+    status: z.string().optional(),
+    error: z.string().optional(),
+  }),
+]);
+export type TraceSpan = z.infer<typeof TraceSpan>;
+
 export const RunResult = z.object({
   runId: z.string(),
-  mode: z.enum(['build', 'run']),
+  mode: z.enum(['build', 'run', 'serve']),
   status: RunStatus,
   /** Why a run did not succeed, in words a builder can act on (the compiler's message for a failed build). */
   reason: z.string().optional(),
@@ -117,6 +158,8 @@ export const RunResult = z.object({
   runtimeSessionId: z.string().optional(),
   output: z.string(),
   toolCalls: z.array(ToolCallRecord),
+  /** The run's timeline: its model calls and tool calls. */
+  trace: z.array(TraceSpan).optional(),
   /** The last lines of install, build and agent logs. */
   logs: z.array(z.string()),
   metrics: RunMetrics,
@@ -175,6 +218,7 @@ export const StreamEvent = z.union([
     buildId: z.string(),
     sessionId: z.string().optional(),
   }),
+  z.object({ type: z.literal('build_accepted'), buildId: z.string() }),
   z.object({ type: z.literal('cancelling'), runId: z.string() }),
   z.object({ type: z.literal('run_failed'), runId: z.string(), reason: z.string() }),
   z.object({ type: z.literal('error'), problem: Problem }),

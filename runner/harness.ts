@@ -25,6 +25,7 @@ import type {
   RunResult,
   RunStatus,
   ToolCallRecord,
+  TraceSpan,
 } from './events.ts';
 import { type ModelBackend, type RunningGateway, startModelGateway } from './model-gateway.ts';
 import { Child, killChildrenOnExit, type StopReason } from './process.ts';
@@ -61,6 +62,22 @@ export interface HarnessDeps {
   ollamaHost?: string;
   /** How agents are isolated. @default what this machine allows (runner/sandbox.ts) */
   isolation?: Isolation;
+  /**
+   * `serve` jobs (a conversation): its turns, one at a time, until the conversation ends (the source
+   * ends: idle, ended by the builder) or `stop` aborts (a limit, cancellation, shutdown).
+   */
+  turns?: (stop: AbortSignal) => AsyncIterable<Turn>;
+  /** `serve` jobs: each turn's result, when it has ended (the events came through `emit`). */
+  onTurn?: (result: RunResult) => Promise<void>;
+}
+
+/** One turn of a conversation: the run it is recorded as, its input, and its own cancellation. */
+export interface Turn {
+  runId: string;
+  input: string;
+  /** When the builder asked (ISO): time to first token is measured from here. */
+  requestedAt?: string;
+  signal: AbortSignal;
 }
 
 /** The gateway's port inside a sandbox (its own loopback). */
@@ -155,8 +172,16 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
   let firstTokenAt: number | undefined;
   let invokedAt: number | undefined;
   let usage = { inputTokens: 0, outputTokens: 0 };
+  /** When each tool call of the current run was reported, and when its result was (epoch ms). */
+  const toolTimes = new Map<string, { start: number; end?: number }>();
   let exitCode: number | null = null;
   let agent: Child | undefined;
+  /** Where the harness reaches the agent's server (a forwarded port when it is sandboxed). */
+  let agentPort = 0;
+  /** The run the events and the result are for: the job's, or a conversation's current turn. */
+  let currentRunId = job.runId;
+  /** When the current turn (or the job) was asked for, by the builder's request (epoch ms). */
+  let requestedAt = job.requestedAt ? Date.parse(job.requestedAt) : undefined;
   let agentGone: Promise<void> | undefined;
   let gateway: RunningGateway | undefined;
   let forward: { port: number; close(): Promise<void> } | undefined;
@@ -174,7 +199,7 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
   signal.addEventListener('abort', onCancel, { once: true });
 
   const emit = async (body: RunEventBody) => {
-    const event = { ...body, runId: job.runId, seq: seq++, atMs: Date.now() - started, model } as RunEvent;
+    const event = { ...body, runId: currentRunId, seq: seq++, atMs: Date.now() - started, model } as RunEvent;
     if (body.type !== 'result' && body.type !== 'metrics') {
       outputBytes += Buffer.byteLength(JSON.stringify(body));
       if (outputBytes > limits.maxOutputBytes) {
@@ -337,7 +362,7 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
       language === 'typescript'
         ? [realpathSync(process.execPath), [join(dir, 'dist', 'index.js')]]
         : [python ?? 'python3', ['-m', 'app.main']];
-    let agentPort = port;
+    agentPort = port;
     await emit({
       type: 'status',
       phase: 'starting',
@@ -411,63 +436,21 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
         logs.filter((l) => l.startsWith('[agent]')).slice(-8),
       );
 
+      if (job.mode === 'serve') {
+        // A conversation's agent lives on between turns (until its turns end: idle, ended, shut
+        // down); each turn has the run's time limit of its own.
+        clearTimeout(timer);
+        await serve();
+        // The conversation's own end: cancelled or a limit when it was stopped, else its turns ended.
+        currentRunId = job.runId;
+        status = 'succeeded';
+        reason = undefined;
+        output = '';
+        toolCalls.length = 0;
+        return await finish();
+      }
       // 3. One invocation, streamed.
-      await emit({ type: 'status', phase: 'invoking', message: 'POST /invocations' });
-      invokedAt = Date.now();
-      const response = await fetch(`http://127.0.0.1:${agentPort}/invocations`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          accept: 'text/event-stream',
-          'x-amzn-bedrock-agentcore-runtime-session-id': runtimeSessionId,
-        },
-        body: JSON.stringify({ prompt: job.input }),
-        signal: stop.signal,
-      });
-      if (!response.ok || !response.body) {
-        const body = await response.text();
-        throw new StepError('failed', `the agent answered ${response.status}: ${body.slice(0, 1000)}`);
-      }
-      let done = false;
-      for await (const data of sseData(response.body)) {
-        const event = JSON.parse(data) as {
-          type: string;
-          text?: string;
-          name?: string;
-          toolUseId?: string;
-          input?: unknown;
-          status?: string;
-          message?: string;
-          usage?: { inputTokens?: number; outputTokens?: number };
-        };
-        if (event.type === 'text' && event.text !== undefined) {
-          firstTokenAt ??= Date.now();
-          output += event.text;
-          await emit({ type: 'text', text: event.text });
-        } else if (event.type === 'tool_call') {
-          firstTokenAt ??= Date.now();
-          const call = { toolUseId: event.toolUseId ?? '', name: event.name ?? '', input: event.input };
-          toolCalls.push(call);
-          await emit({ type: 'tool_call', ...call });
-        } else if (event.type === 'tool_result') {
-          const call = toolCalls.find((c) => c.toolUseId === event.toolUseId);
-          if (call) call.status = event.status ?? 'success';
-          await emit({
-            type: 'tool_result',
-            toolUseId: event.toolUseId ?? '',
-            status: event.status ?? 'success',
-          });
-        } else if (event.type === 'done') {
-          done = true;
-          usage = {
-            inputTokens: event.usage?.inputTokens ?? 0,
-            outputTokens: event.usage?.outputTokens ?? 0,
-          };
-        } else if (event.type === 'error') {
-          throw new StepError('failed', `the agent reported an error: ${event.message ?? 'no message'}`);
-        }
-      }
-      if (!done) throw new StepError('failed', 'the agent closed the stream before it finished its answer');
+      await invoke(job.input);
     } finally {
       clearTimeout(timer);
     }
@@ -501,6 +484,123 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
     rmSync(work, { recursive: true, force: true });
   }
 
+  /**
+   * A conversation: each turn the source yields is one invocation of the running agent with the same
+   * runtime session id (so the agent keeps its conversation), reported as a run of its own. A turn
+   * that fails or is cancelled ends only itself; a limit the agent breaks ends the conversation.
+   */
+  async function serve(): Promise<void> {
+    for await (const turn of deps.turns?.(stop.signal) ?? []) {
+      currentRunId = turn.runId;
+      requestedAt = turn.requestedAt ? Date.parse(turn.requestedAt) : undefined;
+      output = '';
+      toolCalls.length = 0;
+      firstTokenAt = undefined;
+      usage = { inputTokens: 0, outputTokens: 0 };
+      toolTimes.clear();
+      status = 'succeeded';
+      reason = undefined;
+      const turnStarted = Date.now();
+      const meteredBefore = { ...(gateway?.usage ?? { calls: 0, inputTokens: 0, outputTokens: 0 }) };
+      const timer = setTimeout(() => halt('timeout'), limits.timeoutMs);
+      try {
+        await invoke(turn.input, turn.signal);
+      } catch (error) {
+        if (stoppedFor) {
+          status = stoppedFor;
+          reason = stopReason(stoppedFor);
+        } else if (turn.signal.aborted) {
+          status = 'cancelled';
+          reason = 'the turn was cancelled';
+        } else {
+          status = error instanceof StepError ? error.status : 'failed';
+          reason = error instanceof Error ? error.message : String(error);
+        }
+      } finally {
+        clearTimeout(timer);
+      }
+      const result = await finish({ startedAt: turnStarted, meteredBefore, input: turn.input });
+      await deps.onTurn?.(result);
+      if (stoppedFor) return;
+    }
+  }
+
+  /** 3. One invocation of the running agent, streamed (a conversation sends one per turn). */
+  async function invoke(input: string, turnSignal?: AbortSignal): Promise<void> {
+    await emit({ type: 'status', phase: 'invoking', message: 'POST /invocations' });
+    invokedAt = Date.now();
+    const signal = turnSignal ? AbortSignal.any([stop.signal, turnSignal]) : stop.signal;
+    const post = () =>
+      fetch(`http://127.0.0.1:${agentPort}/invocations`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'text/event-stream',
+          'x-amzn-bedrock-agentcore-runtime-session-id': runtimeSessionId,
+        },
+        body: JSON.stringify({ prompt: input }),
+        signal,
+      });
+    let response = await post();
+    // A conversation's agent may still be finishing a turn that was cancelled (its client went, its
+    // model call had not): the session is busy for a moment, and the next turn waits for it.
+    while (response.status === 409 && !signal.aborted) {
+      const body = await response.text();
+      if (!body.includes('session_busy')) {
+        throw new StepError('failed', `the agent answered 409: ${body.slice(0, 1000)}`);
+      }
+      await sleep(200, undefined, { signal }).catch(() => undefined);
+      response = await post();
+    }
+    if (!response.ok || !response.body) {
+      const body = await response.text();
+      throw new StepError('failed', `the agent answered ${response.status}: ${body.slice(0, 1000)}`);
+    }
+    let done = false;
+    for await (const data of sseData(response.body)) {
+      const event = JSON.parse(data) as {
+        type: string;
+        text?: string;
+        name?: string;
+        toolUseId?: string;
+        input?: unknown;
+        status?: string;
+        message?: string;
+        usage?: { inputTokens?: number; outputTokens?: number };
+      };
+      if (event.type === 'text' && event.text !== undefined) {
+        firstTokenAt ??= Date.now();
+        output += event.text;
+        await emit({ type: 'text', text: event.text });
+      } else if (event.type === 'tool_call') {
+        firstTokenAt ??= Date.now();
+        const call = { toolUseId: event.toolUseId ?? '', name: event.name ?? '', input: event.input };
+        toolCalls.push(call);
+        toolTimes.set(call.toolUseId, { start: Date.now() });
+        await emit({ type: 'tool_call', ...call });
+      } else if (event.type === 'tool_result') {
+        const call = toolCalls.find((c) => c.toolUseId === event.toolUseId);
+        if (call) call.status = event.status ?? 'success';
+        const times = toolTimes.get(event.toolUseId ?? '');
+        if (times) times.end = Date.now();
+        await emit({
+          type: 'tool_result',
+          toolUseId: event.toolUseId ?? '',
+          status: event.status ?? 'success',
+        });
+      } else if (event.type === 'done') {
+        done = true;
+        usage = {
+          inputTokens: event.usage?.inputTokens ?? 0,
+          outputTokens: event.usage?.outputTokens ?? 0,
+        };
+      } else if (event.type === 'error') {
+        throw new StepError('failed', `the agent reported an error: ${event.message ?? 'no message'}`);
+      }
+    }
+    if (!done) throw new StepError('failed', 'the agent closed the stream before it finished its answer');
+  }
+
   function stepContext(source: 'install' | 'build') {
     return {
       cacheDir: deps.cacheDir,
@@ -527,19 +627,37 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
     }
   }
 
-  async function finish(): Promise<RunResult> {
+  /**
+   * The result of the job, or of one turn of a conversation (`turn`: when it started, the gateway's
+   * count before it, its input).
+   */
+  async function finish(turn?: {
+    startedAt: number;
+    meteredBefore: { calls: number; inputTokens: number; outputTokens: number };
+    input: string;
+  }): Promise<RunResult> {
     if (stoppedFor && status === 'succeeded') {
       status = stoppedFor;
       reason = stopReason(stoppedFor);
     }
     const finished = Date.now();
-    const metered = gateway?.usage;
+    const total = gateway?.usage;
+    const before = turn?.meteredBefore ?? { calls: 0, inputTokens: 0, outputTokens: 0 };
+    const metered = total && {
+      calls: total.calls - before.calls,
+      inputTokens: total.inputTokens - before.inputTokens,
+      outputTokens: total.outputTokens - before.outputTokens,
+    };
     const metrics: RunMetrics = {
-      totalLatencyMs: finished - started,
+      totalLatencyMs: finished - (turn?.startedAt ?? started),
       timeToFirstTokenMs:
         firstTokenAt !== undefined && invokedAt !== undefined ? firstTokenAt - invokedAt : null,
-      installMs,
-      buildMs,
+      // From the builder's request (its receipt by the platform) to the first token: what they wait.
+      ...(firstTokenAt !== undefined && requestedAt !== undefined
+        ? { requestToFirstTokenMs: Math.max(0, firstTokenAt - requestedAt) }
+        : {}),
+      installMs: turn ? 0 : installMs,
+      buildMs: turn ? 0 : buildMs,
       // The gateway's count is the model's own; the agent's report stands in when no call reached it.
       inputTokens: metered && metered.calls > 0 ? metered.inputTokens : usage.inputTokens,
       outputTokens: metered && metered.calls > 0 ? metered.outputTokens : usage.outputTokens,
@@ -547,20 +665,51 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
       exitCode,
       status,
     };
+    const origin = turn?.startedAt ?? started;
+    const trace: TraceSpan[] = [
+      ...(total?.spans.slice(before.calls) ?? []).map(
+        (s): TraceSpan => ({
+          kind: 'model',
+          name: s.modelId,
+          startMs: s.startedAt - origin,
+          durationMs: s.latencyMs,
+          inputTokens: s.inputTokens,
+          outputTokens: s.outputTokens,
+          ...(s.stopReason ? { stopReason: s.stopReason } : {}),
+          ...(s.error ? { error: s.error } : {}),
+        }),
+      ),
+      ...toolCalls.map((c): TraceSpan => {
+        const times = toolTimes.get(c.toolUseId);
+        const bytes = total?.toolResultBytes.get(c.toolUseId);
+        return {
+          kind: 'tool',
+          name: c.name,
+          toolUseId: c.toolUseId,
+          startMs: (times?.start ?? finished) - origin,
+          durationMs: times?.end !== undefined ? times.end - times.start : null,
+          ...(c.input !== undefined ? { input: c.input } : {}),
+          ...(bytes !== undefined ? { resultBytes: bytes } : {}),
+          ...(c.status ? { status: c.status } : {}),
+          ...(c.status === 'error' ? { error: 'the tool reported an error' } : {}),
+        };
+      }),
+    ].sort((a, b) => a.startMs - b.startMs);
     const result: RunResult = {
-      runId: job.runId,
-      mode: job.mode,
+      runId: currentRunId,
+      mode: turn ? 'run' : job.mode,
       status,
       ...(reason ? { reason } : {}),
       ...(language ? { language } : {}),
-      input: job.input,
-      ...(job.mode === 'run' ? { runtimeSessionId } : {}),
+      input: turn?.input ?? job.input,
+      ...(job.mode !== 'build' ? { runtimeSessionId } : {}),
       output,
-      toolCalls,
+      toolCalls: toolCalls.map((c) => ({ ...c })),
+      ...(job.mode !== 'build' ? { trace } : {}),
       logs: [...logs],
       metrics,
       model,
-      startedAt,
+      startedAt: turn ? new Date(turn.startedAt).toISOString() : startedAt,
       finishedAt: new Date(finished).toISOString(),
     };
     await emit({ type: 'metrics', metrics });

@@ -10,16 +10,18 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiGatewayConnectionPoster } from '../lambdas/core/adapters/connections.ts';
 import { dataAdapters } from '../lambdas/core/adapters/data.ts';
 import { platformConfig } from '../lambdas/core/config.ts';
 import type { ArtifactStore } from '../lambdas/core/ports.ts';
 import { DynamoDbRunnerSlots } from '../lambdas/testing/dynamodb-runner-slots.ts';
 import { DynamoDbTestRepository } from '../lambdas/testing/dynamodb-test-repository.ts';
-import { recordResult } from '../lambdas/testing/service.ts';
+import type { Progress } from '../lambdas/testing/model.ts';
+import { recordConversationEnd, recordResult } from '../lambdas/testing/service.ts';
 import { chooseBackend, ollamaHostFor } from './backends.ts';
-import { type RunEvent, RunJob } from './events.ts';
-import { runJob, scrubbedEnv } from './harness.ts';
+import { type RunEvent, RunJob, type RunResult } from './events.ts';
+import { runJob, scrubbedEnv, type Turn } from './harness.ts';
 import type { RunnerTask } from './task.ts';
 
 /** The artifact store seen through one builder's cache prefix: `runner-cache/x` → `runner-cache/<scope>/x`. */
@@ -28,6 +30,108 @@ function scopedCache(store: ArtifactStore, scope: string): ArtifactStore {
   return {
     get: (k) => store.get(key(k)),
     put: (k, body, type) => store.put(key(k), body, type),
+  };
+}
+
+/**
+ * A conversation's turns, from the table: the oldest queued turn when there is one (checked every
+ * 150 ms), each cancellable on its own (a cancel request, checked every 250 ms while it runs). Ends
+ * when the conversation has ended, its deadline has passed, or no turn came for `idleMs`.
+ */
+function conversationTurns(tests: DynamoDbTestRepository, id: string, idleMs: number) {
+  let why = 'its turns ended';
+  return {
+    endReason: () => why,
+    async *turns(stop: AbortSignal, onTake: (turn: { connectionId?: string }) => void): AsyncGenerator<Turn> {
+      let lastActive = Date.now();
+      while (!stop.aborted) {
+        const conversation = await tests.getConversation(id);
+        if (!conversation || conversation.status === 'ENDED') {
+          why = conversation?.endedReason ?? 'ended';
+          return;
+        }
+        if (Date.now() > Date.parse(conversation.expiresAt)) {
+          why = 'it reached the longest time a conversation is kept';
+          return;
+        }
+        const queued = await tests.takeTurn(id);
+        if (queued) {
+          const cancel = new AbortController();
+          const watch = setInterval(() => {
+            tests.turnCancelRequested(id, queued.runId).then(
+              (asked) => asked && cancel.abort(),
+              () => undefined,
+            );
+          }, 250);
+          onTake(queued);
+          try {
+            yield {
+              runId: queued.runId,
+              input: queued.input,
+              requestedAt: queued.requestedAt,
+              signal: cancel.signal,
+            };
+          } finally {
+            clearInterval(watch);
+          }
+          lastActive = Date.now();
+          continue;
+        }
+        if (Date.now() - lastActive >= idleMs) {
+          why = `idle for ${Math.round(idleMs / 1000)} s: its agent was stopped`;
+          return;
+        }
+        await sleep(150);
+      }
+    },
+  };
+}
+
+/**
+ * Turns the job's events into its Progress record: the phase, the time since the start, npm's count of
+ * fetched packages and the last log lines. Written at once on a new phase, else at most once a second.
+ */
+function progressWriter(write: (progress: Progress) => Promise<void>) {
+  let current: Progress = {
+    phase: 'queued',
+    message: 'starting the runner',
+    elapsedMs: 0,
+    logTail: [],
+    updatedAt: new Date().toISOString(),
+  };
+  let fetched = 0;
+  let writing: Promise<void> = Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    const snapshot = { ...current, updatedAt: new Date().toISOString() };
+    writing = writing.then(() => write(snapshot)).catch(() => undefined);
+  };
+  return {
+    see(event: RunEvent) {
+      if (event.type === 'result' || event.type === 'metrics') return;
+      const tail = current.logTail;
+      if (event.type === 'status') {
+        current = { ...current, phase: event.phase, message: event.message, elapsedMs: event.atMs };
+        flush();
+        return;
+      }
+      if (event.type === 'log') {
+        if (/^npm http fetch /.test(event.line)) fetched += 1;
+        current = {
+          ...current,
+          elapsedMs: event.atMs,
+          logTail: [...tail, `[${event.source}] ${event.line}`].slice(-20),
+          ...(fetched > 0 ? { packagesFetched: fetched } : {}),
+        };
+      } else current = { ...current, elapsedMs: event.atMs };
+      timer ??= setTimeout(flush, 1_000);
+    },
+    async close() {
+      clearTimeout(timer);
+      await writing;
+    },
   };
 }
 
@@ -54,12 +158,19 @@ async function main(): Promise<number> {
     return 2;
   }
   const job = RunJob.parse(task.job);
-  const poster =
-    task.connectionId && config.WEBSOCKET_ENDPOINT
-      ? ApiGatewayConnectionPoster.fromConfig({ ...config, WEBSOCKET_ENDPOINT: config.WEBSOCKET_ENDPOINT })
-      : undefined;
+  const poster = config.WEBSOCKET_ENDPOINT
+    ? ApiGatewayConnectionPoster.fromConfig({ ...config, WEBSOCKET_ENDPOINT: config.WEBSOCKET_ENDPOINT })
+    : undefined;
+  // A conversation's turns may each come from another connection: events go to the current one's.
+  let connectionId = task.connectionId;
+  const conversation =
+    job.mode === 'serve' && taskKey ? conversationTurns(tests, task.record.id, job.idleTimeoutMs) : undefined;
   const ollamaHost = ollamaHostFor(config);
   let resultEvent: RunEvent | undefined;
+  // How far the job has got, kept beside its record for clients that read it by GET.
+  const progress = taskKey
+    ? progressWriter((p) => tests.putProgress(task.record.kind, task.record.id, p))
+    : undefined;
   const abort = new AbortController();
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => abort.abort());
 
@@ -83,17 +194,41 @@ async function main(): Promise<number> {
       },
       emit: async (event) => {
         process.stdout.write(`${JSON.stringify(event)}\n`);
+        progress?.see(event);
         // The result goes to the client once it is stored, so history already holds the run it announces.
         if (event.type === 'result') resultEvent = event;
-        else if (poster && task.connectionId) await poster.post(task.connectionId, event);
+        else if (poster && connectionId) await poster.post(connectionId, event);
       },
+      ...(conversation
+        ? {
+            turns: (stop: AbortSignal) =>
+              conversation.turns(stop, (turn) => {
+                connectionId = turn.connectionId ?? task.connectionId;
+              }),
+            onTurn: async (turnResult: RunResult) => {
+              await recordResult({ tests, store, slots }, { kind: 'run', id: turnResult.runId }, turnResult);
+              if (poster && connectionId && resultEvent?.runId === turnResult.runId)
+                await poster.post(connectionId, resultEvent);
+              resultEvent = undefined;
+            },
+          }
+        : {}),
     },
     abort.signal,
   );
+  await progress?.close();
+  if (conversation) {
+    await recordConversationEnd(
+      { tests, slots },
+      task.record.id,
+      result.status === 'succeeded' ? conversation.endReason() : (result.reason ?? result.status),
+    );
+    return 0;
+  }
   if (taskKey) {
     await recordResult({ tests, store, slots }, task.record, result);
   }
-  if (poster && task.connectionId && resultEvent) await poster.post(task.connectionId, resultEvent);
+  if (poster && connectionId && resultEvent) await poster.post(connectionId, resultEvent);
   return 0;
 }
 

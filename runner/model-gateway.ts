@@ -170,6 +170,22 @@ export interface ModelUsage {
   calls: number;
   inputTokens: number;
   outputTokens: number;
+  /** Each model call, in the order they started: the run's trace of model calls. */
+  spans: ModelCallSpan[];
+  /** The size of each tool result the agent sent back to the model (bytes of its JSON), by tool use id. */
+  toolResultBytes: Map<string, number>;
+}
+
+/** One model call as the gateway saw it. */
+export interface ModelCallSpan {
+  modelId: string;
+  /** Epoch ms. */
+  startedAt: number;
+  latencyMs: number;
+  inputTokens: number;
+  outputTokens: number;
+  stopReason?: string;
+  error?: string;
 }
 
 export interface RunningGateway {
@@ -190,7 +206,13 @@ export async function startModelGateway(
   port = 0,
   socketPath?: string,
 ): Promise<RunningGateway> {
-  const usage: ModelUsage = { calls: 0, inputTokens: 0, outputTokens: 0 };
+  const usage: ModelUsage = {
+    calls: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    spans: [],
+    toolResultBytes: new Map(),
+  };
   const onRequest = (req: Req, response: ServerResponse | Http2ServerResponse) => {
     const res = response as unknown as Res;
     handle(backend, usage, req, res).catch((error: unknown) => {
@@ -269,31 +291,60 @@ async function handle(backend: ModelBackend, usage: ModelUsage, req: Req, res: R
   const abort = new AbortController();
   res.once('close', () => abort.abort());
   usage.calls += 1;
+  for (const message of request.messages)
+    for (const block of message.content ?? [])
+      if (block.toolResult && !usage.toolResultBytes.has(block.toolResult.toolUseId))
+        usage.toolResultBytes.set(
+          block.toolResult.toolUseId,
+          Buffer.byteLength(JSON.stringify(block.toolResult.content ?? [])),
+        );
+  const streamed = match[2] === 'converse-stream';
+  const span: ModelCallSpan = {
+    modelId,
+    startedAt: Date.now(),
+    latencyMs: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+  };
+  usage.spans.push(span);
   const count = (event: ConverseEvent) => {
+    if (event.type === 'messageStop') span.stopReason = String(event.payload.stopReason ?? '');
     if (event.type !== 'metadata') return;
     const u = event.payload.usage as { inputTokens?: number; outputTokens?: number } | undefined;
     usage.inputTokens += u?.inputTokens ?? 0;
     usage.outputTokens += u?.outputTokens ?? 0;
+    span.inputTokens += u?.inputTokens ?? 0;
+    span.outputTokens += u?.outputTokens ?? 0;
   };
-  const events = backend.stream(modelId, request, abort.signal)[Symbol.asyncIterator]();
-  if (match[2] === 'converse') {
-    const all: ConverseEvent[] = [];
-    for (let next = await events.next(); !next.done; next = await events.next()) {
-      count(next.value);
-      all.push(next.value);
+  try {
+    await answer();
+  } catch (error) {
+    span.error = error instanceof Error ? error.message : String(error);
+    throw error;
+  } finally {
+    span.latencyMs = Date.now() - span.startedAt;
+  }
+  async function answer() {
+    const events = backend.stream(modelId, request, abort.signal)[Symbol.asyncIterator]();
+    if (!streamed) {
+      const all: ConverseEvent[] = [];
+      for (let next = await events.next(); !next.done; next = await events.next()) {
+        count(next.value);
+        all.push(next.value);
+      }
+      const body = JSON.stringify(aggregate(all));
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+      return;
     }
-    const body = JSON.stringify(aggregate(all));
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-    res.end(body);
-    return;
+    // The first event comes before the status line, so a backend error is still an HTTP error.
+    let next = await events.next();
+    res.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream' });
+    while (!next.done && !abort.signal.aborted) {
+      count(next.value);
+      res.write(eventMessage(next.value.type, next.value.payload));
+      next = await events.next();
+    }
+    res.end();
   }
-  // The first event comes before the status line, so a backend error is still an HTTP error.
-  let next = await events.next();
-  res.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream' });
-  while (!next.done && !abort.signal.aborted) {
-    count(next.value);
-    res.write(eventMessage(next.value.type, next.value.payload));
-    next = await events.next();
-  }
-  res.end();
 }

@@ -13,9 +13,12 @@ import type { ConverseEvent, ConverseRequest, ModelBackend } from './model-gatew
  *   once, with arguments built from the tool's JSON schema and the prompt (a quoted part of the
  *   prompt fills string arguments, the first number fills numeric ones);
  * - the last message holds tool results → it reports them in text;
- * - otherwise → a short text answer echoing the request, streamed in several deltas.
+ * - otherwise → a short text answer echoing the request, streamed in several deltas; in a conversation
+ *   (earlier user turns in the messages the agent sends) it also repeats the first of them, so a test
+ *   sees that the agent kept its conversation: `Earlier in this conversation you asked: "…"`.
  * Directives for testing the harness: `[[offline:loop]]` in the first user message makes it call a
- * tool on every turn, forever (a runaway agent); `[[offline:slow]]` waits 250 ms between deltas.
+ * tool on every turn, forever (a runaway agent); `[[offline:slow]]` in the first or the last user
+ * message waits 250 ms between deltas.
  */
 export const OFFLINE_MODEL_LABEL = 'offline model';
 
@@ -82,9 +85,16 @@ export function offlineTurn(request: ConverseRequest, modelId: string): OfflineT
     tools.length > 0
       ? ` Name one of my tools (${tools.map((t) => t.name).join(', ')}) to see a tool call.`
       : '';
+  // Earlier turns of the conversation: user messages with text (tool results are user messages too).
+  const asked = messages.filter((m) => m.role === 'user' && textOf(m).trim() !== '');
+  const first = asked.length > 1 ? textOf(asked[0]) : undefined;
+  const memory =
+    first !== undefined
+      ? ` Earlier in this conversation you asked: "${first.length > 200 ? `${first.slice(0, 200)}…` : first}" (${asked.length - 1} earlier ${asked.length === 2 ? 'question' : 'questions'}).`
+      : '';
   return {
     kind: 'text',
-    text: `This is the ${OFFLINE_MODEL_LABEL}, standing in for ${modelId}. You asked: "${echoed}".${toolNote} Connect Amazon Bedrock for real answers.`,
+    text: `This is the ${OFFLINE_MODEL_LABEL}, standing in for ${modelId}. You asked: "${echoed}".${memory}${toolNote} Connect Amazon Bedrock for real answers.`,
   };
 }
 
@@ -131,7 +141,10 @@ export function offlineBackend(): ModelBackend {
       const started = Date.now();
       const turn = offlineTurn(request, modelId);
       const messages = request.messages ?? [];
-      const slow = textOf(messages.find((m) => m.role === 'user')).includes('[[offline:slow]]');
+      // In the first message (the whole run) or the last one (this turn of a conversation).
+      const slow = [messages.find((m) => m.role === 'user'), messages.at(-1)].some((m) =>
+        textOf(m).includes('[[offline:slow]]'),
+      );
       const pace = async () => {
         if (slow) await sleep(250);
       };

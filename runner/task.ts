@@ -7,8 +7,8 @@ import type { RunJob } from './events.ts';
  */
 export interface RunnerTask {
   job: z.input<typeof RunJob>;
-  /** The record the result completes. */
-  record: { kind: 'build' | 'run'; id: string };
+  /** The record the result completes (a conversation's turns are runs of their own). */
+  record: { kind: 'build' | 'run' | 'conversation'; id: string };
   /** A WebSocket connection that receives every event. */
   connectionId?: string;
   /** Whose run it is and where its history lives: the scope of its credentials (AWS). */

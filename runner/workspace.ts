@@ -63,7 +63,11 @@ const envExample = (dir: string) =>
 
 /** The model provider the generated project is written for, from its `.env.example` settings. */
 export function detectProvider(dir: string): Provider {
-  const example = envExample(dir);
+  return providerOf(envExample(dir));
+}
+
+/** The model provider a `.env.example` text is written for. */
+export function providerOf(example: string): Provider {
   if (/^OLLAMA_HOST=/m.test(example)) return 'ollama';
   if (/OPENAI_API_KEY/.test(example)) return 'openai';
   if (/ANTHROPIC_API_KEY/.test(example)) return 'anthropic';
@@ -208,7 +212,8 @@ export async function installNpm(
       writeFileSync(join(tmp, 'package.json'), JSON.stringify(manifest, null, 2));
       const exit = await step(
         'npm',
-        ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'],
+        // `http` level: npm's own line per fetched package, the install's progress as it goes.
+        ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=http'],
         tmp,
       );
       if (exit.stoppedFor) rmSync(tmp, { recursive: true, force: true });
@@ -217,7 +222,12 @@ export async function installNpm(
         rmSync(tmp, { recursive: true, force: true });
         throw new StepError(
           'build_failed',
-          `npm install failed (exit ${exit.code}):\n${output.slice(-20).join('\n') || 'no output'}`,
+          `npm install failed (exit ${exit.code}):\n${
+            output
+              .filter((line) => !line.startsWith('npm http'))
+              .slice(-20)
+              .join('\n') || 'no output'
+          }`,
         );
       }
       if (context.remoteCache) {

@@ -3,8 +3,14 @@ import type { ArtifactStore, RateLimiter } from '../lambdas/core/ports.ts';
 import type { GenerationRecord, GenerationRepository } from '../lambdas/generate/ports.ts';
 import type { Session } from '../lambdas/sessions/model.ts';
 import type { SessionRepository } from '../lambdas/sessions/ports.ts';
-import type { BuildRecord, TestRunRecord } from '../lambdas/testing/model.ts';
-import { historyOf, type RunHistory, type TestRepository } from '../lambdas/testing/ports.ts';
+import type { BuildRecord, ConversationRecord, Progress, TestRunRecord } from '../lambdas/testing/model.ts';
+import {
+  historyOf,
+  type ProgressKind,
+  type QueuedTurn,
+  type RunHistory,
+  type TestRepository,
+} from '../lambdas/testing/ports.ts';
 
 /** An in-memory SessionRepository with the same conditional-write behaviour as the DynamoDB one. */
 export class MemorySessions implements SessionRepository {
@@ -32,6 +38,14 @@ export class MemorySessions implements SessionRepository {
       throw new ConflictError(`session changed since version ${expectedVersion}`);
     this.items.set(session.id, structuredClone(session));
   }
+
+  async activity() {
+    return {};
+  }
+
+  async delete(id: string) {
+    this.items.delete(id);
+  }
 }
 
 /** In-memory generations, artifacts, test records and connections, for the test feature's domain tests. */
@@ -41,6 +55,10 @@ export class MemoryTestStore implements TestRepository, GenerationRepository, Ar
   readonly generationRecords = new Map<string, GenerationRecord>();
   readonly objects = new Map<string, Uint8Array>();
   readonly connections = new Map<string, string>();
+  readonly progress = new Map<string, Progress>();
+  readonly conversations = new Map<string, ConversationRecord>();
+  readonly queues = new Map<string, QueuedTurn[]>();
+  readonly cancels = new Set<string>();
 
   async putBuild(record: BuildRecord) {
     this.builds.set(record.id, structuredClone(record));
@@ -59,6 +77,38 @@ export class MemoryTestStore implements TestRepository, GenerationRepository, Ar
       .filter((r) => JSON.stringify(historyOf(r)) === JSON.stringify(history))
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
       .slice(0, limit);
+  }
+  async putProgress(kind: ProgressKind, id: string, progress: Progress) {
+    this.progress.set(`${kind}#${id}`, structuredClone(progress));
+  }
+  async getProgress(kind: ProgressKind, id: string) {
+    return structuredClone(this.progress.get(`${kind}#${id}`));
+  }
+  async putConversation(record: ConversationRecord) {
+    this.conversations.set(record.id, structuredClone(record));
+  }
+  async getConversation(id: string) {
+    return structuredClone(this.conversations.get(id));
+  }
+  async listConversationsOfGeneration(generationId: string) {
+    return [...this.conversations.values()].filter((c) => c.generationId === generationId);
+  }
+  async listTurns(conversationId: string) {
+    return [...this.runs.values()]
+      .filter((r) => r.conversationId === conversationId)
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+  async enqueueTurn(conversationId: string, turn: QueuedTurn) {
+    this.queues.set(conversationId, [...(this.queues.get(conversationId) ?? []), turn]);
+  }
+  async takeTurn(conversationId: string) {
+    return this.queues.get(conversationId)?.shift();
+  }
+  async requestTurnCancel(conversationId: string, runId: string) {
+    this.cancels.add(`${conversationId}#${runId}`);
+  }
+  async turnCancelRequested(conversationId: string, runId: string) {
+    return this.cancels.has(`${conversationId}#${runId}`);
   }
   async putConnection(id: string, owner: string) {
     this.connections.set(id, owner);

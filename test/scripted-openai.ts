@@ -18,6 +18,10 @@ export interface ChatRequest {
  */
 export async function startScriptedOpenAi(
   script: (request: ChatRequest, index: number) => ScriptedTurn,
+  options: {
+    /** How long the stand-in "thinks" before it answers a request (a slow model, for tests of long runs). */
+    delayMs?: (request: ChatRequest, index: number) => number;
+  } = {},
 ): Promise<{ baseUrl: string; requests: ChatRequest[]; close: () => Promise<void> }> {
   const requests: ChatRequest[] = [];
   const server: Server = createServer(async (req, res) => {
@@ -30,6 +34,8 @@ export async function startScriptedOpenAi(
     const request = JSON.parse(Buffer.concat(chunks).toString()) as ChatRequest;
     requests.push(request);
     const turn = script(request, requests.length - 1);
+    const delay = options.delayMs?.(request, requests.length - 1) ?? 0;
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     const toolCalls =
       'toolCalls' in turn
         ? turn.toolCalls.map((call, index) => ({

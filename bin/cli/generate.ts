@@ -4,8 +4,6 @@ import { Command, Option } from 'commander';
 import { parseSpecText } from '../../lambdas/agent-spec/parse.ts';
 import { agentSpecJsonSchema, DeploymentTarget } from '../../lambdas/agent-spec/schema.ts';
 import { ValidationError } from '../../lambdas/core/errors.ts';
-import { generateAgentProject } from '../../lambdas/generate/generate.ts';
-import { zipProject } from '../../lambdas/generate/zip.ts';
 import { loadModelRegistry } from '../../lambdas/models/load.ts';
 import { loadToolRegistry } from '../../lambdas/tools/load.ts';
 import { json, type Output } from './format.ts';
@@ -56,6 +54,11 @@ export function generateCommand(io: Output): Command {
       const spec = readSpec(opts.spec);
       if (opts.language) spec.language = opts.language;
       if (opts.target) spec.deployment = { ...(spec.deployment as object | undefined), target: opts.target };
+      // The generator (its compiled templates are most of the CLI's code) loads only for this command.
+      const [{ generateAgentProject }, { zipProject }] = await Promise.all([
+        import('../../lambdas/generate/generate.ts'),
+        import('../../lambdas/generate/zip.ts'),
+      ]);
       const project = await generateAgentProject(spec, {
         models: loadModelRegistry(),
         tools: loadToolRegistry(),

@@ -1,10 +1,13 @@
 import { Command, CommanderError } from 'commander';
 import { costCommand } from './cost.ts';
+import { evalCommand } from './eval.ts';
+import { flagsCommand } from './flags.ts';
 import { describeError, type Output } from './format.ts';
 import { generateCommand, specSchemaCommand } from './generate.ts';
 import { modelSummary, modelsCommand } from './models.ts';
 import { registryCommand } from './registry.ts';
 import { startCommand } from './start.ts';
+import { testCommand } from './test.ts';
 import { toolSummary, toolsCommand } from './tools.ts';
 
 /** Exit codes: 0 ok, 1 a check found problems, 2 bad input (unknown id, invalid option). */
@@ -22,6 +25,17 @@ export async function runCli(argv: readonly string[], io: Output): Promise<numbe
   program.addCommand(costCommand(io));
   program.addCommand(registryCommand(io));
   program.addCommand(startCommand(io));
+  program.addCommand(flagsCommand(io));
+  program.addCommand(
+    evalCommand(io, (code) => {
+      exitCode = Math.max(exitCode, code);
+    }),
+  );
+  program.addCommand(
+    testCommand(io, (code) => {
+      exitCode = Math.max(exitCode, code);
+    }),
+  );
   program.addCommand(
     toolsCommand(io, (code) => {
       exitCode = Math.max(exitCode, code);

@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { chooseBackend } from '../../runner/backends.ts';
 import type { Output } from './format.ts';
+import { prewarmDependencyCache } from './prewarm.ts';
 
 export function startCommand(io: Output): Command {
   return new Command('start')
@@ -19,9 +19,12 @@ export function startCommand(io: Output): Command {
     .option('--data <dir>', 'where DynamoDB and S3 data persist', '.data')
     .action(async (opts) => {
       ensureWebApp(io);
-      // Loaded here, not at the top: the emulators and every handler are a second of imports that the
-      // other commands (and the in-process CLI tests) do not need.
-      const { startPlatform } = await import('../../lambdas/local/platform.ts');
+      // Loaded here, not at the top: the emulators, every handler and the AWS SDK clients are most of
+      // the CLI's code, and the other commands (and the in-process CLI tests) do not need them.
+      const [{ startPlatform }, { chooseBackend }] = await Promise.all([
+        import('../../lambdas/local/platform.ts'),
+        import('../../runner/backends.ts'),
+      ]);
       const dataDir = resolve(opts.data);
       const platform = await startPlatform({
         port: opts.port ?? Number(process.env.PORT ?? 3000),
@@ -43,8 +46,12 @@ export function startCommand(io: Output): Command {
       );
       io.out(`  Data: ${dataDir} (DynamoDB on ${platform.dynamodbEndpoint}, S3 on ${platform.s3Endpoint})`);
       io.out('  Signed in as the local developer. Press Ctrl+C to stop.');
+      // The first build of a session should not be the one that installs: fill the cache meanwhile.
+      const prewarm = new AbortController();
+      void prewarmDependencyCache(platform.config.RUNNER_CACHE_DIR, io.out, prewarm.signal);
       await new Promise<void>((done) => {
         const stop = (signal: string) => {
+          prewarm.abort();
           io.out(`\n${signal}: stopping…`);
           platform.close().then(done, done);
         };

@@ -39,7 +39,7 @@ export const api = createApi({
     }
     return result;
   },
-  tagTypes: ['Session', 'Sessions', 'Context', 'History', 'Build'],
+  tagTypes: ['Session', 'Sessions', 'Context', 'History', 'Build', 'Versions'],
   endpoints: (build) => ({
     listSessions: build.query<Answer<'listSessions'>, void>({
       query: () => 'api/sessions',
@@ -49,6 +49,18 @@ export const api = createApi({
       query: (body) => ({ url: 'api/sessions', method: 'POST', body }),
       invalidatesTags: ['Sessions'],
     }),
+    duplicateSession: build.mutation<Answer<'duplicateSession'>, { id: string; title?: string }>({
+      query: ({ id, title }) => ({
+        url: `api/sessions/${encodeURIComponent(id)}/duplicate`,
+        method: 'POST',
+        body: title ? { title } : {},
+      }),
+      invalidatesTags: ['Sessions'],
+    }),
+    deleteSession: build.mutation<Answer<'deleteSession'>, string>({
+      query: (id) => ({ url: `api/sessions/${encodeURIComponent(id)}`, method: 'DELETE' }),
+      invalidatesTags: (_r, _e, id) => ['Sessions', { type: 'Session', id }, { type: 'Context', id }],
+    }),
     getSession: build.query<Answer<'getSession'>, string>({
       query: (id) => `api/sessions/${encodeURIComponent(id)}`,
       providesTags: (_r, _e, id) => [{ type: 'Session', id }],
@@ -56,7 +68,7 @@ export const api = createApi({
     updateSession: build.mutation<Answer<'updateSession'>, { id: string } & BodyOf<'updateSession'>>({
       query: ({ id, ...body }) => ({ url: `api/sessions/${encodeURIComponent(id)}`, method: 'PATCH', body }),
       onQueryStarted: keepSession((session: Session) => session),
-      invalidatesTags: (_r, _e, { id }) => [{ type: 'Context', id }, 'Sessions'],
+      invalidatesTags: (_r, _e, { id }) => [{ type: 'Context', id }, { type: 'Versions', id }, 'Sessions'],
     }),
     addMessage: build.mutation<Answer<'addMessage'>, { id: string } & BodyOf<'addMessage'>>({
       query: ({ id, ...body }) => ({
@@ -64,6 +76,8 @@ export const api = createApi({
         method: 'POST',
         body,
       }),
+      // A message can change the spec: whether the code is out of date is asked again.
+      invalidatesTags: (_r, _e, { id }) => [{ type: 'Versions', id }],
       // The reply carries the spec after the message: the context is stored with the session.
       onQueryStarted: async (args, lifecycle) => {
         await keepSession((answer: Answer<'addMessage'>) => answer.session)(args, lifecycle);
@@ -105,7 +119,18 @@ export const api = createApi({
     }),
     generate: build.mutation<Answer<'generate'>, BodyOf<'generate'> & { sessionId: string }>({
       query: (body) => ({ url: 'api/code-generation/generate', method: 'POST', body }),
-      invalidatesTags: (_r, _e, { sessionId }) => [{ type: 'Session', id: sessionId }],
+      invalidatesTags: (_r, _e, { sessionId }) => [
+        { type: 'Session', id: sessionId },
+        { type: 'Versions', id: sessionId },
+        'Sessions',
+      ],
+    }),
+    deployPlan: build.query<Answer<'deployPlan'>, string>({
+      query: (id) => `api/code-generation/${encodeURIComponent(id)}/deploy-plan`,
+    }),
+    listVersions: build.query<Answer<'listVersions'>, string>({
+      query: (id) => `api/sessions/${encodeURIComponent(id)}/versions`,
+      providesTags: (_r, _e, id) => [{ type: 'Versions', id }],
     }),
     getGeneration: build.query<Answer<'getGeneration'>, string>({
       query: (id) => `api/code-generation/${encodeURIComponent(id)}`,
@@ -120,16 +145,44 @@ export const api = createApi({
       query: (body) => ({ url: 'api/testing/build', method: 'POST', body }),
       invalidatesTags: ['Build'],
     }),
+    startConversation: build.mutation<Answer<'startConversation'>, BodyOf<'startConversation'>>({
+      query: (body) => ({ url: 'api/testing/conversations', method: 'POST', body }),
+    }),
+    endConversation: build.mutation<Answer<'endConversation'>, string>({
+      query: (id) => ({ url: `api/testing/conversations/${encodeURIComponent(id)}/end`, method: 'POST' }),
+    }),
+    getTestRun: build.query<Answer<'getTestRun'>, string>({
+      query: (id) => `api/testing/runs/${encodeURIComponent(id)}`,
+    }),
+    getConversation: build.query<Answer<'getConversation'>, string>({
+      query: (id) => `api/testing/conversations/${encodeURIComponent(id)}`,
+    }),
+    getBuild: build.query<Answer<'getBuild'>, string>({
+      query: (id) => `api/testing/builds/${encodeURIComponent(id)}`,
+    }),
     history: build.query<Answer<'testHistory'>, QueryOf<'testHistory'> & { sessionId: string }>({
       query: (params) => ({ url: 'api/testing/history', params }),
       providesTags: ['History'],
+    }),
+    listFeatures: build.query<Answer<'listFeatures'>, void>({ query: () => 'api/features' }),
+    giveFeedback: build.mutation<Answer<'giveFeedback'>, BodyOf<'giveFeedback'>>({
+      query: (body) => ({ url: 'api/feedback', method: 'POST', body }),
     }),
   }),
 });
 
 export const {
+  useGetBuildQuery,
+  useStartConversationMutation,
+  useEndConversationMutation,
+  useGetConversationQuery,
+  useGetTestRunQuery,
+  useListFeaturesQuery,
+  useGiveFeedbackMutation,
   useListSessionsQuery,
   useCreateSessionMutation,
+  useDuplicateSessionMutation,
+  useDeleteSessionMutation,
   useGetSessionQuery,
   useUpdateSessionMutation,
   useAddMessageMutation,
@@ -143,6 +196,8 @@ export const {
   useEstimateCostQuery,
   useGenerateMutation,
   useGetGenerationQuery,
+  useListVersionsQuery,
+  useDeployPlanQuery,
   useLazyGetGeneratedFileQuery,
   useGetGeneratedFileQuery,
   useBuildProjectMutation,

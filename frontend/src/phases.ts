@@ -22,6 +22,7 @@ export const TABS = [
   { key: 'code', label: PHASE_LABELS.CODE_GENERATION, phase: 'CODE_GENERATION' },
   { key: 'cost', label: 'Cost', phase: 'ARCHITECTURE' },
   { key: 'testing', label: PHASE_LABELS.TESTING, phase: 'TESTING' },
+  { key: 'deploy', label: PHASE_LABELS.DEPLOYMENT, phase: 'DEPLOYMENT' },
 ] as const satisfies readonly { key: string; label: string; phase: Phase }[];
 export type TabKey = (typeof TABS)[number]['key'];
 

@@ -80,6 +80,7 @@ export type Optimization = CostEstimate['optimizations'][number];
 export type Generation = Answer<'getGeneration'>;
 export type Build = Answer<'getBuild'>;
 export type TestRun = Answer<'getTestRun'>;
+export type Conversation = Answer<'getConversation'>;
 export type RunMetrics = PlatformRunMetrics;
 /** An event of the test-run stream: the platform's notices and the runner's events. */
 export type StreamEvent = PlatformStreamEvent;

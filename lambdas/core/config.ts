@@ -38,8 +38,8 @@ export const PlatformConfig = z.object({
   TEST_MAX_RUN_MS: z.coerce.number().int().min(1_000).max(900_000).default(300_000),
   TEST_MAX_BUILD_MS: z.coerce.number().int().min(5_000).max(1_800_000).default(900_000),
   TEST_MAX_MEMORY_MB: z.coerce.number().int().min(128).max(8_192).default(2_048),
-  /** How long build and run requests wait for the runner before answering 202. */
-  TEST_WAIT_MS: z.coerce.number().int().min(0).default(25_000),
+  /** The longest a build or run request may wait (`?wait=`) for the runner before answering 202. */
+  TEST_WAIT_MS: z.coerce.number().int().min(0).max(25_000).default(25_000),
   /** Installed dependencies and finished builds kept between runs (local runner). */
   RUNNER_CACHE_DIR: z.string().min(1).default('.cache/runner'),
   /** Share installed dependencies between runners through the artifact store (Fargate tasks start empty). */
@@ -87,6 +87,17 @@ export const PlatformConfig = z.object({
   CONSULTANT_BEDROCK_MODEL: z.string().min(1).default('us.anthropic.claude-haiku-4-5-20251001-v1:0'),
   /** How long a model-backed reply may take before the rule-based consultant answers instead. */
   CONSULTANT_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(120_000).default(20_000),
+
+  /**
+   * The feature flags: an AppConfig feature-flag profile when all three are set (AWS), else the
+   * bundled defaults overridden by FLAGS_FILE (local; checked for changes on every read).
+   */
+  APPCONFIG_APPLICATION: z.string().min(1).optional(),
+  APPCONFIG_ENVIRONMENT: z.string().min(1).optional(),
+  APPCONFIG_FLAGS_PROFILE: z.string().min(1).optional(),
+  FLAGS_FILE: z.string().min(1).default('.data/flags.json'),
+  /** Request and rollout metrics: `emf` (CloudWatch embedded metric format on stdout, AWS) or `off`. */
+  METRICS: z.enum(['emf', 'off']).default('off'),
 });
 export type PlatformConfig = z.infer<typeof PlatformConfig>;
 

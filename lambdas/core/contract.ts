@@ -93,6 +93,8 @@ export function defineRoutes<const F extends string, const T extends Record<stri
 export function errorStatuses(route: RouteSpec): number[] {
   const statuses = new Set<number>();
   if (route.params || route.query || route.body) statuses.add(400);
+  // A number outside its schema's bounds is out-of-range (422), apart from a malformed request (400).
+  if (route.query || route.body) statuses.add(422);
   if (route.auth) statuses.add(401);
   // The gateway's own refusals: a foreign Origin or Host; a body too large or not JSON.
   statuses.add(403);
@@ -103,6 +105,8 @@ export function errorStatuses(route: RouteSpec): number[] {
   for (const status of route.errors ?? []) statuses.add(status);
   if (route.rateLimited) statuses.add(429);
   statuses.add(500);
+  // A signed-in route may reach a dependency whose circuit breaker is open (503 with Retry-After).
+  if (route.auth) statuses.add(503);
   return [...statuses].sort((a, b) => a - b);
 }
 

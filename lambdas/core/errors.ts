@@ -41,6 +41,16 @@ export class ValidationError extends DomainError {
   readonly title = 'The request is not valid';
 }
 
+/**
+ * A well-formed number outside its bounds (negative, zero where it matters, beyond what the schema
+ * allows): 422, so a client can tell "fix this value" from a malformed request (400).
+ */
+export class OutOfRangeError extends DomainError {
+  readonly type = 'out-of-range';
+  readonly statusCode = 422;
+  readonly title = 'A number is out of range';
+}
+
 export class NotFoundError extends DomainError {
   readonly type = 'not-found';
   readonly statusCode = 404;
@@ -101,4 +111,46 @@ export class UpstreamError extends DomainError {
   readonly type = 'upstream-error';
   readonly statusCode = 502;
   readonly title = 'An upstream service failed';
+}
+
+/**
+ * A capability that is switched off for this user (a feature flag in its rollout): the route exists,
+ * but not for them yet. `feature` names the flag, so a client can hide what it cannot use.
+ */
+export class FeatureNotEnabledError extends DomainError {
+  readonly type = 'feature-not-enabled';
+  readonly statusCode = 403;
+  readonly title = 'This capability is not enabled for you';
+
+  constructor(
+    readonly feature: string,
+    name: string,
+  ) {
+    super(
+      `${name} is not enabled for your account yet; it is being rolled out gradually. See GET /api/features for what you have.`,
+    );
+  }
+
+  override toJSON() {
+    return { ...super.toJSON(), errors: [{ path: 'feature', message: this.feature }] };
+  }
+}
+
+/**
+ * An external dependency (Bedrock, an OpenAI-compatible endpoint, the artifact store) that is failing
+ * as a whole: its circuit breaker is open, so the request is refused at once instead of waiting on it.
+ */
+export class DependencyUnavailableError extends DomainError {
+  readonly type = 'dependency-unavailable';
+  readonly statusCode = 503;
+  readonly title = 'A service the platform depends on is unavailable';
+
+  constructor(
+    readonly dependency: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(
+      `${dependency} is failing; the platform stopped calling it for now. Try again in ${retryAfterSeconds} s.`,
+    );
+  }
 }

@@ -7,6 +7,7 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose';
 import { z } from 'zod';
+import { createMetrics, type PlatformMetrics } from './adapters/metrics.ts';
 import { type PlatformConfig, platformConfig } from './config.ts';
 import {
   type BodyOf,
@@ -18,13 +19,15 @@ import {
   routeKey,
 } from './contract.ts';
 import {
+  DependencyUnavailableError,
   DomainError,
   PayloadTooLargeError,
   RateLimitedError,
   UnauthorizedError,
   ValidationError,
 } from './errors.ts';
-import { zodProblems } from './zod-problems.ts';
+import { type RequestExposure, withExposure } from './flags/exposure.ts';
+import { invalidInput, zodProblems } from './zod-problems.ts';
 
 /** One place sets up logging and tracing for every Lambda (Powertools). */
 export const logger = new Logger({ serviceName: 'agent-builder' });
@@ -87,7 +90,8 @@ export function problem(
 ): APIGatewayProxyStructuredResultV2 {
   if (error instanceof DomainError) {
     const headers: Record<string, string> = { 'content-type': 'application/problem+json' };
-    if (error instanceof RateLimitedError) headers['retry-after'] = String(error.retryAfterSeconds);
+    if (error instanceof RateLimitedError || error instanceof DependencyUnavailableError)
+      headers['retry-after'] = String(error.retryAfterSeconds);
     return {
       statusCode: error.statusCode,
       headers,
@@ -173,11 +177,7 @@ export async function verifyToken(token: string, config: PlatformConfig = platfo
 function parsePart(schema: z.ZodType | undefined, value: unknown, where: string): unknown {
   if (!schema) return value;
   const result = schema.safeParse(value);
-  if (!result.success)
-    throw new ValidationError(
-      `the ${where} is not valid`,
-      zodProblems(result.error, where === 'body' ? '' : where),
-    );
+  if (!result.success) throw invalidInput(result.error, `the ${where}`, where === 'body' ? '' : where);
   return result.data;
 }
 
@@ -205,6 +205,27 @@ class ContractViolation extends Error {
   }
 }
 
+/**
+ * JSON bodies already checked, by the frozen value they came from: a frozen value (registry data, a
+ * listing of it) cannot change, so it is checked against its schema and serialised once, not per request.
+ */
+const checkedBodies = new WeakMap<object, Map<z.ZodType, string>>();
+
+function checkedJson(route: Route, status: number, schema: z.ZodType, body: unknown): string {
+  const frozen = typeof body === 'object' && body !== null && Object.isFrozen(body);
+  const known = frozen ? checkedBodies.get(body)?.get(schema) : undefined;
+  if (known !== undefined) return known;
+  const checked = schema.safeParse(body);
+  if (!checked.success) throw new ContractViolation(route, status, zodProblems(checked.error).slice(0, 10));
+  const text = checked.data === undefined ? '' : JSON.stringify(checked.data);
+  if (frozen) {
+    const bySchema = checkedBodies.get(body) ?? new Map<z.ZodType, string>();
+    bySchema.set(schema, text);
+    checkedBodies.set(body, bySchema);
+  }
+  return text;
+}
+
 /** The handler's result as API Gateway's answer, checked against (and stripped to) the route's schema. */
 function toResult(route: Route, result: unknown): APIGatewayProxyStructuredResultV2 {
   const { status, body, headers } =
@@ -225,12 +246,10 @@ function toResult(route: Route, result: unknown): APIGatewayProxyStructuredResul
     if (typeof body !== 'string') throw new ContractViolation(route, status, 'not text');
     return { statusCode: status, headers: type, body };
   }
-  const checked = content.safeParse(body);
-  if (!checked.success) throw new ContractViolation(route, status, zodProblems(checked.error).slice(0, 10));
   return {
     statusCode: status,
     headers: { ...JSON_HEADERS, ...headers },
-    body: checked.data === undefined ? '' : JSON.stringify(checked.data),
+    body: checkedJson(route, status, content, body),
   };
 }
 
@@ -253,6 +272,7 @@ export function featureHandler<const T extends Record<string, Route>, D>(
     ]),
   );
   let built: Promise<D> | undefined;
+  let metrics: PlatformMetrics | undefined;
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
     .use(problemJson())
     .use(injectLambdaContext(logger))
@@ -276,6 +296,20 @@ export function featureHandler<const T extends Record<string, Route>, D>(
           built = undefined; // try again on the next request
           throw error;
         });
-      return toResult(route, await fn(request, await built));
+      metrics ??= createMetrics(config());
+      const exposure: RequestExposure = { flags: new Map(), outcomes: [] };
+      const started = performance.now();
+      let status = 500;
+      const ready = built;
+      try {
+        const result = toResult(route, await withExposure(exposure, async () => fn(request, await ready)));
+        status = result.statusCode ?? 200;
+        return result;
+      } catch (error) {
+        if (error instanceof DomainError) status = error.statusCode;
+        throw error;
+      } finally {
+        metrics.request({ route: route.id, status, ms: performance.now() - started, exposure });
+      }
     });
 }

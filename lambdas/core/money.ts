@@ -21,15 +21,20 @@ function decimalText(value: number): string {
     : text;
 }
 
+/** 10^n as a BigInt, for the scales used here (computed once, not per call). */
+const POWERS_OF_TEN = Array.from({ length: 21 }, (_, n) => 10n ** BigInt(n));
+
 /** Parses a non-negative decimal number into an integer scaled by 10^decimals, exactly. */
 export function toScaledInteger(value: number, decimals: number): bigint {
   if (!Number.isFinite(value) || value < 0)
     throw new RangeError(`not a non-negative finite number: ${value}`);
+  const scale = POWERS_OF_TEN[decimals] ?? 10n ** BigInt(decimals);
+  if (Number.isSafeInteger(value)) return BigInt(value) * scale;
   const [whole = '0', fraction = ''] = decimalText(value).split('.');
   if (fraction.length > decimals) {
     throw new RangeError(`${value} has more than ${decimals} decimal digits`);
   }
-  return BigInt(whole) * 10n ** BigInt(decimals) + BigInt(fraction.padEnd(decimals, '0') || '0');
+  return BigInt(whole) * scale + BigInt(fraction.padEnd(decimals, '0') || '0');
 }
 
 /** Number of decimal digits a number is written with. */
@@ -67,11 +72,14 @@ export function toUsd(amount: MicroUsd): number {
   return Number(`${sign}${abs / MICRO}.${(abs % MICRO).toString().padStart(6, '0')}`);
 }
 
+/** The two number formats of {@link formatUsd}, built once: `toLocaleString` builds one per call. */
+const CENTS = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const MICROS = new Intl.NumberFormat('en-US', { minimumFractionDigits: 6, maximumFractionDigits: 6 });
+
 /** Micro-dollars as `$1,234.57` (or more digits for amounts under a cent). */
 export function formatUsd(amount: MicroUsd): string {
   const usd = toUsd(amount);
-  const digits = usd !== 0 && Math.abs(usd) < 0.01 ? 6 : 2;
-  return `$${usd.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })}`;
+  return `$${(usd !== 0 && Math.abs(usd) < 0.01 ? MICROS : CENTS).format(usd)}`;
 }
 
 /** Cost of `quantity` units at `usd` per `per` units (e.g. $0.20 per 1,000,000 requests), in micro-dollars. */

@@ -16,7 +16,7 @@ const STATUS_TEXT: Record<number, string> = {
   409: 'Conflict: based on a stale version, or in a state that does not allow it',
   413: 'The request is too large',
   415: 'The body is not `application/json`',
-  422: 'A tool setting would widen the agent’s IAM permissions (a wildcard, another service’s ARN, a name AWS would not accept): `errors` names each field',
+  422: 'A number is outside its bounds (`out-of-range`: negative, zero where it matters, beyond the schema’s maximum), or a tool setting would widen the agent’s IAM permissions (`permission-widening`: a wildcard, another service’s ARN, a name AWS would not accept): `errors` names each field',
   429: 'Too many requests: wait for `Retry-After` seconds',
   500: 'Something went wrong on our side; quote the traceId',
   502: 'An upstream service failed',

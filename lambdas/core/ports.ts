@@ -11,6 +11,12 @@ export interface ArtifactStore {
   get(key: string): Promise<Uint8Array | undefined>;
 }
 
+/** Removes artifacts for good (a deleted agent's projects, builds and runs). */
+export interface ArtifactDeleter {
+  /** Deletes every object whose key starts with `prefix` (end it with `/`); how many were deleted. */
+  deletePrefix(prefix: string): Promise<number>;
+}
+
 /** Per-user hourly quotas of expensive actions (generations, test runs). */
 export interface RateLimiter {
   /** Counts one use of `action` by `owner` in the current hour; throws RateLimitedError past `limit`. */

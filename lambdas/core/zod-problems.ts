@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { type FieldProblem, ValidationError } from './errors.ts';
+import { type FieldProblem, OutOfRangeError, ValidationError } from './errors.ts';
 
 /** Formats a zod issue path the way a person reads it: `models[3].pricing.inputPerMTok`. */
 export function formatPath(path: ReadonlyArray<PropertyKey>, root = ''): string {
@@ -26,9 +26,29 @@ export function zodProblems(error: z.ZodError, root = ''): FieldProblem[] {
   );
 }
 
-/** Parses `input` with `schema`, or throws a ValidationError listing every problem by path. */
+const NUMERIC = new Set(['number', 'int', 'bigint']);
+
+/** A number's own bound failed (too small or too big), not the shape of the request. */
+const isOutOfRange = (issue: z.core.$ZodIssue) =>
+  (issue.code === 'too_big' || issue.code === 'too_small') && NUMERIC.has(String(issue.origin));
+
+/**
+ * The error for a failed parse: OutOfRangeError (422) when every issue is a number outside its
+ * bounds, else ValidationError (400); either lists every problem by path.
+ */
+export function invalidInput(error: z.ZodError, what: string, root = ''): OutOfRangeError | ValidationError {
+  const problems = zodProblems(error, root);
+  return error.issues.length > 0 && error.issues.every(isOutOfRange)
+    ? new OutOfRangeError(
+        `${what}: ${problems.length === 1 ? 'a number is' : 'numbers are'} out of range`,
+        problems,
+      )
+    : new ValidationError(`${what} is not valid`, problems);
+}
+
+/** Parses `input` with `schema`, or throws a ValidationError (OutOfRangeError for bounds) listing every problem by path. */
 export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, what: string): z.infer<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  throw new ValidationError(`${what} is not valid`, zodProblems(result.error));
+  throw invalidInput(result.error, what);
 }

@@ -30,8 +30,9 @@ export function estimateCost(input: z.input<typeof CostInput>, ctx: CostContext)
   return estimate;
 }
 
+/** The estimate again with one change; computeEstimate never writes to its input, and changes copy what they alter. */
 function rerun(raw: RawEstimate, ctx: CostContext, change: (input: CostInput) => CostInput): RawEstimate {
-  return computeEstimate(change(structuredClone(raw.input)), ctx);
+  return computeEstimate(change(raw.input), ctx);
 }
 
 function advise(raw: RawEstimate, ctx: CostContext): Optimization[] {

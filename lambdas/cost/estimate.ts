@@ -3,7 +3,7 @@ import { Infrastructure } from '../agent-spec/infrastructure.ts';
 import { Deployment, DeploymentTarget, SpecPatch, Usage } from '../agent-spec/schema.ts';
 import { ValidationError } from '../core/errors.ts';
 import { type MicroUsd, priceCost, toUsd } from '../core/money.ts';
-import { zodProblems } from '../core/zod-problems.ts';
+import { invalidInput } from '../core/zod-problems.ts';
 import type { ModelRegistry } from '../models/registry.ts';
 import { factProvenance, type ModelInfo } from '../models/schema.ts';
 import { workloadCost } from '../models/workload.ts';
@@ -112,7 +112,7 @@ export interface CostContext {
 /** Parses cost input, throwing a ValidationError that names every bad field. */
 export function parseCostInput(input: unknown): CostInput {
   const parsed = CostInput.safeParse(input);
-  if (!parsed.success) throw new ValidationError('the cost input is not valid', zodProblems(parsed.error));
+  if (!parsed.success) throw invalidInput(parsed.error, 'the cost input');
   return parsed.data;
 }
 

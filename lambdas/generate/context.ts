@@ -115,6 +115,7 @@ function toolContext(tool: ToolInfo, spec: AgentSpec, templates: TemplateSet): T
     id: tool.id,
     name: tool.name,
     description: tool.description,
+    example: tool.example,
     kind: impl.kind,
     module: impl.module,
     importSymbol: impl.symbol,

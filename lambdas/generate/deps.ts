@@ -1,7 +1,9 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import definition from '../../lib/workflows/generation.asl.json' with { type: 'json' };
+import { AWS_RETRY } from '../core/adapters/aws-retry.ts';
 import { dataAdapters } from '../core/adapters/data.ts';
 import { DynamoDbRateLimiter } from '../core/adapters/dynamodb-rate-limiter.ts';
+import { createFeatures } from '../core/adapters/flags.ts';
 import { LocalStepFunctionsExecutor, StepFunctionsExecutor } from '../core/adapters/step-functions.ts';
 import type { PlatformConfig } from '../core/config.ts';
 import { loadPriceList } from '../cost/pricing.ts';
@@ -27,7 +29,7 @@ function generationRunner(
 ): GenerationRunner {
   if (stateMachineArn) {
     return new StepFunctionsExecutor<GenerationInput, GenerationRecord>(
-      new SFNClient({ region }),
+      new SFNClient({ region, ...AWS_RETRY }),
       stateMachineArn,
       {
         executionName: (input) => input.generationId,
@@ -62,5 +64,6 @@ export function platformDeps(config: PlatformConfig): GenerationDeps & TaskDeps 
     limiter: new DynamoDbRateLimiter(table),
     runner: generationRunner(config.GENERATION_STATE_MACHINE_ARN, config.AWS_REGION, taskDeps),
     generateLimitPerHour: config.GENERATE_LIMIT_PER_HOUR,
+    features: createFeatures(config),
   };
 }

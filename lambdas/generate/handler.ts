@@ -1,8 +1,15 @@
 import { type PlatformConfig, platformConfig } from '../core/config.ts';
 import { featureHandler, reply } from '../core/http.ts';
+import { deployPlan } from './deploy-plan.ts';
 import { platformDeps } from './deps.ts';
 import { generateRoutes } from './routes.ts';
-import { downloadGeneration, getGeneratedFile, getGeneration, startGeneration } from './service.ts';
+import {
+  downloadGeneration,
+  getGeneratedFile,
+  getGeneration,
+  listVersions,
+  startGeneration,
+} from './service.ts';
 import { runTask } from './tasks.ts';
 
 /** The feature's Lambda, configured by `config` (the process environment in AWS). */
@@ -11,7 +18,10 @@ export const createHandler = (config: () => PlatformConfig = platformConfig) =>
     generateRoutes,
     {
       generate: async ({ user, body }, deps) => reply(201, await startGeneration(deps, user.sub, body)),
+      listVersions: ({ user, params }, deps) => listVersions(deps, user.sub, params.id),
       getGeneration: ({ user, params }, deps) => getGeneration(deps, user.sub, params.id),
+      deployPlan: async ({ user, params }, deps) =>
+        deployPlan(await getGeneration(deps, user.sub, params.id), deps.registries),
       getGeneratedFile: ({ user, params }, deps) => getGeneratedFile(deps, user.sub, params.id, params.path),
       downloadGeneration: async ({ user, params }, deps) => {
         const { name, zip } = await downloadGeneration(deps, user.sub, params.id);

@@ -1,11 +1,21 @@
 import type { AgentSpecInput, Language } from '../agent-spec/schema.ts';
 
+/** One field of the spec that changed from the previous version, in words. */
+export interface VersionChange {
+  field: string;
+  from?: string;
+  to?: string;
+}
+
 /** What the generation workflow starts from: a validated spec, whose it is, and its new id. */
 export interface GenerationInput {
   generationId: string;
   owner: string;
   sessionId?: string;
   spec: AgentSpecInput;
+  /** For a session's generation: its version of the agent (v1, v2, …) and what changed since the last. */
+  version?: number;
+  changes?: VersionChange[];
 }
 
 /** A generation: its outcome, what it produced and where the files are. */
@@ -16,6 +26,8 @@ export interface GenerationRecord {
   status: 'SUCCEEDED' | 'FAILED';
   /** Why it failed, in words a builder can act on. */
   reason?: string;
+  /** The template set it was (or would have been) rendered with: the templates' content hash. */
+  templates?: string;
   specHash?: string;
   name?: string;
   language?: Language;
@@ -26,6 +38,13 @@ export interface GenerationRecord {
   zipBytes?: number;
   cost?: { monthlyUsd: number; annualUsd: number };
   cached?: boolean;
+  /** The session agent's version this generation is (successes only), and what changed since the previous one. */
+  version?: number;
+  changes?: VersionChange[];
+  /** The validated spec it was generated from, to compare versions. */
+  spec?: AgentSpecInput;
+  /** The generation-cache entry it made or hit (scoped to its owner and session). */
+  cacheKey?: string;
   createdAt: string;
 }
 

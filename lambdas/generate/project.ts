@@ -62,6 +62,8 @@ export interface ToolContext {
   id: string;
   name: string;
   description: string;
+  /** How a builder would ask for it (the registry's example), for the starter evaluation suite. */
+  example: string;
   kind: ToolImplementation['kind'];
   module: string;
   importSymbol: string;

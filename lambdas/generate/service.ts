@@ -1,12 +1,18 @@
 import { randomUUID } from 'node:crypto';
+import type { AgentSpecDraft } from '../agent-spec/schema.ts';
 import { NotFoundError, ValidationError } from '../core/errors.ts';
+import { recordOutcome } from '../core/flags/exposure.ts';
+import { type Features, requireFeature, targetFlag } from '../core/flags/guard.ts';
 import type { ArtifactStore, RateLimiter } from '../core/ports.ts';
-import { assertValidSpec, type Registries } from '../registries/validate.ts';
+import { assertValidSpec, type Registries, validateSpec } from '../registries/validate.ts';
+import { specDiff } from '../sessions/consultant.ts';
 import { extractContext } from '../sessions/extract.ts';
 import type { SessionRepository } from '../sessions/ports.ts';
 import { attachGeneration, getSession } from '../sessions/workflow.ts';
-import type { GenerateBody } from './model.ts';
+import { hashSpec } from './generate.ts';
+import type { GenerateBody, Versions } from './model.ts';
 import type { GenerationRecord, GenerationRepository, GenerationRunner } from './ports.ts';
+import { readZipEntry } from './zip.ts';
 
 export interface GenerationDeps {
   registries: Registries;
@@ -16,6 +22,7 @@ export interface GenerationDeps {
   limiter: RateLimiter;
   runner: GenerationRunner;
   generateLimitPerHour: number;
+  features: Features;
 }
 
 /** Generates from a session (its extracted spec) or from a spec; a bad spec is refused before anything runs. */
@@ -25,8 +32,13 @@ export async function startGeneration(
   input: GenerateBody,
 ): Promise<GenerationRecord> {
   let spec: unknown = input.spec;
+  let previous: GenerationRecord | undefined;
+  let count = 0;
   if (input.sessionId) {
     const session = await getSession(deps, owner, input.sessionId);
+    const last = session.generationIds.at(-1);
+    previous = last ? await deps.generations.getGeneration(last) : undefined;
+    count = session.generationIds.length;
     const context = extractContext(session, deps.registries);
     if (!context.ready) {
       throw new ValidationError('the session does not describe a complete agent yet', [
@@ -37,13 +49,23 @@ export async function startGeneration(
     spec = context.spec;
   }
   const { spec: valid } = assertValidSpec(spec, deps.registries);
+  // Each deployment target rolls out behind its own flag: refused before anything is rendered.
+  await requireFeature(deps, targetFlag(valid.deployment.target), { sub: owner });
   await deps.limiter.hit(owner, 'generate', deps.generateLimitPerHour);
   const record = await deps.runner.run({
     generationId: randomUUID(),
     owner,
-    ...(input.sessionId ? { sessionId: input.sessionId } : {}),
+    ...(input.sessionId
+      ? {
+          sessionId: input.sessionId,
+          // Each successful generation of a session is its agent's next version.
+          version: (previous?.version ?? count) + 1,
+          changes: previous?.spec ? specDiff(asDraft(previous.spec), asDraft(valid)) : [],
+        }
+      : {}),
     spec: valid,
   });
+  recordOutcome('Generation', record.status === 'SUCCEEDED');
   if (input.sessionId && record.status === 'SUCCEEDED')
     await attachGeneration(deps, owner, input.sessionId, record.id);
   return record;
@@ -59,6 +81,24 @@ export async function getGeneration(
   return record;
 }
 
+/** Project zips read lately, by key: a generation's zip never changes, and a reader opens its files one by one. */
+const recentZips = new Map<string, Uint8Array>();
+const RECENT_ZIPS = 16;
+
+async function projectZip(store: ArtifactStore, key: string): Promise<Uint8Array | undefined> {
+  const cached = recentZips.get(key);
+  if (cached) return cached;
+  const zip = await store.get(key);
+  if (!zip) return undefined;
+  recentZips.set(key, zip);
+  for (const oldest of recentZips.keys()) {
+    if (recentZips.size <= RECENT_ZIPS) break;
+    recentZips.delete(oldest);
+  }
+  return zip;
+}
+
+/** One file of a generation, read from its zip (the only copy stored). */
 export async function getGeneratedFile(
   deps: Pick<GenerationDeps, 'generations' | 'store'>,
   owner: string,
@@ -67,9 +107,10 @@ export async function getGeneratedFile(
 ) {
   const record = await getGeneration(deps, owner, id);
   if (!record.files?.includes(path)) throw new NotFoundError(`generation ${id} has no file ${path}`);
-  const body = await deps.store.get(`${record.artifactPrefix}/files/${path}`);
-  if (!body) throw new NotFoundError(`file ${path} of generation ${id} is no longer stored`);
-  return Buffer.from(body).toString('utf8');
+  const zip = await projectZip(deps.store, `${record.artifactPrefix}/project.zip`);
+  const text = zip ? readZipEntry(zip, record.name ?? 'agent', path) : undefined;
+  if (text === undefined) throw new NotFoundError(`file ${path} of generation ${id} is no longer stored`);
+  return text;
 }
 
 export async function downloadGeneration(
@@ -80,7 +121,49 @@ export async function downloadGeneration(
   const record = await getGeneration(deps, owner, id);
   if (record.status !== 'SUCCEEDED')
     throw new NotFoundError(`generation ${id} failed: ${record.reason ?? 'no project'}`);
-  const zip = await deps.store.get(`${record.artifactPrefix}/project.zip`);
+  const zip = await projectZip(deps.store, `${record.artifactPrefix}/project.zip`);
   if (!zip) throw new NotFoundError(`the zip of generation ${id} is no longer stored`);
-  return { name: record.name ?? 'agent', zip };
+  // A session's version names its zip: refund-helper-v3.zip.
+  return { name: `${record.name ?? 'agent'}${record.version ? `-v${record.version}` : ''}`, zip };
+}
+
+/** A stored spec read as the draft shape the spec comparison takes (a validated spec is a complete draft). */
+const asDraft = (spec: unknown) => spec as AgentSpecDraft;
+
+/**
+ * The versions of a session's agent, newest first, and whether the session's spec now is the latest
+ * version's (same canonical hash): when not, the code is out of date and `changes` says what moved.
+ */
+export async function listVersions(
+  deps: GenerationDeps,
+  owner: string,
+  sessionId: string,
+): Promise<Versions> {
+  const session = await getSession(deps, owner, sessionId);
+  const records = await Promise.all(session.generationIds.map((id) => deps.generations.getGeneration(id)));
+  const versions = records
+    .flatMap((record, index) =>
+      record && record.owner === owner ? [{ ...record, version: record.version ?? index + 1 }] : [],
+    )
+    .reverse();
+  const latest = versions[0];
+  if (!latest) return { versions, current: { upToDate: false, changes: [] } };
+  const context = extractContext(session, deps.registries);
+  const valid = context.ready ? validateSpec(context.spec, deps.registries) : undefined;
+  if (!valid?.ok)
+    return {
+      versions,
+      current: {
+        upToDate: false,
+        changes: latest.spec ? specDiff(asDraft(latest.spec), context.spec) : [],
+        blocked: 'the spec is not complete or not valid now; finish Requirements before regenerating',
+      },
+    };
+  return {
+    versions,
+    current: {
+      upToDate: latest.specHash === hashSpec(valid.spec),
+      changes: latest.spec ? specDiff(asDraft(latest.spec), asDraft(valid.spec)) : [],
+    },
+  };
 }

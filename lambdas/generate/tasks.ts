@@ -11,7 +11,8 @@ import { zipProject } from './zip.ts';
 /**
  * The task states of the generation workflow (lib/workflows/generation.asl.json). Each takes the
  * execution state and returns its part; Step Functions invokes them through one task Lambda in AWS,
- * and the local executor calls them in-process. Payloads stay small: files go to the artifact store.
+ * and the local executor calls them in-process. Payloads stay small: the project goes to the artifact
+ * store as one zip.
  */
 export interface TaskDeps {
   registries: Registries;
@@ -47,7 +48,9 @@ export const tasks = {
   async validateSpec(input: GenerationInput, deps: TaskDeps): Promise<ValidatedState> {
     const { spec } = assertValidSpec(input.spec, deps.registries);
     const specHash = hashSpec(spec);
-    const cacheKey = `${specHash}:${loadTemplates().version}`;
+    // Scoped to the session (or the owner's sessionless generations): a cache hit shares its source's
+    // files, so deleting an agent can remove them without touching another builder's generations.
+    const cacheKey = [input.owner, input.sessionId ?? '-', specHash, loadTemplates().version].join('|');
     const cached = await deps.generations.getCached(cacheKey);
     const cachedRecord = cached ? await deps.generations.getGeneration(cached) : undefined;
     return {
@@ -61,11 +64,6 @@ export const tasks = {
 
   async renderProject(input: ValidatedState, deps: TaskDeps) {
     const project = await generateAgentProject(input.spec, deps.registries);
-    await Promise.all(
-      Object.entries(project.files).map(([path, content]) =>
-        deps.store.put(`${prefix(input.generationId)}/files/${path}`, content, 'text/plain; charset=utf-8'),
-      ),
-    );
     return {
       name: project.metadata.name,
       language: project.metadata.language,
@@ -84,14 +82,14 @@ export const tasks = {
     return { monthlyUsd: estimate.monthly.total, annualUsd: estimate.annual };
   },
 
+  /**
+   * One upload: the project's zip, from which single files are served too. The files are rendered
+   * again from the same spec and templates (the same bytes; in a warm process, the cached project)
+   * rather than sent between states, whose payloads stay small.
+   */
   async package(input: RenderedState, deps: TaskDeps) {
-    const files: Record<string, string> = {};
-    for (const path of input.rendered?.project.files ?? []) {
-      const body = await deps.store.get(`${prefix(input.generationId)}/files/${path}`);
-      if (!body) throw new Error(`rendered file ${path} is missing from the artifact store`);
-      files[path] = Buffer.from(body).toString('utf8');
-    }
-    const zip = zipProject(input.rendered?.project.name ?? 'agent', files);
+    const project = await generateAgentProject(input.spec, deps.registries);
+    const zip = zipProject(project.metadata.name, project.files);
     const zipKey = `${prefix(input.generationId)}/project.zip`;
     await deps.store.put(zipKey, zip, 'application/zip');
     return { zipKey, zipBytes: zip.byteLength };
@@ -108,6 +106,9 @@ export const tasks = {
         id: input.generationId,
         owner: input.owner,
         sessionId: input.sessionId,
+        templates: loadTemplates().version,
+        ...versionOf(input),
+        cacheKey: input.cacheKey,
         cached: true,
         createdAt,
       };
@@ -118,6 +119,7 @@ export const tasks = {
         owner: input.owner,
         sessionId: input.sessionId,
         status: 'SUCCEEDED',
+        templates: loadTemplates().version,
         specHash: input.specHash,
         name: project?.name,
         language: project?.language,
@@ -126,6 +128,8 @@ export const tasks = {
         artifactPrefix: prefix(input.generationId),
         zipBytes: input.package?.zipBytes,
         cost: input.rendered?.cost,
+        ...versionOf(input),
+        cacheKey: input.cacheKey,
         cached: false,
         createdAt,
       };
@@ -141,13 +145,22 @@ export const tasks = {
       owner: input.owner,
       sessionId: input.sessionId,
       status: 'FAILED',
+      // Nothing of a failed generation is offered: no files, no zip, only why (never half a project).
       reason: failureReason(input.error),
+      templates: loadTemplates().version,
       createdAt: (deps.now?.() ?? new Date()).toISOString(),
     };
     await deps.generations.putGeneration(record);
     return record;
   },
 };
+
+/** What a successful generation records of its version: its number, what changed, and the spec. */
+const versionOf = (input: ValidatedState) => ({
+  ...(input.version !== undefined ? { version: input.version } : {}),
+  ...(input.changes ? { changes: input.changes } : {}),
+  spec: input.spec,
+});
 
 export type TaskName = keyof typeof tasks;
 

@@ -16,6 +16,7 @@ import {
   utf16Base64,
   yamlString,
 } from './escape.ts';
+import { PRECOMPILED } from './precompiled.ts';
 
 /**
  * The handlebars templates under `templates/`, compiled once per process and reused. Templates never
@@ -112,26 +113,53 @@ export function tsValue(value: unknown): string {
 
 let loaded: TemplateSet | undefined;
 
-/** Loads and compiles every template once; later calls reuse the compiled set. */
+/** The name a template file goes by: its path under the root, without `.hbs`. */
+export const templateName = (root: string, file: string) =>
+  relative(root, file)
+    .split(sep)
+    .join('/')
+    .replace(/\.hbs$/, '');
+
+/** Every template file under `root` as name → source, in name order, and their version. */
+export function readTemplateSources(root = TEMPLATE_ROOT): { version: string; sources: Map<string, string> } {
+  const hash = createHash('sha256');
+  const sources = new Map<string, string>();
+  for (const file of listFiles(root).sort()) {
+    const name = templateName(root, file);
+    const source = readFileSync(file, 'utf8');
+    hash.update(name).update('\0').update(source).update('\0');
+    sources.set(name, source);
+  }
+  return { version: hash.digest('hex').slice(0, 16), sources };
+}
+
+/** The options every template is compiled with, at run time or ahead of time. */
+export const COMPILE_OPTIONS = { noEscape: true, strict: true } as const;
+
+/** Loads and compiles every template once (or takes the bundle's precompiled ones); later calls reuse the set. */
 export function loadTemplates(root = TEMPLATE_ROOT): TemplateSet {
   if (loaded && root === TEMPLATE_ROOT) return loaded;
   const hb = createEnvironment();
-  const hash = createHash('sha256');
   const compiled = new Map<string, Handlebars.TemplateDelegate>();
-  for (const file of listFiles(root).sort()) {
-    const name = relative(root, file)
-      .split(sep)
-      .join('/')
-      .replace(/\.hbs$/, '');
-    const source = readFileSync(file, 'utf8');
-    hash.update(name).update('\0').update(source).update('\0');
-    compiled.set(name, hb.compile(source, { noEscape: true, strict: true }));
-    // Files under partials/ are also usable inside other templates: {{> deploy-readme}}.
-    if (name.startsWith('partials/'))
-      hb.registerPartial(name.slice('partials/'.length).replace(/\..*$/, ''), source);
+  let version: string;
+  if (root === TEMPLATE_ROOT && PRECOMPILED) {
+    version = PRECOMPILED.version;
+    for (const [name, spec] of Object.entries(PRECOMPILED.templates)) {
+      const template = hb.template(spec);
+      compiled.set(name, template);
+      if (name.startsWith('partials/')) hb.registerPartial(partialName(name), template);
+    }
+  } else {
+    const read = readTemplateSources(root);
+    version = read.version;
+    for (const [name, source] of read.sources) {
+      compiled.set(name, hb.compile(source, COMPILE_OPTIONS));
+      // Files under partials/ are also usable inside other templates: {{> deploy-readme}}.
+      if (name.startsWith('partials/')) hb.registerPartial(partialName(name), source);
+    }
   }
   const set: TemplateSet = {
-    version: hash.digest('hex').slice(0, 16),
+    version,
     has: (name) => compiled.has(name),
     render(name, context) {
       const template = compiled.get(name);
@@ -146,3 +174,6 @@ export function loadTemplates(root = TEMPLATE_ROOT): TemplateSet {
   if (root === TEMPLATE_ROOT) loaded = set;
   return set;
 }
+
+/** `partials/deploy-readme.md` is `{{> deploy-readme}}`. */
+const partialName = (name: string) => name.slice('partials/'.length).replace(/\..*$/, '');

@@ -1,4 +1,4 @@
-import { strToU8, type Zippable, zipSync } from 'fflate';
+import { strFromU8, strToU8, unzipSync, type Zippable, zipSync } from 'fflate';
 
 /** Files executable in the archive (shell scripts), by path. */
 const EXECUTABLE = /\.sh$/;
@@ -17,4 +17,11 @@ export function zipProject(folder: string, files: Record<string, string>): Uint8
     ];
   }
   return zipSync(entries);
+}
+
+/** One file of a project zip made by {@link zipProject}, as text; undefined when the zip has no such file. */
+export function readZipEntry(zip: Uint8Array, folder: string, path: string): string | undefined {
+  const name = `${folder}/${path}`;
+  const entry = unzipSync(zip, { filter: (file) => file.name === name })[name];
+  return entry ? strFromU8(entry) : undefined;
 }

@@ -65,6 +65,7 @@ export function createGateway(
 ): Server {
   const sockets = new Map<string, WebSocket>();
   const match = routeMatcher(routeList);
+  const siteOrigins = options.siteOrigins ?? [];
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const requestId = randomUUID();
@@ -84,7 +85,7 @@ export function createGateway(
         ),
       );
     }
-    const foreign = foreignRequest(req, options.siteOrigins ?? []);
+    const foreign = foreignRequest(req, siteOrigins);
     if (foreign) return refuse(new ForbiddenError(foreign), url.pathname);
     if (url.pathname.startsWith('/@connections/'))
       return connectionsApi(req, res, url, sockets, options.connectionsSecret);
@@ -200,7 +201,7 @@ export function createGateway(
       `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request'}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
     );
   });
-  if (options.wsHandler) attachWebSockets(server, options.wsHandler, sockets, options.siteOrigins ?? []);
+  if (options.wsHandler) attachWebSockets(server, options.wsHandler, sockets, siteOrigins);
   return server;
 }
 
@@ -228,25 +229,41 @@ async function readCapped(req: IncomingMessage, cap: number): Promise<Buffer | u
  * with the user's browser.
  */
 function foreignRequest(req: IncomingMessage, siteOrigins: readonly string[]): string | undefined {
-  const port = req.socket.localPort;
-  const own = ['localhost', '127.0.0.1', '[::1]'].map((host) => `${host}:${port}`);
-  const sites = siteOrigins.flatMap((origin) => {
-    try {
-      return [new URL(origin)];
-    } catch {
-      return [];
-    }
-  });
-  const hosts = new Set([...own, ...sites.map((site) => site.host)]);
+  const port = req.socket.localPort ?? 0;
+  const { hosts, origins } = allowedFor(port, siteOrigins);
   const host = (req.headers.host ?? '').toLowerCase();
   if (!hosts.has(host))
     return `the Host ${JSON.stringify(host)} is not this platform's; open it at http://localhost:${port}`;
   const origin = req.headers.origin;
   if (origin === undefined) return undefined;
-  const origins = new Set([...own.map((h) => `http://${h}`), ...sites.map((site) => site.origin)]);
   if (!origins.has(origin.toLowerCase()))
     return `requests from ${JSON.stringify(origin)} are not served; use the platform's own web app at http://localhost:${port}`;
   return undefined;
+}
+
+/** The Hosts and Origins served on a port, worked out once per port and list of sites, not per request. */
+const allowed = new WeakMap<readonly string[], Map<number, { hosts: Set<string>; origins: Set<string> }>>();
+
+function allowedFor(port: number, siteOrigins: readonly string[]) {
+  const byPort = allowed.get(siteOrigins) ?? new Map();
+  allowed.set(siteOrigins, byPort);
+  let found = byPort.get(port);
+  if (!found) {
+    const own = ['localhost', '127.0.0.1', '[::1]'].map((host) => `${host}:${port}`);
+    const sites = siteOrigins.flatMap((origin) => {
+      try {
+        return [new URL(origin)];
+      } catch {
+        return [];
+      }
+    });
+    found = {
+      hosts: new Set([...own, ...sites.map((site) => site.host)]),
+      origins: new Set([...own.map((h) => `http://${h}`), ...sites.map((site) => site.origin)]),
+    };
+    byPort.set(port, found);
+  }
+  return found;
 }
 
 /** A WebSocket route's Lambda, as API Gateway's WebSocket API calls it. */

@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { stopLocalRunners } from '../core/adapters/local-runner.ts';
 import { hasAwsCredentials, PlatformConfig, platformConfig } from '../core/config.ts';
 import { logger } from '../core/http.ts';
 import { createHandler as createCost } from '../cost/handler.ts';
 import { createHandler as createGenerate } from '../generate/handler.ts';
 import { createHandler as createHealth } from '../health/handler.ts';
 import { createHandler as createModels } from '../models/handler.ts';
+import { createHandler as createRollout } from '../rollout/handler.ts';
 import type { Feature } from '../routes.ts';
 import { createHandler as createSessions } from '../sessions/handler.ts';
 import { createHandler as createTesting, createWsHandler } from '../testing/handler.ts';
@@ -29,6 +32,8 @@ export interface PlatformOptions {
    * included) to the network. @default 127.0.0.1
    */
   host?: string;
+  /** The operator's flag overrides. @default `<dataDir>/flags.json`, else FLAGS_FILE */
+  flagsFile?: string;
 }
 
 export interface RunningPlatform {
@@ -73,13 +78,13 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
     JWT_SECRET: options.auth?.mode === 'jwt' ? options.auth.secret : undefined,
     ...(options.generateLimitPerHour ? { GENERATE_LIMIT_PER_HOUR: options.generateLimitPerHour } : {}),
     TEST_BACKEND: 'local',
-    // Locally a build or run request waits for its runner to finish.
-    TEST_WAIT_MS: 30 * 60_000,
     TEST_MODEL: options.testModel ?? operator.TEST_MODEL,
     HAS_AWS_CREDENTIALS: String(hasAwsCredentials()),
     ...(options.runnerCacheDir ? { RUNNER_CACHE_DIR: options.runnerCacheDir } : {}),
     // Made afresh by each platform: its @connections endpoint answers calls signed with it only.
     LOCAL_CONNECTIONS_SECRET: randomBytes(32).toString('hex'),
+    FLAGS_FILE:
+      options.flagsFile ?? (options.dataDir ? join(options.dataDir, 'flags.json') : operator.FLAGS_FILE),
   });
   if (!config.POWERTOOLS_LOG_LEVEL) logger.setLogLevel('WARN');
   // Handlers read the configuration when they first build their dependencies: after listen, below,
@@ -93,6 +98,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
     sessions: createSessions(current) as LambdaHandler,
     generate: createGenerate(current) as LambdaHandler,
     testing: createTesting(current) as LambdaHandler,
+    rollout: createRollout(current) as LambdaHandler,
   };
   const server = createGateway(handlers, {
     staticDir: options.staticDir,
@@ -118,6 +124,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
     dynamodbEndpoint: emulators.dynamodbEndpoint,
     s3Endpoint: emulators.s3Endpoint,
     async close() {
+      // Runners (warm agents included) stop first, while they can still record how they ended.
+      await stopLocalRunners();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AwsRegion } from '../core/aws-region.ts';
 import { type FieldProblem, NotFoundError, ValidationError } from '../core/errors.ts';
+import { deepFreeze } from '../core/immutable.ts';
 import { parseRegistryFile } from '../core/registry-data.ts';
 import { Capability, LifecycleStatus, ModelInfo, Provider } from './schema.ts';
 
@@ -59,14 +60,14 @@ export class ModelRegistry {
     this.byId = new Map(models.map((m) => [m.id, m]));
   }
 
-  /** Builds a registry from the contents of a models registry file, validating every entry. */
+  /** Builds a registry from the contents of a models registry file, validating every entry; the models are frozen. */
   static fromData(data: unknown): ModelRegistry {
     const models = parseRegistryFile('models', ModelInfo, data);
     const problems = replacementProblems(models);
     if (problems.length > 0) {
       throw new ValidationError(`models registry has ${problems.length} invalid field(s)`, problems);
     }
-    return new ModelRegistry(models);
+    return new ModelRegistry(deepFreeze(models));
   }
 
   all(): readonly ModelInfo[] {

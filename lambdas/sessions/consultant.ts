@@ -114,8 +114,12 @@ export function readMessage(
 
 /** Fields of two specs that differ, in words. */
 export function specChanges(before: ExtractedContext, after: ExtractedContext): SpecChange[] {
-  const flat = (c: ExtractedContext): Record<string, string | undefined> => {
-    const spec = c.spec;
+  return specDiff(before.spec, after.spec);
+}
+
+/** What differs between two specs, field by field, in words (a long system prompt is only named). */
+export function specDiff(before: ExtractedContext['spec'], after: ExtractedContext['spec']): SpecChange[] {
+  const flat = (spec: ExtractedContext['spec']): Record<string, string | undefined> => {
     const out: Record<string, string | undefined> = {
       name: spec.name || undefined,
       language: spec.language,

@@ -1,6 +1,6 @@
 import { type DynamoDbTable, dynamoSize, itemSize, MAX_ITEM_BYTES } from '../core/adapters/dynamodb-table.ts';
 import { ConflictError, PayloadTooLargeError } from '../core/errors.ts';
-import type { Session } from './model.ts';
+import type { Session, SessionActivity } from './model.ts';
 import type { SessionRepository } from './ports.ts';
 
 /**
@@ -56,5 +56,29 @@ export class DynamoDbSessionRepository implements SessionRepository {
       throw new ConflictError(
         `session ${session.id} changed since version ${expectedVersion}; reload it and apply your change again`,
       );
+  }
+
+  async activity(id: string): Promise<SessionActivity> {
+    const newest = (prefix: string) =>
+      this.table.query({ partition: `SESSION#${id}`, sortKeyPrefix: prefix, descending: true, limit: 1 });
+    const [[generation], [test]] = await Promise.all([newest('GENERATION#'), newest('TEST#')]);
+    const run = test?.data as { id: string; status: string; createdAt: string } | undefined;
+    return {
+      ...(generation
+        ? {
+            lastGeneration: {
+              id: generation.generationId as string,
+              status: generation.status as 'SUCCEEDED' | 'FAILED',
+              // The history key is GENERATION#<createdAt>#<id>.
+              createdAt: String(generation.SK).split('#')[1] ?? '',
+            },
+          }
+        : {}),
+      ...(run ? { lastTest: { id: run.id, status: run.status, createdAt: run.createdAt } } : {}),
+    };
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.table.delete({ PK: `SESSION#${id}`, SK: 'META' });
   }
 }

@@ -66,6 +66,23 @@ export const Session = z.object({
 });
 export type Session = z.infer<typeof Session>;
 
+/** What the sessions list shows of each agent beside the session itself. */
+export const SessionSummary = Session.extend({
+  /** The model the agent uses (chosen, drafted or read from the description), if one is known yet. */
+  model: z.string().optional(),
+  lastGeneration: z
+    .object({ id: z.string(), status: z.enum(['SUCCEEDED', 'FAILED']), createdAt: z.string() })
+    .optional(),
+  lastTest: z.object({ id: z.string(), status: z.string(), createdAt: z.string() }).optional(),
+});
+export type SessionSummary = z.infer<typeof SessionSummary>;
+
+/** The newest entries of a session's history: its last generation and its last test run. */
+export interface SessionActivity {
+  lastGeneration?: SessionSummary['lastGeneration'];
+  lastTest?: SessionSummary['lastTest'];
+}
+
 export const CreateSessionBody = z
   .object({
     title: z.string().trim().min(1).max(200).optional(),
@@ -99,3 +116,15 @@ export type AdvanceBody = z.infer<typeof AdvanceBody>;
 
 /** The most messages a session keeps; older ones are dropped first. */
 export const MAX_MESSAGES = 200;
+
+/** What deleting an agent removed: its records in the table and its files in the bucket. */
+export const DeletedSession = z.object({
+  id: z.string(),
+  removed: z.object({ records: z.number().int().nonnegative(), files: z.number().int().nonnegative() }),
+});
+export type DeletedSession = z.infer<typeof DeletedSession>;
+
+export const DuplicateSessionBody = z
+  .object({ title: z.string().trim().min(1).max(200).optional() })
+  .strict();
+export type DuplicateSessionBody = z.infer<typeof DuplicateSessionBody>;

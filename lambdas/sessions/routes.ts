@@ -3,7 +3,16 @@ import { defineRoutes, IdParams } from '../core/contract.ts';
 import { Generation } from '../generate/model.ts';
 import { ConsultantReply } from './consultant.ts';
 import { ExtractedContext } from './extract.ts';
-import { AddMessageBody, AdvanceBody, CreateSessionBody, Session, UpdateSessionBody } from './model.ts';
+import {
+  AddMessageBody,
+  AdvanceBody,
+  CreateSessionBody,
+  DeletedSession,
+  DuplicateSessionBody,
+  Session,
+  SessionSummary,
+  UpdateSessionBody,
+} from './model.ts';
 
 /** The sessions feature: the builder's workflow, its conversation, and the AgentSpec drawn from it. */
 export const sessionRoutes = defineRoutes('sessions', {
@@ -12,6 +21,8 @@ export const sessionRoutes = defineRoutes('sessions', {
     path: '/api/sessions',
     auth: true,
     summary: 'Start a session',
+    description:
+      'A new agent needs a name (`title` or `selections.name`) or a description (`answers.useCase`).',
     body: CreateSessionBody.optional(),
     responses: { 201: Session },
   },
@@ -20,7 +31,8 @@ export const sessionRoutes = defineRoutes('sessions', {
     path: '/api/sessions',
     auth: true,
     summary: "The caller's sessions, newest first",
-    responses: { 200: z.object({ sessions: z.array(Session) }) },
+    description: 'Each with the model its agent uses, its last generation and its last test run.',
+    responses: { 200: z.object({ sessions: z.array(SessionSummary) }) },
   },
   getSession: {
     method: 'GET',
@@ -42,6 +54,29 @@ export const sessionRoutes = defineRoutes('sessions', {
     body: UpdateSessionBody,
     responses: { 200: Session },
     errors: [404, 409],
+  },
+  deleteSession: {
+    method: 'DELETE',
+    path: '/api/sessions/{id}',
+    auth: true,
+    summary: 'Delete an agent and everything it made',
+    description:
+      'Removes the session, its generations and their files, its builds, its test runs and their outputs, from the table and the bucket. It cannot be undone.',
+    params: IdParams,
+    responses: { 200: DeletedSession },
+    errors: [404],
+  },
+  duplicateSession: {
+    method: 'POST',
+    path: '/api/sessions/{id}/duplicate',
+    auth: true,
+    summary: "A new session from this one's spec",
+    description:
+      'Copies the answers, choices and conversation; the copy has no generations and is at most at IMPLEMENTATION.',
+    params: IdParams,
+    body: DuplicateSessionBody.optional(),
+    responses: { 201: Session },
+    errors: [404],
   },
   addMessage: {
     method: 'POST',

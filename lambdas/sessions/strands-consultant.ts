@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { AWS_RETRY } from '../core/adapters/aws-retry.ts';
 import { regionalModelId } from '../core/aws-region.ts';
+import { type BreakerOptions, DependencyBreaker } from '../core/breaker.ts';
 import type { PlatformConfig } from '../core/config.ts';
 import { recommendModels } from '../models/recommend.ts';
 import type { Registries } from '../registries/validate.ts';
@@ -58,6 +60,7 @@ Finish with the structured output: your reply, the next question, and the draft.
 export async function createModelConsultant(
   config: PlatformConfig,
   registries: Registries,
+  breakerOptions: BreakerOptions = {},
 ): Promise<ModelConsultant | undefined> {
   const choice =
     config.CONSULTANT === 'auto'
@@ -76,6 +79,7 @@ export async function createModelConsultant(
       : never
     : never;
   let label: string;
+  let dependency: string;
   if (choice === 'openai-compatible') {
     if (!config.OPENAI_COMPATIBLE_BASE_URL || !config.OPENAI_COMPATIBLE_MODEL) return undefined;
     const { OpenAIModel } = await import('@strands-agents/sdk/models/openai');
@@ -90,11 +94,14 @@ export async function createModelConsultant(
       },
     });
     label = `${config.OPENAI_COMPATIBLE_MODEL} at ${new URL(config.OPENAI_COMPATIBLE_BASE_URL).host}`;
+    dependency = `the OpenAI-compatible endpoint at ${new URL(config.OPENAI_COMPATIBLE_BASE_URL).host}`;
   } else {
     const { BedrockModel } = await import('@strands-agents/sdk/models/bedrock');
     const modelId = regionalModelId(config.CONSULTANT_BEDROCK_MODEL, config.AWS_REGION);
-    model = new BedrockModel({ modelId, region: config.AWS_REGION });
+    // The SDK's own retries (aws-retry.ts) are the only retry layer; the agent's are off below.
+    model = new BedrockModel({ modelId, region: config.AWS_REGION, clientConfig: { ...AWS_RETRY } });
     label = `${modelId} on Amazon Bedrock`;
+    dependency = 'Amazon Bedrock';
   }
 
   const tools = [
@@ -171,6 +178,12 @@ export async function createModelConsultant(
     }),
   ];
 
+  // When the model fails as a whole, the breaker opens and each message gets the rule-based reply at
+  // once (labelled by the workflow) instead of waiting out the timeout first.
+  const breaker = new DependencyBreaker(dependency, {
+    timeout: config.CONSULTANT_TIMEOUT_MS,
+    ...breakerOptions,
+  });
   return {
     label,
     async consult({ session, message, context }): Promise<ModelConsultation> {
@@ -182,7 +195,7 @@ export async function createModelConsultant(
         structuredOutputSchema: ConsultationOutput,
         retryStrategy: null,
       });
-      const result = await agent.invoke(prompt(session, message, context));
+      const result = await breaker.call(() => agent.invoke(prompt(session, message, context)));
       const output = ConsultationOutput.parse(result.structuredOutput);
       return {
         reply: output.reply,

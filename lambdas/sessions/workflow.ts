@@ -16,21 +16,24 @@ import {
   type AdvanceBody,
   type ConsultantKind,
   type CreateSessionBody,
+  type DeletedSession,
+  type DuplicateSessionBody,
   MAX_MESSAGES,
   type Message,
   PHASES,
   type Phase,
   type Session,
+  type SessionSummary,
   type UpdateSessionBody,
 } from './model.ts';
-import type { SessionRepository } from './ports.ts';
+import type { SessionPurge, SessionRepository } from './ports.ts';
 
 export interface SessionDeps {
   sessions: SessionRepository;
   registries: Registries;
   now?: () => Date;
   /** The model-backed consultant, when a model is configured; without one the rule-based one answers. */
-  consultant?: () => Promise<ModelConsultant | undefined>;
+  consultant?: (owner: string) => Promise<ModelConsultant | undefined>;
   /** How long a model-backed reply may take before the rule-based consultant answers instead. */
   consultantTimeoutMs?: number;
 }
@@ -49,11 +52,21 @@ export async function createSession(
   owner: string,
   input: CreateSessionBody,
 ): Promise<Session> {
+  const description = [input.answers?.useCase, input.answers?.description, input.selections?.description]
+    .map((v) => (typeof v === 'string' ? v.trim() : ''))
+    .find(Boolean);
+  const title = input.title ?? input.selections?.name?.trim() ?? description?.split('\n')[0]?.slice(0, 80);
+  if (!title) {
+    throw new ValidationError('give the new agent a name or say what it should do', [
+      { path: 'title', message: 'a name, e.g. "Refund helper"' },
+      { path: 'answers.useCase', message: 'or a description of what the agent should do' },
+    ]);
+  }
   const at = nowIso(deps);
   const session: Session = {
     id: randomUUID(),
     owner,
-    title: input.title ?? input.selections?.name ?? 'New agent',
+    title,
     phase: 'REQUIREMENTS',
     answers: input.answers ? { REQUIREMENTS: input.answers } : {},
     selections: input.selections ?? {},
@@ -65,6 +78,63 @@ export async function createSession(
   };
   await deps.sessions.create(session);
   return session;
+}
+
+/** The owner's sessions, newest first, each with its model, last generation and last test run. */
+export async function listSessions(
+  deps: SessionDeps,
+  owner: string,
+  limit: number,
+): Promise<SessionSummary[]> {
+  const sessions = await deps.sessions.listByOwner(owner, limit);
+  return Promise.all(
+    sessions.map(async (session) => {
+      const model = extractContext(session, deps.registries).spec.model;
+      return { ...session, ...(model ? { model } : {}), ...(await deps.sessions.activity(session.id)) };
+    }),
+  );
+}
+
+/**
+ * A new session from this one's spec: the same answers, choices, draft and conversation, back at the
+ * last phase before generation (it has no generated project of its own yet).
+ */
+export async function duplicateSession(
+  deps: SessionDeps,
+  owner: string,
+  id: string,
+  input: DuplicateSessionBody,
+): Promise<Session> {
+  const source = await getSession(deps, owner, id);
+  const at = nowIso(deps);
+  const last = PHASES.indexOf('IMPLEMENTATION');
+  const copy: Session = {
+    ...structuredClone(source),
+    id: randomUUID(),
+    title: input.title ?? `${source.title} (copy)`.slice(0, 200),
+    phase: PHASES.indexOf(source.phase) > last ? 'IMPLEMENTATION' : source.phase,
+    generationIds: [],
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+  };
+  await deps.sessions.create(copy);
+  return copy;
+}
+
+/**
+ * Deletes an agent for good: first what it made (generations, builds, runs, their files), then the
+ * session, so a delete that fails half-way leaves the session listed and can be repeated.
+ */
+export async function deleteSession(
+  deps: SessionDeps & { purge: SessionPurge },
+  owner: string,
+  id: string,
+): Promise<DeletedSession> {
+  const session = await getSession(deps, owner, id);
+  const removed = await deps.purge.purge(session);
+  await deps.sessions.delete(id);
+  return { id, removed: { records: removed.records + 1, files: removed.files } };
 }
 
 async function write(deps: SessionDeps, session: Session, change: (s: Session) => void): Promise<Session> {
@@ -141,7 +211,7 @@ export async function addMessage(
   const notes: string[] = [];
   let by: ConsultantKind = 'deterministic';
   let modelText: string | undefined;
-  const consultant = await deps.consultant?.().catch((error: Error) => {
+  const consultant = await deps.consultant?.(owner).catch((error: Error) => {
     notes.push(`the model consultant could not start (${error.message}); the rule-based consultant answered`);
     return undefined;
   });

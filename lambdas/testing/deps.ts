@@ -3,10 +3,12 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { STSClient } from '@aws-sdk/client-sts';
 import { RunLimits } from '../../runner/events.ts';
 import type { RunnerTask } from '../../runner/task.ts';
+import { AWS_RETRY } from '../core/adapters/aws-retry.ts';
 import { ApiGatewayConnectionPoster } from '../core/adapters/connections.ts';
 import { dataAdapters } from '../core/adapters/data.ts';
 import { DynamoDbRateLimiter } from '../core/adapters/dynamodb-rate-limiter.ts';
 import { EcsRunner } from '../core/adapters/ecs-runner.ts';
+import { createFeatures } from '../core/adapters/flags.ts';
 import { LocalProcessRunner } from '../core/adapters/local-runner.ts';
 import { StsRunCredentials } from '../core/adapters/sts-run-credentials.ts';
 import { awsCredentialEnv, configEnv, type PlatformConfig, processBasics } from '../core/config.ts';
@@ -14,6 +16,7 @@ import type { ConnectionPoster } from '../core/ports.ts';
 import { DynamoDbGenerationRepository } from '../generate/dynamodb-generation-repository.ts';
 import { DynamoDbRunnerSlots } from './dynamodb-runner-slots.ts';
 import { DynamoDbTestRepository } from './dynamodb-test-repository.ts';
+import { probedRegistries } from './preflight.ts';
 import { runSessionPolicy } from './run-credentials.ts';
 import { recordRunnerFailure, type TestDeps } from './service.ts';
 
@@ -37,7 +40,7 @@ function localRunnerEnv(config: PlatformConfig): Record<string, string> {
 /** Each runner task's own credentials: the run role, narrowed by a session policy to that run. */
 function runCredentials(config: PlatformConfig) {
   const issuer = new StsRunCredentials(
-    new STSClient({ region: config.AWS_REGION }),
+    new STSClient({ region: config.AWS_REGION, ...AWS_RETRY }),
     config.RUNNER_RUN_ROLE_ARN ?? '',
   );
   return (task: RunnerTask) => {
@@ -50,7 +53,10 @@ function runCredentials(config: PlatformConfig) {
       ...(task.sessionId ? { sessionId: task.sessionId } : {}),
       ...(task.generationId ? { generationId: task.generationId } : {}),
     });
-    return issuer.issue(task.record.id, policy, (limits.buildTimeoutMs + limits.timeoutMs) / 1000 + 300);
+    // A conversation's runner lives as long as the conversation may (role chaining allows an hour).
+    const seconds =
+      task.record.kind === 'conversation' ? 3_600 : (limits.buildTimeoutMs + limits.timeoutMs) / 1000 + 300;
+    return issuer.issue(task.record.id, policy, seconds);
   };
 }
 
@@ -72,7 +78,7 @@ export function testDeps(config: PlatformConfig): TestDeps {
   const backend =
     config.TEST_BACKEND === 'ecs'
       ? new EcsRunner(
-          new ECSClient({ region: config.AWS_REGION }),
+          new ECSClient({ region: config.AWS_REGION, ...AWS_RETRY }),
           {
             cluster: config.RUNNER_CLUSTER_ARN ?? '',
             taskDefinition: config.RUNNER_TASK_DEFINITION_ARN ?? '',
@@ -85,6 +91,11 @@ export function testDeps(config: PlatformConfig): TestDeps {
         )
       : new LocalProcessRunner(localRunnerEnv(config), async (task, exit) => {
           if (exit.code === 0) return;
+          // Stopped on purpose before it could report (e.g. cancelled while it started): cancelled.
+          if (exit.cancelled) {
+            await recordRunnerFailure(failureDeps, task, 'the run was cancelled', 'cancelled');
+            return;
+          }
           const how = exit.signal ? `was stopped (${exit.signal})` : `exited with code ${exit.code}`;
           await recordRunnerFailure(
             failureDeps,
@@ -93,6 +104,7 @@ export function testDeps(config: PlatformConfig): TestDeps {
           );
         });
   return {
+    features: createFeatures(config),
     tests,
     generations: new DynamoDbGenerationRepository(table),
     store,
@@ -101,6 +113,13 @@ export function testDeps(config: PlatformConfig): TestDeps {
     limiter: new DynamoDbRateLimiter(table),
     limitPerHour: config.TEST_LIMIT_PER_HOUR,
     waitMs: config.TEST_WAIT_MS,
+    preflight: {
+      // Locally the runner is this machine, so what this machine reaches is what a build reaches. In
+      // AWS the Fargate runner's network is not the Lambda's: there the runner reports an index it
+      // cannot reach itself.
+      ...(config.TEST_BACKEND === 'local' ? { registries: probedRegistries(processBasics()) } : {}),
+      openAiCompatible: Boolean(config.OPENAI_COMPATIBLE_BASE_URL && config.OPENAI_COMPATIBLE_MODEL),
+    },
     slots,
     caps: {
       runMs: config.TEST_MAX_RUN_MS,

@@ -6,8 +6,12 @@ import { type PlatformConfig, platformConfig } from '../core/config.ts';
 import { DomainError, UnauthorizedError, ValidationError } from '../core/errors.ts';
 import { featureHandler, logger, reply, verifyToken } from '../core/http.ts';
 import { parseOrThrow } from '../core/zod-problems.ts';
+import { evaluationDeps, evaluationHandlers } from '../evaluations/handler.ts';
+import { evaluationRoutes } from '../evaluations/routes.ts';
+import { endConversation, getConversation, sayInConversation, startConversation } from './conversations.ts';
 import { testDeps } from './deps.ts';
 import { StreamMessage } from './model.ts';
+import { toOtlp } from './otlp.ts';
 import { testingRoutes } from './routes.ts';
 import {
   cancelRun,
@@ -22,30 +26,46 @@ import {
   testHistory,
 } from './service.ts';
 
-/** The `testing` feature's HTTP routes. A build or run still going after the wait budget answers 202. */
+/** The `testing` feature's HTTP routes. A build or run answers 202 at once unless `?wait=` holds it. */
 /** The feature's Lambda, configured by `config` (the process environment in AWS). */
 export const createHandler = (config: () => PlatformConfig = platformConfig) =>
   featureHandler(
-    testingRoutes,
+    { ...testingRoutes, ...evaluationRoutes },
     {
-      buildTest: async ({ user, body }, deps) => {
-        const { build, finished } = await startBuild(deps, user.sub, body);
+      ...evaluationHandlers,
+      buildTest: async ({ user, body, query }, deps) => {
+        const { build, finished } = await startBuild(deps, user.sub, body, { waitMs: query.wait * 1000 });
         return reply(finished ? 201 : 202, build, { location: `/api/testing/builds/${build.id}` });
       },
       getBuild: ({ user, params }, deps) => getBuild(deps, user.sub, params.id),
-      runTest: async ({ user, body }, deps) => {
-        const { run, finished } = await runTest(deps, user.sub, body);
+      runTest: async ({ user, body, query }, deps) => {
+        const { run, finished } = await runTest(deps, user.sub, body, { waitMs: query.wait * 1000 });
         return reply(finished ? 201 : 202, run, { location: `/api/testing/runs/${run.id}` });
       },
       getTestRun: ({ user, params }, deps) => getRun(deps, user.sub, params.id),
-      rerunTest: async ({ user, params }, deps) => {
-        const { run, finished } = await rerunTest(deps, user.sub, params.id);
+      getTestRunTrace: async ({ user, params }, deps) => toOtlp(await getRun(deps, user.sub, params.id)),
+      rerunTest: async ({ user, params, query }, deps) => {
+        const { run, finished } = await rerunTest(deps, user.sub, params.id, { waitMs: query.wait * 1000 });
         return reply(finished ? 201 : 202, run, { location: `/api/testing/runs/${run.id}` });
       },
       cancelTestRun: async ({ user, params }, deps) => reply(202, await cancelRun(deps, user.sub, params.id)),
       testHistory: ({ user, query }, deps) => testHistory(deps, user.sub, query),
+      startConversation: async ({ user, body }, deps) => {
+        const started = await startConversation(deps, user.sub, body);
+        return reply(202, await getConversation(deps, user.sub, started.id), {
+          location: `/api/testing/conversations/${started.id}`,
+        });
+      },
+      getConversation: ({ user, params }, deps) => getConversation(deps, user.sub, params.id),
+      sayInConversation: async ({ user, params, body, query }, deps) => {
+        const { run, finished } = await sayInConversation(deps, user.sub, params.id, body, {
+          waitMs: query.wait * 1000,
+        });
+        return reply(finished ? 201 : 202, run, { location: `/api/testing/runs/${run.id}` });
+      },
+      endConversation: ({ user, params }, deps) => endConversation(deps, user.sub, params.id),
     },
-    testDeps,
+    evaluationDeps,
     config,
   );
 
@@ -83,7 +103,9 @@ function problemMessage(error: unknown, requestId: string): StreamEvent {
  * `WS /ws/testing/stream`: `$connect` checks `?token=` and remembers the caller; a message
  * `{"action":"run","buildId":…,"input":…}` starts a run whose events the runner posts to this
  * connection (`accepted` first, then status, text, tool calls, logs, metrics and the result);
- * `{"action":"cancel","runId":…}` stops one.
+ * `{"action":"cancel","runId":…}` stops one; `{"action":"build","generationId":…}` starts a build
+ * whose events (phases, install progress, logs, the result) come the same way, after `build_accepted`;
+ * `{"action":"say","conversationId":…,"input":…}` sends a conversation's next message to its warm agent.
  */
 export function createWsHandler(config: () => PlatformConfig = platformConfig) {
   let built: TestDeps | undefined;
@@ -125,6 +147,28 @@ export function createWsHandler(config: () => PlatformConfig = platformConfig) {
         if (message.action === 'cancel') {
           const run = await cancelRun(deps, owner, message.runId);
           await deps.connections.post(connectionId, { type: 'cancelling', runId: run.id });
+        } else if (message.action === 'build') {
+          const { build } = await startBuild(
+            deps,
+            owner,
+            { generationId: message.generationId },
+            { connectionId },
+          );
+          await deps.connections.post(connectionId, { type: 'build_accepted', buildId: build.id });
+        } else if (message.action === 'say') {
+          const { run } = await sayInConversation(
+            deps,
+            owner,
+            message.conversationId,
+            { input: message.input },
+            { connectionId },
+          );
+          await deps.connections.post(connectionId, {
+            type: 'accepted',
+            runId: run.id,
+            buildId: run.buildId,
+            sessionId: run.sessionId,
+          });
         } else {
           const { action: _action, ...runBody } = message;
           const { run } = await createRun(deps, owner, runBody, connectionId);

@@ -1,11 +1,23 @@
 import { z } from 'zod';
 import { defineRoutes, IdParams } from '../core/contract.ts';
-import { Build, BuildBody, HistoryQuery, RunBody, TestRun } from './model.ts';
+import {
+  Build,
+  BuildBody,
+  Conversation,
+  ConversationBody,
+  HistoryQuery,
+  RunBody,
+  TestRun,
+  TurnBody,
+  WaitQuery,
+} from './model.ts';
+import { OtlpTraces } from './otlp.ts';
 
 /**
  * The testing feature: build a generation's project, run the agent on an input (or stream it over
- * `WS /ws/testing/stream`), keep the history. A build or run still going after the wait budget
- * answers 202 with the resource to poll.
+ * `WS /ws/testing/stream`), keep the history. A build or run answers 202 at once with the resource to
+ * follow (`Location`; its progress and result arrive on the WebSocket and by `GET`); `?wait=` seconds
+ * (at most 25) hold the request for the result, 201 when it came in time.
  */
 export const testingRoutes = defineRoutes('testing', {
   buildTest: {
@@ -13,6 +25,7 @@ export const testingRoutes = defineRoutes('testing', {
     path: '/api/testing/build',
     auth: true,
     summary: "Install and compile a generation's project for test runs",
+    query: WaitQuery,
     body: BuildBody,
     responses: { 201: Build, 202: Build },
     errors: [404, 409],
@@ -22,7 +35,7 @@ export const testingRoutes = defineRoutes('testing', {
     method: 'GET',
     path: '/api/testing/builds/{id}',
     auth: true,
-    summary: 'A build: status, and the compiler output when it failed',
+    summary: 'A build: status, its progress while building, and the compiler output when it failed',
     params: IdParams,
     responses: { 200: Build },
     errors: [404],
@@ -32,6 +45,7 @@ export const testingRoutes = defineRoutes('testing', {
     path: '/api/testing/run',
     auth: true,
     summary: 'Run a built agent on an input; the result with its full output and metrics',
+    query: WaitQuery,
     body: RunBody,
     responses: { 201: TestRun, 202: TestRun },
     errors: [404, 409],
@@ -46,12 +60,22 @@ export const testingRoutes = defineRoutes('testing', {
     responses: { 200: TestRun },
     errors: [404],
   },
+  getTestRunTrace: {
+    method: 'GET',
+    path: '/api/testing/runs/{id}/trace',
+    auth: true,
+    summary: "A run's trace (model calls and tool calls) as OpenTelemetry OTLP/JSON",
+    params: IdParams,
+    responses: { 200: OtlpTraces },
+    errors: [404],
+  },
   rerunTest: {
     method: 'POST',
     path: '/api/testing/runs/{id}/rerun',
     auth: true,
     summary: "Run an earlier run's input again on the same build",
     params: IdParams,
+    query: WaitQuery,
     responses: { 201: TestRun, 202: TestRun },
     errors: [404, 409],
     rateLimited: true,
@@ -63,6 +87,46 @@ export const testingRoutes = defineRoutes('testing', {
     summary: 'Stop a running test run',
     params: IdParams,
     responses: { 202: TestRun },
+    errors: [404, 409],
+  },
+  startConversation: {
+    method: 'POST',
+    path: '/api/testing/conversations',
+    auth: true,
+    summary: "Start a conversation: the build's agent is started once and kept warm for its turns",
+    body: ConversationBody,
+    responses: { 202: Conversation },
+    errors: [404, 409],
+    rateLimited: true,
+  },
+  getConversation: {
+    method: 'GET',
+    path: '/api/testing/conversations/{id}',
+    auth: true,
+    summary: 'A conversation: its status, its turns with their outputs, and why it ended',
+    params: IdParams,
+    responses: { 200: Conversation },
+    errors: [404],
+  },
+  sayInConversation: {
+    method: 'POST',
+    path: '/api/testing/conversations/{id}/messages',
+    auth: true,
+    summary: "Send the conversation's next message: a run answered by its warm agent, same runtime session",
+    params: IdParams,
+    query: WaitQuery,
+    body: TurnBody,
+    responses: { 201: TestRun, 202: TestRun },
+    errors: [404, 409],
+    rateLimited: true,
+  },
+  endConversation: {
+    method: 'POST',
+    path: '/api/testing/conversations/{id}/end',
+    auth: true,
+    summary: 'End a conversation: its agent is stopped (a turn still going is cancelled)',
+    params: IdParams,
+    responses: { 200: Conversation },
     errors: [404, 409],
   },
   testHistory: {

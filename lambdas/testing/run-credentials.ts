@@ -24,8 +24,9 @@ export const cacheScopeOf = (owner: string) => createHash('sha256').update(owner
  */
 export function runSessionPolicy(task: RunnerTask, scope: RunScope): Record<string, unknown> {
   const id = task.record.id;
+  const conversation = task.record.kind === 'conversation';
   const keys = [
-    task.record.kind === 'build' ? `BUILD#${id}` : `TESTRUN#${id}`,
+    task.record.kind === 'build' ? `BUILD#${id}` : conversation ? `CONVERSATION#${id}` : `TESTRUN#${id}`,
     ...(task.job.buildKey ? [`BUILD#${task.job.buildKey}`] : []),
     scope.sessionId ? `SESSION#${scope.sessionId}` : `GENERATION#${scope.generationId ?? id}`,
     `SLOTS#${scope.owner}`,
@@ -36,13 +37,31 @@ export function runSessionPolicy(task: RunnerTask, scope: RunScope): Record<stri
   return {
     Version: '2012-10-17',
     Statement: [
-      {
-        Sid: 'OwnItems',
-        Effect: 'Allow',
-        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-        Resource: scope.tableArn,
-        Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [...new Set(keys)] } },
-      },
+      // A conversation's runner also takes turns off its queue (its own partition) and records the
+      // turns, runs named after it (`<conversation id>-<uuid>`) whose ids it learns as it goes.
+      conversation
+        ? {
+            Sid: 'OwnItems',
+            Effect: 'Allow',
+            Action: [
+              'dynamodb:GetItem',
+              'dynamodb:PutItem',
+              'dynamodb:UpdateItem',
+              'dynamodb:Query',
+              'dynamodb:DeleteItem',
+            ],
+            Resource: scope.tableArn,
+            Condition: {
+              'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...new Set(keys), `TESTRUN#${id}-*`] },
+            },
+          }
+        : {
+            Sid: 'OwnItems',
+            Effect: 'Allow',
+            Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+            Resource: scope.tableArn,
+            Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [...new Set(keys)] } },
+          },
       {
         Sid: 'ReadOwnObjects',
         Effect: 'Allow',
@@ -57,7 +76,11 @@ export function runSessionPolicy(task: RunnerTask, scope: RunScope): Record<stri
         Sid: 'WriteOwnObjects',
         Effect: 'Allow',
         Action: ['s3:PutObject'],
-        Resource: [`${scope.bucketArn}/tests/${id}/*`, ...(cache ? [`${scope.bucketArn}/${cache}`] : [])],
+        Resource: [
+          `${scope.bucketArn}/tests/${id}/*`,
+          ...(conversation ? [`${scope.bucketArn}/tests/${id}-*`] : []),
+          ...(cache ? [`${scope.bucketArn}/${cache}`] : []),
+        ],
       },
       ...(scope.connectionsArn && task.connectionId
         ? [

@@ -176,7 +176,7 @@ describe('the web app in Chromium', () => {
     await page.waitForURL(/\/code$/, { timeout: 60_000 });
     const [download] = await Promise.all([
       page.waitForEvent('download'),
-      page.getByRole('button', { name: 'Download all (.zip)' }).click(),
+      page.getByRole('button', { name: /^Download (all|v\d+) \(\.zip\)$/ }).click(),
     ]);
     const zipPath = join(SHOTS, 'kb-project.zip');
     await download.saveAs(zipPath);
@@ -223,7 +223,7 @@ describe('the web app in Chromium', () => {
         ).toBe(true);
       }
       await page.goto(`${platform.url}/sessions/${session.id}/code`);
-      await page.getByRole('button', { name: 'Download all (.zip)' }).waitFor();
+      await page.getByRole('button', { name: /^Download (all|v\d+) \(\.zip\)$/ }).waitFor();
       await shot(`14-code-${width}`);
     }
     await page.setViewportSize({ width: 1280, height: 900 });
@@ -385,7 +385,7 @@ async function workflow(errors: string[]): Promise<void> {
     await page.locator('.cm-content').getByText('createAgent').first().waitFor();
     const [download] = await Promise.all([
       page.waitForEvent('download'),
-      page.getByRole('button', { name: 'Download all (.zip)' }).click(),
+      page.getByRole('button', { name: /^Download (all|v\d+) \(\.zip\)$/ }).click(),
     ]);
     const zipPath = join(SHOTS, 'project.zip');
     await download.saveAs(zipPath);

@@ -14,6 +14,8 @@ const PYTHON_DISTRIBUTIONS: Record<string, string> = {
   httpx: 'httpx',
   mcp: 'mcp',
   opentelemetry: 'opentelemetry-api',
+  jsonschema: 'jsonschema',
+  yaml: 'pyyaml',
   opensearchpy: 'opensearch-py',
   psycopg: 'psycopg',
   pydantic: 'pydantic',
@@ -77,9 +79,10 @@ describe('generated Python projects require what their code imports', () => {
       for (const [path, source] of Object.entries(project.files)) {
         if (!path.endsWith('.py')) continue;
         for (const module of pythonImports(source)) {
-          if (PYTHON_STDLIB.has(module) || module === 'app' || module === 'tests') continue;
+          if (PYTHON_STDLIB.has(module) || ['app', 'tests', 'evals'].includes(module)) continue;
           const distribution = PYTHON_DISTRIBUTIONS[module];
-          const available = path.startsWith('tests/') ? dev : runtime;
+          // The tests and the evaluation runner are development tools: requirements-dev.txt.
+          const available = path.startsWith('tests/') || path.startsWith('evals/') ? dev : runtime;
           if (!distribution) missing.push(`${label}: ${path} imports ${module}, which no mapping names`);
           else if (!available.has(distribution))
             missing.push(`${label}: ${path} imports ${module} (${distribution})`);

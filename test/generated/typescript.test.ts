@@ -58,6 +58,7 @@ describe('generated TypeScript projects', () => {
       include: projects.flatMap((p) => [
         `${p.dir}/src/**/*.ts`,
         `${p.dir}/test/**/*.ts`,
+        `${p.dir}/evals/**/*.ts`,
         `${p.dir}/infra/**/*.ts`,
       ]),
     };

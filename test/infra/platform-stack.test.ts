@@ -2,10 +2,12 @@ import { App, Aspects, type Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { FLAG_KEYS } from '../../lambdas/core/flags/features.ts';
 import { routeList } from '../../lambdas/routes.ts';
 import { PlatformStack } from '../../lib/platform-stack.ts';
 
 let template: Template;
+const routeFeatures = () => [...new Set(routeList.map((r) => r.feature))];
 let stack: Stack;
 
 beforeAll(() => {
@@ -44,7 +46,7 @@ describe('PlatformStack', () => {
     const functions = template.findResources('AWS::Lambda::Function', {
       Properties: { Runtime: 'nodejs22.x' },
     });
-    expect(Object.keys(functions).length).toBe(10);
+    expect(Object.keys(functions).length).toBe(11);
     for (const fn of Object.values(functions)) {
       expect((fn as { Properties: { Architectures: string[] } }).Properties.Architectures).toEqual(['arm64']);
       expect((fn as { Properties: { TracingConfig: unknown } }).Properties.TracingConfig).toEqual({
@@ -122,6 +124,19 @@ describe('PlatformStack', () => {
       expect.arrayContaining(['dynamodb:PutItem', 'states:StartSyncExecution']),
     );
     expect(forFunction('Generate')).not.toContain('s3:PutObject');
+    // Only the sessions Lambda deletes (an agent's files), only under generations/ and tests/.
+    expect(forFunction('Generate').filter((a) => a.startsWith('s3:Delete'))).toEqual([]);
+    const deletes = Object.entries(policies)
+      .filter(([id]) => id.startsWith('ApiSessionsFunctionServiceRoleDefaultPolicy'))
+      .flatMap(
+        ([, p]) =>
+          (p as { Properties: { PolicyDocument: { Statement: unknown[] } } }).Properties.PolicyDocument
+            .Statement,
+      )
+      .filter((s) => JSON.stringify(s).includes('s3:DeleteObject'));
+    expect(deletes.map((s) => JSON.stringify(s)).join()).toMatch(
+      /generations\/\*.*tests\/\*|tests\/\*.*generations\/\*/,
+    );
   });
 
   it('lets the consultation call its one Bedrock model, and no other function call Bedrock', () => {
@@ -451,6 +466,93 @@ describe('WebSite', () => {
       }),
     });
     expect(Object.keys(template.findOutputs('WebAppUrl'))).toEqual(['WebAppUrl']);
+  });
+});
+
+describe('feature flags in AppConfig', () => {
+  it('deploys registry-data/flags.json as a feature-flag profile, gradually, watched by rollback alarms', async () => {
+    const { readFileSync } = await import('node:fs');
+    template.resourceCountIs('AWS::AppConfig::Application', 1);
+    template.hasResourceProperties('AWS::AppConfig::ConfigurationProfile', {
+      Type: 'AWS.AppConfig.FeatureFlags',
+    });
+    const versions = template.findResources('AWS::AppConfig::HostedConfigurationVersion');
+    const content = Object.values(versions).map(
+      (v) => (v as { Properties: { Content: string } }).Properties.Content,
+    );
+    expect(content.map((c) => JSON.parse(c))).toEqual([
+      JSON.parse(readFileSync(new URL('../../registry-data/flags.json', import.meta.url), 'utf8')),
+    ]);
+    template.hasResourceProperties('AWS::AppConfig::DeploymentStrategy', {
+      GrowthType: 'LINEAR',
+      GrowthFactor: 20,
+      DeploymentDurationInMinutes: 20,
+      FinalBakeTimeInMinutes: 10,
+    });
+    template.resourceCountIs('AWS::AppConfig::Deployment', 1);
+    const env = Object.values(template.findResources('AWS::AppConfig::Environment'))[0] as {
+      Properties: { Monitors: { AlarmArn: unknown; AlarmRoleArn: unknown }[] };
+    };
+    // API 5xx, generation success, and the composite of every flag's `on` variant error rate
+    // (AppConfig takes at most five monitors).
+    expect(env.Properties.Monitors.length).toBe(3);
+    const composite = Object.values(template.findResources('AWS::CloudWatch::CompositeAlarm'))[0] as {
+      Properties: { AlarmRule: unknown };
+    };
+    expect(JSON.stringify(composite.Properties.AlarmRule).match(/ALARM\(/g)).toHaveLength(FLAG_KEYS.length);
+    for (const monitor of env.Properties.Monitors) expect(monitor.AlarmRoleArn).toBeDefined();
+  });
+
+  it('lets every API Lambda read that one profile, and tells it where the profile is', () => {
+    const functions = template.findResources('AWS::Lambda::Function', {
+      Properties: { Environment: { Variables: { APPCONFIG_FLAGS_PROFILE: Match.anyValue() } } },
+    });
+    expect(Object.keys(functions).length).toBe(routeFeatures().length);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'ReadFeatureFlags',
+            Action: ['appconfig:StartConfigurationSession', 'appconfig:GetLatestConfiguration'],
+            Resource: Match.not(Match.stringLikeRegexp('\\*')),
+          }),
+        ]),
+      },
+    });
+  });
+});
+
+describe('the rollout dashboard', () => {
+  it('shows every flag’s variants side by side and per-route latency percentiles, from the platform’s EMF metrics', () => {
+    const dashboards = template.findResources('AWS::CloudWatch::Dashboard');
+    const body = JSON.stringify(
+      Object.values(dashboards).map((d) => (d as { Properties: unknown }).Properties),
+    );
+    for (const flag of FLAG_KEYS) {
+      for (const variant of ['on', 'off'])
+        expect(body).toContain(
+          `\\"flag\\",\\"${flag}\\",\\"service\\",\\"agent-builder\\",\\"variant\\",\\"${variant}\\"`,
+        );
+      expect(body).toContain(`${flag}: builder satisfaction by variant`);
+    }
+    for (const name of [
+      'GenerationSucceeded',
+      'TestRunFailed',
+      'EvaluationSucceeded',
+      'FeedbackDown',
+      'ServerErrors',
+    ])
+      expect(body).toContain(`\\"AgentBuilder\\",\\"${name}\\"`);
+    for (const p of ['p50', 'p95', 'p99']) expect(body).toContain(`API latency ${p} per route (ms)`);
+  });
+
+  it('alarms on each flag’s `on` variant failing, notifying the alarm topic', () => {
+    const alarms = template.findResources('AWS::CloudWatch::Alarm', {
+      Properties: { AlarmDescription: Match.stringLikeRegexp('roll the flag back') },
+    });
+    expect(Object.keys(alarms)).toHaveLength(FLAG_KEYS.length);
+    for (const alarm of Object.values(alarms))
+      expect((alarm as { Properties: { AlarmActions: unknown[] } }).Properties.AlarmActions).toHaveLength(1);
   });
 });
 

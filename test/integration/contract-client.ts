@@ -84,3 +84,24 @@ export function contractClient(baseUrl: () => string) {
     return { ...answer, ...(route ? { route } : {}) };
   };
 }
+
+/**
+ * Follows a build or run answered 202: reads it by GET every `everyMs` until it is no longer BUILDING
+ * or RUNNING, and returns the last answer with every body seen on the way (its progress as it went).
+ */
+export async function follow(
+  call: ReturnType<typeof contractClient>,
+  path: string,
+  options: { token?: string; everyMs?: number; timeoutMs?: number } = {},
+): Promise<Answer & { seen: Json[] }> {
+  const seen: Json[] = [];
+  const deadline = Date.now() + (options.timeoutMs ?? 600_000);
+  for (;;) {
+    const answer = await call('GET', path, options.token !== undefined ? { token: options.token } : {});
+    seen.push(answer.body);
+    if (answer.status !== 200 || !['BUILDING', 'RUNNING'].includes(answer.body.status))
+      return { ...answer, seen };
+    if (Date.now() > deadline) throw new Error(`${path} still ${answer.body.status} after its deadline`);
+    await new Promise((resolve) => setTimeout(resolve, options.everyMs ?? 500));
+  }
+}

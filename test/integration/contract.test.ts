@@ -6,7 +6,7 @@ import { errorStatuses } from '../../lambdas/core/contract.ts';
 import { type RunningPlatform, startPlatform } from '../../lambdas/local/platform.ts';
 import { routeList } from '../../lambdas/routes.ts';
 import { ROOT } from '../generated/workspace.ts';
-import { checkStreamEvent, contractClient, coverage } from './contract-client.ts';
+import { checkStreamEvent, contractClient, coverage, follow } from './contract-client.ts';
 
 // Every route of the route table, called over HTTP on the embedded platform with one answer it
 // succeeds with and (where it has any) one problem it answers; each answer is checked against the
@@ -74,6 +74,11 @@ describe('every route answers within its contract', () => {
     }
   });
 
+  it('the feature flags of the signed-in builder', async () => {
+    expect((await as('GET', '/api/features')).body.features.length).toBeGreaterThan(0);
+    expect((await call('GET', '/api/features')).status).toBe(401);
+  });
+
   it('models, tools and cost', async () => {
     expect((await as('GET', '/api/models?provider=bedrock&capability=tool-use')).status).toBe(200);
     expect((await as('GET', '/api/models?provider=nobody')).status).toBe(400);
@@ -121,8 +126,13 @@ describe('every route answers within its contract', () => {
     ).toBe(404);
     expect((await as('POST', '/api/cost-estimate', spec)).status).toBe(200);
     expect(
-      (await as('POST', '/api/cost-estimate', { ...spec, usage: { requestsPerMonth: -1 } })).status,
+      (await as('POST', '/api/cost-estimate', { ...spec, usage: { requestsPerMonth: 'many' } })).status,
     ).toBe(400);
+    const outOfRange = await as('POST', '/api/cost-estimate', {
+      ...spec,
+      usage: { requestsPerMonth: -1, avgInputTokens: 800, avgOutputTokens: 200 },
+    });
+    expect([outOfRange.status, outOfRange.body.type]).toEqual([422, 'out-of-range']);
   });
 
   let sessionId = '';
@@ -177,6 +187,9 @@ describe('every route answers within its contract', () => {
     const generation = await as('GET', `/api/code-generation/${generationId}`);
     expect(generation.body.files).toContain('src/agent.ts');
     expect((await as('GET', '/api/code-generation/nope')).status).toBe(404);
+    const rated = { subject: 'generation', id: generationId, rating: 'up', comment: 'Clean project.' };
+    expect((await as('POST', '/api/feedback', rated)).status).toBe(201);
+    expect((await as('POST', '/api/feedback', { ...rated, id: 'nope' })).status).toBe(404);
     expect((await as('GET', `/api/code-generation/${generationId}/files/src/agent.ts`)).body.text).toContain(
       'createAgent',
     );
@@ -187,27 +200,90 @@ describe('every route answers within its contract', () => {
 
   it('builds, runs, re-runs, cancels and history', async () => {
     const build = await as('POST', '/api/testing/build', { generationId });
-    expect(build.status, JSON.stringify(build.body)).toBe(201);
+    expect(build.status, JSON.stringify(build.body)).toBe(202);
     const buildId = build.body.id as string;
     expect((await as('POST', '/api/testing/build', { generationId: 'nope' })).status).toBe(404);
-    expect((await as('GET', `/api/testing/builds/${buildId}`)).body.status).toBe('READY');
+    const built = await follow(call, `/api/testing/builds/${buildId}`, { token: alice });
+    expect(built.body.status).toBe('READY');
     expect((await as('GET', '/api/testing/builds/nope')).status).toBe(404);
-    const run = await as('POST', '/api/testing/run', { buildId, input: 'What is 6 * 7?' });
+    const run = await as('POST', '/api/testing/run?wait=25', { buildId, input: 'What is 6 * 7?' });
     expect(run.status).toBe(201);
     expect((await as('POST', '/api/testing/run', { buildId: 'nope', input: 'hi' })).status).toBe(404);
     expect((await as('GET', `/api/testing/runs/${run.body.id}`)).status).toBe(200);
     expect((await as('GET', '/api/testing/runs/nope')).status).toBe(404);
-    expect((await as('POST', `/api/testing/runs/${run.body.id}/rerun`)).status).toBe(201);
+    expect((await as('POST', `/api/testing/runs/${run.body.id}/rerun?wait=25`)).status).toBe(201);
     expect((await as('POST', '/api/testing/runs/nope/rerun')).status).toBe(404);
     // Cancel: a run of this build started over the stream is still running when it is cancelled.
     const running = await startRunOverStream(buildId);
     const cancelled = await as('POST', `/api/testing/runs/${running}/cancel`);
     expect([202, 409]).toContain(cancelled.status); // 409 only if the offline model already answered
     expect((await as('POST', `/api/testing/runs/${run.body.id}/cancel`)).status).toBe(409);
+    expect((await as('GET', `/api/testing/runs/${run.body.id}/trace`)).status).toBe(200);
+    expect((await as('GET', '/api/testing/runs/nope/trace')).status).toBe(404);
+    // A conversation with a warm agent: started, a turn, read, ended; and the problems of each route.
+    const conversation = await as('POST', '/api/testing/conversations', { buildId });
+    expect(conversation.status, JSON.stringify(conversation.body)).toBe(202);
+    const turn = await as('POST', `/api/testing/conversations/${conversation.body.id}/messages?wait=25`, {
+      input: 'What is 6 * 7?',
+    });
+    expect([201, 202]).toContain(turn.status);
+    expect((await as('GET', `/api/testing/conversations/${conversation.body.id}`)).status).toBe(200);
+    expect((await as('POST', `/api/testing/conversations/${conversation.body.id}/end`)).status).toBe(200);
+    expect((await as('POST', `/api/testing/conversations/${conversation.body.id}/end`)).status).toBe(409);
+    expect((await as('POST', '/api/testing/conversations', { buildId: 'nope' })).status).toBe(404);
+    expect((await as('GET', '/api/testing/conversations/nope')).status).toBe(404);
+    expect((await as('POST', '/api/testing/conversations/nope/messages', { input: 'hi' })).status).toBe(404);
+    expect((await as('POST', '/api/testing/conversations/nope/end')).status).toBe(404);
     const history = await as('GET', `/api/testing/history?sessionId=${sessionId}`);
     expect(history.body.runs.length).toBeGreaterThan(0);
     expect((await as('GET', '/api/testing/history')).status).toBe(400);
+
+    // Evaluations: a suite checked, saved with the session, run against the build, and the history.
+    const one =
+      'name: contract\ncases: [{ id: six-times-seven, input: "What is 6 * 7?", assertions: [{ type: length, min: 1 }] }]';
+    expect((await as('POST', '/api/evaluations/validate', { yaml: one })).body.cases).toBe(1);
+    expect((await as('POST', '/api/evaluations/validate', { yaml: 'name: x' })).status).toBe(400);
+    const starter = await as('GET', `/api/evaluations/starter?generationId=${generationId}`);
+    expect(starter.body.yaml).toContain('refuses-to-leak');
+    expect((await as('GET', '/api/evaluations/starter?generationId=nope')).status).toBe(404);
+    expect((await as('GET', `/api/evaluations/suites/${sessionId}`)).status).toBe(404);
+    expect((await as('POST', `/api/evaluations/suites/${sessionId}`, { yaml: one })).status).toBe(200);
+    expect((await as('GET', `/api/evaluations/suites/${sessionId}`)).body.yaml).toBe(one);
+    expect((await as('POST', '/api/evaluations/suites/nope', { yaml: one })).status).toBe(404);
+    const evaluation = await as('POST', '/api/evaluations/runs', { buildId });
+    expect([201, 202]).toContain(evaluation.status);
+    expect((await as('POST', '/api/evaluations/runs', { buildId: 'nope' })).status).toBe(404);
+    let evaluated = (await as('GET', `/api/evaluations/runs/${evaluation.body.id}`)).body;
+    for (let i = 0; i < 240 && evaluated.status === 'RUNNING'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      evaluated = (await as('GET', `/api/evaluations/runs/${evaluation.body.id}`)).body;
+    }
+    expect(evaluated).toMatchObject({
+      status: 'COMPLETED',
+      suite: 'contract',
+      result: { summary: { verdict: 'passed' } },
+    });
+    expect((await as('GET', '/api/evaluations/runs/nope')).status).toBe(404);
+    const evaluations = await as('GET', `/api/evaluations/history?sessionId=${sessionId}`);
+    expect(evaluations.body.runs[0].id).toBe(evaluation.body.id);
+    expect((await as('GET', '/api/evaluations/history')).status).toBe(400);
   }, 600_000);
+
+  it('renames, duplicates and deletes an agent', async () => {
+    const created = await as('POST', '/api/sessions', { answers: { useCase: 'Summarise the day' } });
+    expect((await as('POST', '/api/sessions', {})).status).toBe(400);
+    const copy = await as('POST', `/api/sessions/${created.body.id}/duplicate`, { title: 'Copy' });
+    expect(copy.status).toBe(201);
+    expect((await as('POST', '/api/sessions/nope/duplicate')).status).toBe(404);
+    expect((await as('GET', `/api/sessions/${sessionId}/versions`)).body.versions.length).toBeGreaterThan(0);
+    expect((await as('GET', '/api/sessions/nope/versions')).status).toBe(404);
+    expect(
+      (await as('GET', `/api/code-generation/${generationId}/deploy-plan`)).body.steps.length,
+    ).toBeGreaterThan(0);
+    expect((await as('GET', '/api/code-generation/nope/deploy-plan')).status).toBe(404);
+    expect((await as('DELETE', `/api/sessions/${copy.body.id}`)).status).toBe(200);
+    expect((await as('DELETE', `/api/sessions/${copy.body.id}`)).status).toBe(404);
+  });
 
   it('left no route uncalled: each answered with success, and with a problem where it has one', () => {
     const missing = routeList.flatMap((route) => {

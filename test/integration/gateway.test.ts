@@ -174,7 +174,7 @@ describe('the local gateway', () => {
         headers: { 'content-type': 'application/json' },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
-    const created = await json('POST', '/api/sessions', {});
+    const created = await json('POST', '/api/sessions', { title: 'Long conversation' });
     expect(created.status).toBe(201);
     let session = (await created.json()) as { id: string; version: number };
     let last: Response | undefined;

@@ -6,7 +6,7 @@ import { type RunningPlatform, startPlatform } from '../../lambdas/local/platfor
 import type { RunEvent } from '../../runner/events.ts';
 import { HOSTILE_NAME } from '../generated/specs.ts';
 import { ROOT } from '../generated/workspace.ts';
-import { checkStreamEvent, contractClient, type Json } from './contract-client.ts';
+import { checkStreamEvent, contractClient, follow, type Json } from './contract-client.ts';
 
 // Test runs on the embedded platform: a generated TypeScript agent with tools is built by the runner
 // (a child process, as the Fargate task would run it), run against the offline model over the
@@ -65,12 +65,18 @@ beforeAll(async () => {
 afterAll(async () => platform?.close());
 
 describe('test runs on the embedded platform', () => {
-  it('builds the generated project (install cached, tsc) and reports READY', async () => {
+  it('builds the generated project (install cached, tsc): 202 at once, its progress readable, then READY', async () => {
     const build = await api('POST', '/api/testing/build', { generationId });
-    expect(build.status, JSON.stringify(build.body)).toBe(201);
-    expect(build.body).toMatchObject({ status: 'READY', generationId, language: 'typescript' });
+    expect(build.status, JSON.stringify(build.body)).toBe(202);
+    expect(build.body).toMatchObject({ status: 'BUILDING', generationId, language: 'typescript' });
+    expect(build.body.modelId).toContain('claude-haiku-4-5');
     buildId = build.body.id;
-    expect((await api('GET', `/api/testing/builds/${buildId}`)).body.status).toBe('READY');
+    const done = await follow(call, `/api/testing/builds/${buildId}`, { everyMs: 200 });
+    expect(done.body).toMatchObject({ status: 'READY', generationId, language: 'typescript' });
+    expect(done.body.progress).toBeUndefined();
+    // On the way it said where it was: a phase the runner reported, with the time since it started.
+    const phases = done.seen.flatMap((b) => (b.progress ? [b.progress.phase] : []));
+    expect(phases.some((p) => ['fetching', 'installing', 'building'].includes(p))).toBe(true);
   }, 600_000);
 
   it('streams a run over the WebSocket: text deltas, a tool call and its result, metrics, all labelled offline', async () => {
@@ -124,14 +130,19 @@ describe('test runs on the embedded platform', () => {
       metrics: { toolCalls: 1 },
       model: { label: 'offline model' },
     });
-    const again = await api('POST', `/api/testing/runs/${runId}/rerun`);
+    const again = await api('POST', `/api/testing/runs/${runId}/rerun?wait=25`);
     expect(again.status).toBe(201);
     expect(again.body).toMatchObject({ status: 'succeeded', input: entry.input, buildId });
     expect(again.body.id).not.toBe(runId);
   }, 120_000);
 
-  it('answers a run over HTTP with the whole result', async () => {
-    const run = await api('POST', '/api/testing/run', {
+  it('answers a run over HTTP with the whole result within ?wait=, and at once with 202 without it', async () => {
+    const started = await api('POST', '/api/testing/run', { buildId, input: 'What is 1 + 1?' });
+    expect(started.status).toBe(202);
+    expect(started.body.status).toBe('RUNNING');
+    expect((await follow(call, `/api/testing/runs/${started.body.id}`)).body.status).toBe('succeeded');
+    expect((await api('POST', '/api/testing/run?wait=26', { buildId, input: 'hi' })).status).toBe(400);
+    const run = await api('POST', '/api/testing/run?wait=25', {
       buildId,
       input: 'What is the current_time in "UTC"?',
     });
@@ -167,7 +178,10 @@ describe('test runs on the embedded platform', () => {
     expect(stored.body).toMatchObject({ status: 'timeout', reason: final.result.reason });
     // No process runs in the build (the agent's working directory) or names it. The result is sent
     // after the harness has waited for the agent's exit, so this holds at once, however slow the machine.
-    const buildDir = join(CACHE, 'builds', buildId);
+    const { contentKey } = (await api('GET', `/api/testing/builds/${buildId}`)).body;
+    expect(contentKey).toMatch(/^gen-[0-9a-f]{24}$/);
+    const buildDir = join(CACHE, 'builds', contentKey);
+    expect(readdirSync(buildDir)).toContain('.built');
     const left = readdirSync('/proc')
       .filter((pid) => /^\d+$/.test(pid))
       .filter((pid) => {

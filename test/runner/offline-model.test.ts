@@ -153,4 +153,35 @@ describe('offline model (Bedrock Converse APIs)', () => {
       ),
     ).toEqual({ n: 5, mode: 'a', q: 'find 3 things' });
   });
+
+  it('repeats the first question of a conversation in later answers, deterministically', () => {
+    const user = (text: string) => ({ role: 'user' as const, content: [{ text }] });
+    const assistant = (text: string) => ({ role: 'assistant' as const, content: [{ text }] });
+    const one = offlineTurn({ messages: [user('My name is Ada.')] } as never, 'm');
+    expect(one).toMatchObject({ kind: 'text' });
+    expect(one.kind === 'text' && one.text).not.toContain('Earlier in this conversation');
+    const three = offlineTurn(
+      {
+        messages: [user('My name is Ada.'), assistant('a'), user('And yours?'), assistant('b'), user('Bye')],
+      } as never,
+      'm',
+    );
+    expect(three).toEqual(
+      offlineTurn(
+        {
+          messages: [
+            user('My name is Ada.'),
+            assistant('a'),
+            user('And yours?'),
+            assistant('b'),
+            user('Bye'),
+          ],
+        } as never,
+        'm',
+      ),
+    );
+    expect(three.kind === 'text' && three.text).toContain(
+      'You asked: "Bye". Earlier in this conversation you asked: "My name is Ada." (2 earlier questions).',
+    );
+  });
 });

@@ -149,6 +149,16 @@ describe('DynamoDB repositories', () => {
     await limiter.hit('carol', 'generate', 3);
   });
 
+  it('counts a burst of concurrent uses exactly: all within the limit pass, the rest are refused', async () => {
+    const limiter = new DynamoDbRateLimiter(table);
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 24 }, () => limiter.hit('dave', 'generate', 20)),
+    );
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(20);
+    expect(outcomes.filter((o) => o.status === 'rejected')).toHaveLength(4);
+    expect((await item('RATE#dave#generate', 'WINDOW'))?.uses).toHaveLength(20);
+  });
+
   it('keeps a test run and its history entry, reads a history newest first, and keeps connections', async () => {
     const tests = new DynamoDbTestRepository(table);
     const run = (id: string, createdAt: string, sessionId?: string): TestRunRecord => ({

@@ -1,7 +1,9 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import { PlatformConfig } from '../../lambdas/core/config.ts';
 import { NotFoundError } from '../../lambdas/core/errors.ts';
 import { featureHandler, reply } from '../../lambdas/core/http.ts';
+import { createHandler as createModelsHandler } from '../../lambdas/models/handler.ts';
 import { testRoutes } from '../types/handler-types.ts';
 
 const context = {
@@ -26,6 +28,8 @@ const event = (
   }) as never;
 
 describe('featureHandler (the middleware every Lambda runs)', () => {
+  const frozen = Object.freeze({ id: 'frozen', user: 'registry', owner: 'internal' });
+  const frozenDrift = Object.freeze({ id: 7, user: 'registry' }) as unknown as { id: string; user: string };
   const handler = featureHandler(
     testRoutes,
     {
@@ -35,6 +39,9 @@ describe('featureHandler (the middleware every Lambda runs)', () => {
         // An internal field is stripped by the response schema; a wrong shape is a contract violation.
         if (params.id === 'drift')
           return { id: 7, user: user.sub } as unknown as { id: string; user: string };
+        // Frozen values (registry data) are checked and serialised once, and still checked.
+        if (params.id === 'frozen') return frozen;
+        if (params.id === 'frozen-drift') return frozenDrift;
         return { id: params.id, user: user.sub, owner: 'internal' };
       },
       createThing: ({ body, user }) => reply(201, { id: body.id, user: user.sub }),
@@ -51,6 +58,17 @@ describe('featureHandler (the middleware every Lambda runs)', () => {
     expect(result.statusCode).toBe(200);
     expect(result.headers?.['content-type']).toContain('application/json');
     expect(JSON.parse(result.body ?? '')).toEqual({ id: 'x', user: 'alice' });
+  });
+
+  it('answers a frozen body the same each time, stripped; a frozen body outside the contract stays a 500', async () => {
+    const get = (id: string) =>
+      handler(event('GET /api/things/{id}', `/api/things/${id}`, { pathParameters: { id } }), context);
+    for (let i = 0; i < 2; i++) {
+      const result = await get('frozen');
+      expect(result.statusCode).toBe(200);
+      expect(JSON.parse(result.body ?? '')).toEqual({ id: 'frozen', user: 'registry' });
+      expect((await get('frozen-drift')).statusCode).toBe(500);
+    }
   });
 
   it('passes the parsed body and answers with the status the handler replies with', async () => {
@@ -132,5 +150,49 @@ describe('featureHandler (the middleware every Lambda runs)', () => {
     expect(JSON.parse(unknownField.body ?? '').errors).toEqual([
       { path: 'colour', message: 'unknown field; check its spelling' },
     ]);
+  });
+});
+
+describe('numbers outside their bounds', () => {
+  const models = createModelsHandler(() => PlatformConfig.parse({}));
+  const ask = (query: string, body?: unknown) =>
+    models(
+      body === undefined
+        ? event('GET /api/models/recommend', '/api/models/recommend', {
+            rawQueryString: query,
+            queryStringParameters: Object.fromEntries(new URLSearchParams(query)),
+          })
+        : event('POST /api/models/compare', '/api/models/compare', { body: JSON.stringify(body) }),
+      context,
+    );
+  const problem = (result: { body?: string }) => JSON.parse(result.body ?? '{}');
+
+  it('answers 422 out-of-range naming each field, in the query and in the body', async () => {
+    const tooMany = await ask('useCase=x&requests=1e13&inputTokens=1&outputTokens=-1');
+    expect(tooMany.statusCode).toBe(422);
+    expect(tooMany.headers?.['content-type']).toContain('application/problem+json');
+    expect(problem(tooMany)).toMatchObject({ type: 'out-of-range', status: 422 });
+    expect(problem(tooMany).errors.map((e: { path: string }) => e.path)).toEqual([
+      'query.requests',
+      'query.outputTokens',
+    ]);
+    const compared = await ask('', {
+      ids: ['amazon.nova-lite-v1:0', 'amazon.nova-pro-v1:0'],
+      workload: { requestsPerMonth: 5, avgInputTokens: 1e9, avgOutputTokens: 1 },
+    });
+    expect(problem(compared)).toMatchObject({
+      type: 'out-of-range',
+      errors: [{ path: 'workload.avgInputTokens' }],
+    });
+  });
+
+  it('keeps 400 validation-error for what is not a number at all, or a mix of both', async () => {
+    expect(problem(await ask('useCase=x&requests=abc&inputTokens=1&outputTokens=1'))).toMatchObject({
+      type: 'validation-error',
+      status: 400,
+    });
+    expect(problem(await ask('useCase=&requests=1e13&inputTokens=1&outputTokens=1')).type).toBe(
+      'validation-error',
+    );
   });
 });

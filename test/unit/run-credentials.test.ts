@@ -55,6 +55,26 @@ describe('per-run credentials', () => {
     expect(JSON.stringify(policy).length).toBeLessThanOrEqual(2048);
   });
 
+  it("scopes a conversation's runner to its partition and the turns named after it, nothing wider", () => {
+    const id = '5e0f7c1a-0000-4000-8000-000000000003';
+    const conversation: RunnerTask = {
+      ...run,
+      job: { ...run.job, mode: 'serve', runId: id },
+      record: { kind: 'conversation', id },
+    };
+    const policy = runSessionPolicy(conversation, scope) as { Statement: Statement[] };
+    const sid = (name: string) => policy.Statement.find((s) => s.Sid === name);
+    const keys = ((sid('OwnItems')?.Condition ?? {}) as Record<string, Record<string, string[]>>)[
+      'ForAllValues:StringLike'
+    ]?.['dynamodb:LeadingKeys'];
+    expect(keys).toEqual(expect.arrayContaining([`CONVERSATION#${id}`, `TESTRUN#${id}-*`]));
+    // No other run: the only run keys are the turns named after this conversation.
+    expect(keys?.filter((k) => k.startsWith('TESTRUN#'))).toEqual([`TESTRUN#${id}-*`]);
+    expect(sid('OwnItems')?.Action).toContain('dynamodb:Query');
+    expect(sid('WriteOwnObjects')?.Resource).toContain(`${scope.bucketArn}/tests/${id}-*`);
+    expect(JSON.stringify(policy).length).toBeLessThanOrEqual(2048);
+  });
+
   it('asks STS for the run role with that policy, for as long as the run may last', async () => {
     const sent: Record<string, unknown>[] = [];
     const sts = {

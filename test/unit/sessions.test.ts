@@ -6,6 +6,8 @@ import {
   addMessage,
   advanceSession,
   createSession,
+  deleteSession,
+  duplicateSession,
   getSession,
   updateSession,
 } from '../../lambdas/sessions/workflow.ts';
@@ -31,9 +33,48 @@ describe('sessions workflow', () => {
     await expect(getSession(d, 'bob', session.id)).rejects.toThrow(NotFoundError);
   });
 
+  it('refuses a new agent with neither a name nor a description, naming both fields', async () => {
+    const d = deps();
+    await expect(createSession(d, 'alice', { answers: { useCase: '   ' } })).rejects.toThrow(ValidationError);
+    expect((await createSession(d, 'alice', { selections: { name: 'Triage' } })).title).toBe('Triage');
+    expect((await createSession(d, 'alice', { answers: { useCase: 'Sort mail\nand more' } })).title).toBe(
+      'Sort mail',
+    );
+  });
+
+  it('duplicates a session as a new one before generation, and deletes one after purging what it made', async () => {
+    const d = { ...deps(), purged: [] as string[] };
+    const source = await createSession(d, 'alice', { title: 'Helper', selections: { model: 'm' } });
+    const sessions = d.sessions as MemorySessions;
+    sessions.items.set(source.id, { ...source, phase: 'TESTING', generationIds: ['g1'] });
+    const copy = await duplicateSession(d, 'alice', source.id, {});
+    expect(copy).toMatchObject({
+      title: 'Helper (copy)',
+      phase: 'IMPLEMENTATION',
+      generationIds: [],
+      version: 1,
+    });
+    expect(copy.selections).toEqual({ model: 'm' });
+    await expect(duplicateSession(d, 'bob', source.id, {})).rejects.toThrow(NotFoundError);
+
+    const purge = {
+      purge: async (s: { id: string }) => {
+        d.purged.push(s.id);
+        return { records: 3, files: 7 };
+      },
+    };
+    await expect(deleteSession({ ...d, purge }, 'bob', source.id)).rejects.toThrow(NotFoundError);
+    expect(await deleteSession({ ...d, purge }, 'alice', source.id)).toEqual({
+      id: source.id,
+      removed: { records: 4, files: 7 },
+    });
+    expect(d.purged).toEqual([source.id]);
+    await expect(getSession(d, 'alice', source.id)).rejects.toThrow(NotFoundError);
+  });
+
   it('advances only when the phase is finished, saying what is missing', async () => {
     const d = deps();
-    const session = await createSession(d, 'alice', {});
+    const session = await createSession(d, 'alice', { title: 'Helper' });
     try {
       await advanceSession(d, 'alice', session.id, { version: 1 });
       expect.unreachable();
@@ -62,7 +103,7 @@ describe('sessions workflow', () => {
 
   it('refuses stale versions with ConflictError and never loses an update', async () => {
     const d = deps();
-    const session = await createSession(d, 'alice', {});
+    const session = await createSession(d, 'alice', { title: 'Helper' });
     await updateSession(d, 'alice', session.id, { version: 1, answers: { useCase: 'x' } });
     await expect(
       updateSession(d, 'alice', session.id, { version: 1, answers: { name: 'y' } }),
@@ -88,7 +129,7 @@ describe('sessions workflow', () => {
 
   it('keeps the conversation, capped', async () => {
     const d = deps();
-    let session = await createSession(d, 'alice', {});
+    let session = await createSession(d, 'alice', { title: 'Helper' });
     ({ session } = await addMessage(d, 'alice', session.id, {
       version: session.version,
       text: 'We need to remember past conversations.',

@@ -7,7 +7,7 @@ import {
   ConverseStreamCommand,
   type Message,
 } from '@aws-sdk/client-bedrock-runtime';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EcsRunner, stoppedTaskFailure } from '../../lambdas/core/adapters/ecs-runner.ts';
 import { regionalModelId } from '../../lambdas/core/aws-region.ts';
 import type { RunnerBackend } from '../../lambdas/core/ports.ts';
@@ -16,6 +16,7 @@ import { RunBody } from '../../lambdas/testing/model.ts';
 import {
   cancelRun,
   createRun,
+  getBuild,
   getRun,
   INLINE_DETAILS_BYTES,
   INLINE_OUTPUT_BYTES,
@@ -120,17 +121,53 @@ function setup(report: (task: RunnerTask, store: MemoryTestStore) => Promise<voi
 const succeed = async (task: RunnerTask, store: MemoryTestStore) =>
   recordResult({ tests: store, store }, task.record, result({ mode: task.job.mode }));
 
+/** How long these tests let a request wait for the scripted runner. */
+const WAIT = { waitMs: 1_000 };
+
 describe('test runs (domain)', () => {
+  it('answers at once with the build BUILDING when the request does not wait, and the runner goes on', async () => {
+    let report: () => void = () => undefined;
+    const { deps, store } = setup(
+      (task, s) =>
+        new Promise<void>((resolve) => {
+          report = () => void succeed(task, s).then(resolve);
+        }),
+    );
+    const { build, finished } = await startBuild(deps, 'alice', { generationId: 'gen-1' });
+    expect(finished).toBe(false);
+    expect(build.status).toBe('BUILDING');
+    await store.putProgress('build', build.id, {
+      phase: 'installing',
+      message: 'installing typescript dependencies',
+      elapsedMs: 1_200,
+      packagesFetched: 12,
+      logTail: ['[install] npm http fetch GET 200 https://registry.npmjs.org/zod 80ms'],
+      updatedAt: '2026-01-01T00:00:01.000Z',
+    });
+    expect((await getBuild(deps, 'alice', build.id)).progress).toMatchObject({
+      phase: 'installing',
+      packagesFetched: 12,
+    });
+    report();
+    await vi.waitFor(async () => expect((await getBuild(deps, 'alice', build.id)).status).toBe('READY'));
+    expect((await getBuild(deps, 'alice', build.id)).progress).toBeUndefined();
+  });
+
   it('builds a generation with the runner and answers READY, the project zip named by its artifact prefix', async () => {
     const { deps, runner } = setup(succeed);
-    const { build, finished } = await startBuild(deps, 'alice', { generationId: 'gen-1' });
+    const { build, finished } = await startBuild(deps, 'alice', { generationId: 'gen-1' }, WAIT);
     expect(finished).toBe(true);
     expect(build).toMatchObject({ status: 'READY', generationId: 'gen-1', sessionId: 'session-1' });
     expect(runner.started[0]?.job).toMatchObject({
       mode: 'build',
-      buildKey: build.id,
+      buildKey: build.contentKey,
       project: { artifactKey: 'generations/gen-1/project.zip' },
     });
+    // Content-addressed: a build of the same generation gets the same key, so its runner reuses it.
+    const again = await startBuild(deps, 'alice', { generationId: 'gen-1' }, WAIT);
+    expect(again.build.id).not.toBe(build.id);
+    expect(again.build.contentKey).toBe(build.contentKey);
+    expect(build.contentKey).toMatch(/^gen-[0-9a-f]{24}$/);
   });
 
   it("keeps the compiler's message of a failed build, and refuses to run it (409)", async () => {
@@ -141,7 +178,7 @@ describe('test runs (domain)', () => {
         result({ mode: 'build', status: 'build_failed', reason: 'src/a.ts(1,1): error TS2322' }),
       ),
     );
-    const { build } = await startBuild(deps, 'alice', { generationId: 'gen-1' });
+    const { build } = await startBuild(deps, 'alice', { generationId: 'gen-1' }, WAIT);
     expect(build).toMatchObject({ status: 'FAILED', reason: 'src/a.ts(1,1): error TS2322' });
     await expect(createRun(deps, 'alice', { buildId: build.id, input: 'hi' })).rejects.toMatchObject({
       type: 'conflict',
@@ -151,14 +188,14 @@ describe('test runs (domain)', () => {
 
   it("treats another user's generation, build and run as missing", async () => {
     const { deps } = setup(succeed);
-    await expect(startBuild(deps, 'bob', { generationId: 'gen-1' })).rejects.toMatchObject({
+    await expect(startBuild(deps, 'bob', { generationId: 'gen-1' }, WAIT)).rejects.toMatchObject({
       type: 'not-found',
     });
-    const { build } = await startBuild(deps, 'alice', { generationId: 'gen-1' });
-    await expect(runTest(deps, 'bob', { buildId: build.id, input: 'hi' })).rejects.toMatchObject({
+    const { build } = await startBuild(deps, 'alice', { generationId: 'gen-1' }, WAIT);
+    await expect(runTest(deps, 'bob', { buildId: build.id, input: 'hi' }, WAIT)).rejects.toMatchObject({
       type: 'not-found',
     });
-    const { run } = await runTest(deps, 'alice', { buildId: build.id, input: 'hi' });
+    const { run } = await runTest(deps, 'alice', { buildId: build.id, input: 'hi' }, WAIT);
     await expect(getRun(deps, 'bob', run.id)).rejects.toMatchObject({ type: 'not-found' });
     expect((await testHistory(deps, 'bob', { sessionId: 'session-1', limit: 25 })).runs).toEqual([]);
   });
@@ -172,8 +209,8 @@ describe('test runs (domain)', () => {
         result({ mode: task.job.mode, output: task.job.mode === 'run' ? big : '' }),
       ),
     );
-    const { build } = await startBuild(deps, 'alice', { generationId: 'gen-1' });
-    const { run } = await runTest(deps, 'alice', { buildId: build.id, input: 'hi' });
+    const { build } = await startBuild(deps, 'alice', { generationId: 'gen-1' }, WAIT);
+    const { run } = await runTest(deps, 'alice', { buildId: build.id, input: 'hi' }, WAIT);
     expect(store.runs.get(run.id)?.output).toBeUndefined();
     expect(store.runs.get(run.id)?.outputKey).toBe(`tests/${run.id}/output.txt`);
     expect(run.output).toBe(big);
@@ -196,8 +233,8 @@ describe('test runs (domain)', () => {
         result({ mode: task.job.mode, ...(task.job.mode === 'run' ? { toolCalls: calls } : {}) }),
       ),
     );
-    const { build } = await startBuild(deps, 'alice', { generationId: 'gen-1' });
-    const { run } = await runTest(deps, 'alice', { buildId: build.id, input: 'hi' });
+    const { build } = await startBuild(deps, 'alice', { generationId: 'gen-1' }, WAIT);
+    const { run } = await runTest(deps, 'alice', { buildId: build.id, input: 'hi' }, WAIT);
     const stored = store.runs.get(run.id);
     expect(stored?.toolCalls).toBeUndefined();
     expect(stored?.detailsKey).toBe(`tests/${run.id}/details.json`);
@@ -208,11 +245,11 @@ describe('test runs (domain)', () => {
   it('answers RUNNING when the runner outlasts the wait, and reports a run lost past its deadline', async () => {
     let now = new Date('2026-01-01T00:00:00Z');
     const { deps } = setup(succeed);
-    const { build } = await startBuild(deps, 'alice', { generationId: 'gen-1' });
+    const { build } = await startBuild(deps, 'alice', { generationId: 'gen-1' }, WAIT);
     const never = setup(() => new Promise<void>(() => undefined), 10);
     never.store.builds.set(build.id, { ...build });
     const slow: TestDeps = { ...never.deps, now: () => now };
-    const { run, finished } = await runTest(slow, 'alice', { buildId: build.id, input: 'hi' });
+    const { run, finished } = await runTest(slow, 'alice', { buildId: build.id, input: 'hi' }, WAIT);
     expect(finished).toBe(false);
     expect(run.status).toBe('RUNNING');
     now = new Date(Date.parse(run.expiresAt) + 1);
@@ -223,7 +260,7 @@ describe('test runs (domain)', () => {
 
   it('records a runner that died without reporting, and cancels only running runs', async () => {
     const { deps, runner, store } = setup(async () => undefined, 10);
-    const { build } = await startBuild(deps, 'alice', { generationId: 'gen-1' });
+    const { build } = await startBuild(deps, 'alice', { generationId: 'gen-1' }, WAIT);
     store.builds.set(build.id, { ...build, status: 'READY' });
     const { run } = await createRun(deps, 'alice', { buildId: build.id, input: 'hi' });
     await cancelRun(deps, 'alice', run.id);
@@ -252,7 +289,7 @@ describe('test runs (domain)', () => {
         },
       },
     };
-    const { build } = await startBuild(watched, 'alice', { generationId: 'gen-1' });
+    const { build } = await startBuild(watched, 'alice', { generationId: 'gen-1' }, WAIT);
     store.builds.set(build.id, { ...build, status: 'READY' });
     const { run } = await createRun(watched, 'alice', { buildId: build.id, input: 'hi' }, 'conn-7');
     await recordStoppedTask(watched, run.id, 'the runner task stopped: OutOfMemoryError');

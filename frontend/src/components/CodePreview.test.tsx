@@ -1,8 +1,10 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import JSZip from 'jszip';
+import { useState } from 'react';
 import { describe, expect, it, vi } from 'vitest';
 import { fakeApi, makeSession, renderAt } from '../test/harness.tsx';
+import type { Session } from '../types.ts';
 import { CodePreview, fileTree } from './CodePreview.tsx';
 import { languageFor } from './CodeViewer.tsx';
 
@@ -38,6 +40,15 @@ function api() {
         contents[decodeURIComponent(url.pathname.split('/files/')[1] ?? '')] ?? '',
     },
   ]);
+}
+
+let setSession: (session: Session) => void = () => undefined;
+
+/** The session as the builder page holds it: a test adds a new version to it. */
+function Page() {
+  const [session, set] = useState(makeSession({ generationIds: ['g1'] }));
+  setSession = set;
+  return <CodePreview session={session} />;
 }
 
 describe('CodePreview', () => {
@@ -111,5 +122,69 @@ describe('CodePreview', () => {
       0,
     );
     click.mockRestore();
+  });
+
+  it('says the code is out of date, regenerates, and opens the new version with its diff against the previous', async () => {
+    const v1 = { ...generation, version: 1, changes: [] };
+    const change = { field: 'model', from: 'amazon.nova-lite-v1:0', to: 'amazon.nova-pro-v1:0' };
+    const v2 = { ...generation, id: 'g2', version: 2, changes: [change], createdAt: '2026-01-02T00:00:00Z' };
+    const v2Contents: Record<string, string> = {
+      ...contents,
+      'src/agent.ts': "export const model = 'amazon.nova-pro-v1:0';\n",
+    };
+    let generated = false;
+    const { calls } = fakeApi([
+      {
+        path: /\/versions$/,
+        body: () =>
+          generated
+            ? { versions: [v2, v1], current: { upToDate: true, changes: [] } }
+            : { versions: [v1], current: { upToDate: false, changes: [change] } },
+      },
+      {
+        method: 'POST',
+        path: /^\/api\/code-generation\/generate$/,
+        status: 201,
+        body: () => {
+          generated = true;
+          return v2;
+        },
+      },
+      { path: /^\/api\/code-generation\/g1$/, body: v1 },
+      { path: /^\/api\/code-generation\/g2$/, body: v2 },
+      {
+        path: /^\/api\/code-generation\/g[12]\/files\//,
+        body: ({ url }: { url: URL }) => {
+          const path = decodeURIComponent(url.pathname.split('/files/')[1] ?? '');
+          return (url.pathname.includes('/g2/') ? v2Contents : contents)[path] ?? '';
+        },
+      },
+    ]);
+    renderAt(<Page />);
+    const notice = await screen.findByText('The code is out of date.');
+    expect(notice.parentElement).toHaveTextContent(
+      'The spec changed since v1: model: amazon.nova-lite-v1:0 → amazon.nova-pro-v1:0.',
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Regenerate' }));
+    await waitFor(() => expect(calls.find((c) => c.method === 'POST')?.body).toEqual({ sessionId: 's1' }));
+    act(() => setSession(makeSession({ generationIds: ['g1', 'g2'] })));
+
+    const compared = await screen.findByRole('region', { name: 'v1 → v2' });
+    expect(compared).toHaveTextContent(
+      'What changed in the spec: model: amazon.nova-lite-v1:0 → amazon.nova-pro-v1:0',
+    );
+    const changed = await within(compared).findByRole('list', { name: 'Changed files' });
+    expect(
+      within(changed)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+    ).toEqual(['src/agent.ts changed']);
+    expect(await within(compared).findByLabelText('src/agent.ts in v2')).toHaveTextContent(
+      'amazon.nova-pro-v1:0',
+    );
+    await userEvent.click(within(compared).getByRole('button', { name: 'Unified' }));
+    expect(await within(compared).findByLabelText('src/agent.ts, v1 → v2')).toBeInTheDocument();
+    expect(screen.queryByText('The code is out of date.')).not.toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Download v2 (.zip)' })).toBeInTheDocument();
   });
 });

@@ -1,14 +1,13 @@
 import { lazy, Suspense, useState } from 'react';
-import { useEstimateCostQuery, useSessionContextQuery } from '../api.ts';
+import { useEstimateCostQuery } from '../api.ts';
 import { useApplyPatch } from '../hooks/use-apply-patch.ts';
 import { useAutosave } from '../hooks/use-autosave.ts';
 import { useDebounced } from '../hooks/use-debounced.ts';
+import { estimateBody, usd, useSessionCosts, type Workload } from '../hooks/use-session-costs.ts';
 import type { Session } from '../types.ts';
 import { NumberField } from './NumberField.tsx';
 import { Loading, ProblemMessage } from './ProblemMessage.tsx';
 
-/** The volume the estimate assumes until the builder gives one (as the consultation does). */
-const DEFAULT_REQUESTS = 10_000;
 /** The workload's fields as the builder edits them, with their bounds (the AgentSpec's `usage`). */
 const WORKLOAD_FIELDS = [
   ['requestsPerMonth', 'Requests per month', 1e9],
@@ -17,40 +16,23 @@ const WORKLOAD_FIELDS = [
 ] as const;
 
 const CostChart = lazy(() => import('./CostChart.tsx'));
-const usd = (n: number) =>
-  `$${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
 /** The monthly cost of the agent as selected now: breakdown, projections, free tier, and advice to apply. */
 export function CostEstimator({ session }: { session: Session }) {
-  const context = useSessionContextQuery(session.id);
+  // The session's one workload: what Requirements set, edited here, saved to the session.
+  const { context, spec, workload } = useSessionCosts(session);
   const [apply, applying] = useApplyPatch(session);
   const { save, state: saving } = useAutosave(session);
-  const spec = context.data?.spec;
-  // The session's one workload: what Requirements set, edited here, saved to the session.
-  const workload = {
-    requestsPerMonth: spec?.usage?.requestsPerMonth ?? DEFAULT_REQUESTS,
-    avgInputTokens: spec?.usage?.avgInputTokens ?? 1_000,
-    avgOutputTokens: spec?.usage?.avgOutputTokens ?? 300,
-  };
-  const [edits, setEdits] = useState<Partial<typeof workload>>({});
+  const [edits, setEdits] = useState<Partial<Workload>>({});
   // Only the builder's typing is debounced: the saved workload is estimated at once.
   const typed = useDebounced({ ...workload, ...edits }, 300);
   const usage = Object.keys(edits).length > 0 ? typed : workload;
-  const saveUsage = (field: keyof typeof workload) => (value: number | undefined) => {
+  const saveUsage = (field: (typeof WORKLOAD_FIELDS)[number][0]) => (value: number | undefined) => {
     if (value === undefined) return;
     setEdits((e) => ({ ...e, [field]: value }));
     save({ selections: { usage: { [field]: value } } });
   };
-  const estimate = useEstimateCostQuery(
-    {
-      model: spec?.model ?? '',
-      deployment: spec?.deployment ?? { target: 'agentcore' },
-      usage,
-      tools: spec?.tools ?? [],
-      ...(spec?.budget ? { budget: spec.budget } : {}),
-    },
-    { skip: !spec?.model },
-  );
+  const estimate = useEstimateCostQuery(estimateBody(spec, usage), { skip: !spec?.model });
 
   if (context.isLoading) return <Loading label="Reading the agent" />;
   if (context.error) return <ProblemMessage error={context.error} onRetry={() => context.refetch()} />;

@@ -1,8 +1,14 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { fakeApi, makeSession, renderAt } from '../test/harness.tsx';
-import { CAPABILITIES, type Comparison, type Model, type Recommendations } from '../types.ts';
+import { context, fakeApi, makeSession, renderAt } from '../test/harness.tsx';
+import {
+  CAPABILITIES,
+  type Comparison,
+  type CostEstimate,
+  type Model,
+  type Recommendations,
+} from '../types.ts';
 import { filterModels, ModelSelector } from './ModelSelector.tsx';
 
 const model = (id: string, name: string, overrides: Partial<Model> = {}): Model => ({
@@ -53,8 +59,39 @@ const models = [
   ),
 ];
 
+/** The session's spec: its workload and budget, and the estimate of the whole agent for them. */
+const sessionCosts = [
+  {
+    path: /\/context$/,
+    body: {
+      ...context,
+      spec: {
+        ...context.spec,
+        usage: { requestsPerMonth: 5000, avgInputTokens: 800, avgOutputTokens: 200, avgDurationSeconds: 2 },
+        budget: { monthlyUsd: 20 },
+      },
+    },
+  },
+  {
+    method: 'POST',
+    path: /^\/api\/cost-estimate$/,
+    body: {
+      currency: 'USD',
+      region: 'us-east-1',
+      target: 'lambda',
+      monthly: { model: 1.12, compute: 8.5, storageOther: 0.38, total: 10 },
+      annual: 120,
+      lineItems: [],
+      freeTierSavings: 0,
+      assumptions: [],
+      optimizations: [],
+    } satisfies CostEstimate,
+  },
+];
+
 function api() {
   return fakeApi([
+    ...sessionCosts,
     { path: /^\/api\/models$/, body: models },
     {
       path: /^\/api\/models\/recommend$/,
@@ -191,7 +228,19 @@ describe('ModelSelector', () => {
     );
     const recommended = screen.getByRole('region', { name: /Recommended for/ });
     expect(await within(recommended).findByText('legacy')).toBeInTheDocument();
-    expect(within(recommended).getByText('over budget')).toBeInTheDocument();
+    // The model's cost, and the agent's total with compute and the rest ($8.88) for the session's workload.
+    expect(
+      within(recommended)
+        .getAllByTestId('recommendation-total')
+        .map((e) => e.textContent),
+    ).toEqual(['$10.00', '$62.88']);
+    expect(within(recommended).getByText('over budget by $42.88')).toBeInTheDocument();
+    expect(
+      within(recommended).getByText(/Amazon Nova Micro fits it at \$10\.00\/month in total/),
+    ).toBeInTheDocument();
+    expect(within(recommended).getByText(/5,000 requests\/month, 800 input \+ 200/)).toHaveTextContent(
+      'totals add $8.88/month of compute and other services on lambda',
+    );
     expect(
       within(recommended).getByText('Uses the chosen tools (calculator): supports tool use.'),
     ).toBeInTheDocument();
@@ -203,13 +252,23 @@ describe('ModelSelector', () => {
       <ModelSelector session={makeSession({ selections: { tools: ['calculator', 'current_time'] } })} />,
     );
     await screen.findByText('81/100');
-    expect(calls.find((c) => c.path.startsWith('/api/models/recommend'))?.path).toContain(
-      'tools=calculator%2Ccurrent_time',
-    );
+    const recommend = await waitFor(() => {
+      const found = calls.filter((c) => c.path.startsWith('/api/models/recommend')).at(-1)?.path ?? '';
+      expect(found).toContain('budget=');
+      return new URL(found, 'http://api.test').searchParams;
+    });
+    expect(recommend.get('tools')).toBe('calculator,current_time');
+    // The session's own workload, and what its $20 budget leaves for the model after $8.88 of the rest.
+    expect([recommend.get('requests'), recommend.get('inputTokens'), recommend.get('outputTokens')]).toEqual([
+      '5000',
+      '800',
+      '200',
+    ]);
+    expect(Number(recommend.get('budget'))).toBeCloseTo(11.12, 6);
   });
 
-  it('compares up to five models side by side', async () => {
-    api();
+  it('compares up to five models side by side, for the session’s workload, with the total of each', async () => {
+    const { calls } = api();
     renderAt(<ModelSelector session={makeSession()} />);
     await screen.findByText('8 of 9 models');
     const boxes = screen.getAllByRole('checkbox', { name: 'Compare' });
@@ -219,5 +278,9 @@ describe('ModelSelector', () => {
     const table = await screen.findByRole('table');
     expect(within(table).getAllByRole('row')).toHaveLength(6);
     expect(within(table).getByText('10,000 requests/month')).toBeInTheDocument();
+    expect(within(table).getAllByTestId('compare-total')[0]).toHaveTextContent('$9.88');
+    expect(calls.filter((c) => c.path === '/api/models/compare').at(-1)?.body).toMatchObject({
+      workload: { requestsPerMonth: 5000, avgInputTokens: 800, avgOutputTokens: 200 },
+    });
   });
 });

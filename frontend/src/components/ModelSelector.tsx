@@ -6,6 +6,7 @@ import {
   useUpdateSessionMutation,
 } from '../api.ts';
 import { useDebounced } from '../hooks/use-debounced.ts';
+import { usd, useSessionCosts } from '../hooks/use-session-costs.ts';
 import { clearCompare, setModelView, toggleCompare, useAppDispatch, useAppSelector } from '../store.ts';
 import { CAPABILITIES, type Capability, type Model, type Session } from '../types.ts';
 import { LifecycleBadge, ModelList } from './ModelList.tsx';
@@ -34,22 +35,38 @@ export function filterModels(models: Model[], f: ModelFilters): Model[] {
   );
 }
 
+/** The AgentSpec's default Region (lambdas/agent-spec/schema.ts), where a spec that names none deploys. */
+const DEFAULT_REGION = 'us-east-1';
+
 /** Model selection: recommendations for the use case, the filtered registry, comparison of up to 5. */
 export function ModelSelector({ session }: { session: Session }) {
   const dispatch = useAppDispatch();
   const { modelView, compare } = useAppSelector((s) => s.ui);
   const models = useListModelsQuery({});
   const useCase = String(session.answers.REQUIREMENTS?.useCase ?? session.title);
-  const requests = Number(session.answers.REQUIREMENTS?.requestsPerMonth ?? 0);
   const tools = session.selections.tools ?? [];
-  const region = session.selections.deployment?.region;
-  // The same volume and token sizes the cost estimate starts from, so both price one workload.
-  const recommendations = useRecommendModelsQuery({
-    useCase,
-    ...(requests > 0 ? { requests, inputTokens: 800, outputTokens: 200 } : {}),
-    ...(tools.length > 0 ? { tools: tools.join(',') } : {}),
-    ...(region ? { region } : {}),
-  });
+  // The session's one workload, priced on every model, plus what the rest of the agent costs for it.
+  const { spec, workload, otherUsd, budgetUsd, target } = useSessionCosts(session);
+  // Only models the agent's Region offers: the chosen one, else the AgentSpec's default (us-east-1),
+  // the Region generation will validate the model against.
+  const region = session.selections.deployment?.region ?? spec?.deployment?.region ?? DEFAULT_REGION;
+  // The budget covers the whole agent: what is left of it after compute and the rest is the model's.
+  const modelBudget = budgetUsd !== undefined && otherUsd !== undefined ? budgetUsd - otherUsd : undefined;
+  // Ranked once the session's spec is read, so the list is never for another workload or Region;
+  // `currentData` below never shows the answer to an earlier question.
+  const recommendations = useRecommendModelsQuery(
+    {
+      useCase,
+      requests: workload.requestsPerMonth,
+      inputTokens: workload.avgInputTokens,
+      outputTokens: workload.avgOutputTokens,
+      ...(modelBudget !== undefined && modelBudget > 0 ? { budget: modelBudget } : {}),
+      ...(tools.length > 0 ? { tools: tools.join(',') } : {}),
+      ...(region ? { region } : {}),
+    },
+    { skip: !spec },
+  );
+  const withRest = (modelUsd: number) => (otherUsd === undefined ? undefined : modelUsd + otherUsd);
   const [update, saving] = useUpdateSessionMutation();
   const [filters, setFilters] = useState<ModelFilters>({
     search: '',
@@ -63,7 +80,17 @@ export function ModelSelector({ session }: { session: Session }) {
     () => filterModels(models.data ?? [], { ...filters, search }),
     [models.data, filters, search],
   );
-  const comparison = useCompareModelsQuery({ ids: compare }, { skip: compare.length < 2 });
+  const comparison = useCompareModelsQuery(
+    {
+      ids: compare,
+      workload: {
+        requestsPerMonth: workload.requestsPerMonth,
+        avgInputTokens: workload.avgInputTokens,
+        avgOutputTokens: workload.avgOutputTokens,
+      },
+    },
+    { skip: compare.length < 2 },
+  );
   const selected = session.selections.model;
 
   const select = (model: string) =>
@@ -78,23 +105,59 @@ export function ModelSelector({ session }: { session: Session }) {
       <ProblemMessage error={saving.error} />
       <section className="card" aria-labelledby="recommended-heading">
         <h2 id="recommended-heading">Recommended for “{useCase.slice(0, 80)}”</h2>
-        {recommendations.isLoading && <Loading label="Ranking models" />}
+        {!recommendations.currentData && !recommendations.error && <Loading label="Ranking models" />}
         {recommendations.error && (
           <ProblemMessage error={recommendations.error} onRetry={() => recommendations.refetch()} />
         )}
-        {recommendations.data && recommendations.data.recommendations.length === 0 && (
+        {otherUsd !== undefined && (
+          <p className="muted">
+            Priced for this agent’s workload ({workload.requestsPerMonth.toLocaleString('en-US')}{' '}
+            requests/month, {workload.avgInputTokens.toLocaleString('en-US')} input +{' '}
+            {workload.avgOutputTokens.toLocaleString('en-US')} output tokens each); totals add {usd(otherUsd)}
+            /month of compute and other services on {target}.
+          </p>
+        )}
+        {modelBudget !== undefined &&
+          modelBudget <= 0 &&
+          budgetUsd !== undefined &&
+          otherUsd !== undefined && (
+            <p className="budget warning error" role="alert">
+              Compute and other services alone cost {usd(otherUsd)}/month, over your {usd(budgetUsd)} budget
+              by {usd(otherUsd - budgetUsd)}: a smaller volume or another deployment target brings it under.
+            </p>
+          )}
+        {(() => {
+          // Over budget: say which choice brings it under (the best-ranked model within it).
+          const list = recommendations.currentData?.recommendations ?? [];
+          const within = list.find((r) => r.withinBudget === true);
+          const chosen = list.find((r) => r.model.id === selected);
+          if (budgetUsd === undefined || !within || !list.some((r) => r.withinBudget === false)) return null;
+          const total = withRest(within.monthlyCostUsd);
+          return (
+            <p className={chosen?.withinBudget === false ? 'budget warning' : 'muted'}>
+              {chosen?.withinBudget === false
+                ? `${chosen.model.name} is over your ${usd(budgetUsd)} budget. `
+                : ''}
+              {within.model.name} fits it
+              {total !== undefined ? ` at ${usd(total)}/month in total` : ''}: choose it to stay under.
+            </p>
+          );
+        })()}
+        {recommendations.currentData && recommendations.currentData.recommendations.length === 0 && (
           <p className="empty">No model fits; loosen the budget or capabilities.</p>
         )}
         <ol className="recommendations">
-          {recommendations.data?.recommendations.map((r) => (
+          {recommendations.currentData?.recommendations.map((r) => (
             <li key={r.model.id}>
               <div>
                 <strong>{r.model.name}</strong> <span className="score">{r.score}/100</span>{' '}
                 <LifecycleBadge model={r.model} />
-                {r.monthlyCostUsd !== undefined && (
-                  <span className="muted"> · ${r.monthlyCostUsd.toFixed(2)}/month</span>
+                <MonthlyCost modelUsd={r.monthlyCostUsd} totalUsd={withRest(r.monthlyCostUsd)} />
+                {r.withinBudget === false && budgetUsd !== undefined && (
+                  <span className="badge over-budget">
+                    over budget by {usd((withRest(r.monthlyCostUsd) ?? r.monthlyCostUsd) - budgetUsd)}
+                  </span>
                 )}
-                {r.withinBudget === false && <span className="badge over-budget">over budget</span>}
                 <ul className="reasons">
                   {r.reasons.map((reason) => (
                     <li key={reason}>{reason}</li>
@@ -229,7 +292,8 @@ export function ModelSelector({ session }: { session: Session }) {
                     <th scope="col">In $/1M</th>
                     <th scope="col">Out $/1M</th>
                     <th scope="col">Context</th>
-                    <th scope="col">$/month</th>
+                    <th scope="col">Model $/month</th>
+                    <th scope="col">Total $/month</th>
                     {Object.keys(comparison.data.models[0]?.capabilities ?? {}).map((c) => (
                       <th scope="col" key={c}>
                         {c}
@@ -244,7 +308,12 @@ export function ModelSelector({ session }: { session: Session }) {
                       <td>{m.pricing.inputPerMTok}</td>
                       <td>{m.pricing.outputPerMTok}</td>
                       <td>{m.contextWindow.toLocaleString()}</td>
-                      <td>{m.monthlyCost ? `$${m.monthlyCost.totalUsd.toFixed(2)}` : '—'}</td>
+                      <td>{m.monthlyCost ? usd(m.monthlyCost.totalUsd) : '—'}</td>
+                      <td data-testid="compare-total">
+                        {m.monthlyCost && otherUsd !== undefined
+                          ? usd(m.monthlyCost.totalUsd + otherUsd)
+                          : '—'}
+                      </td>
                       {Object.values(m.capabilities).map((has, i) => (
                         <td key={Object.keys(m.capabilities)[i]}>{has ? '✓' : '—'}</td>
                       ))}
@@ -257,5 +326,21 @@ export function ModelSelector({ session }: { session: Session }) {
         </section>
       )}
     </div>
+  );
+}
+
+/** A model's monthly cost for the workload, and the agent's total with it (model + compute + other). */
+function MonthlyCost({ modelUsd, totalUsd }: { modelUsd: number; totalUsd: number | undefined }) {
+  return (
+    <span className="muted">
+      {' '}
+      · model {usd(modelUsd)}/month
+      {totalUsd !== undefined && (
+        <>
+          {' '}
+          · total <strong data-testid="recommendation-total">{usd(totalUsd)}</strong>/month
+        </>
+      )}
+    </span>
   );
 }

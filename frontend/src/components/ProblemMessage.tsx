@@ -4,6 +4,7 @@ import type { Problem } from '../types.ts';
 /** What to do next, per problem type: the app switches on `type`, never on message text. */
 const NEXT_STEP: Record<string, string> = {
   'validation-error': 'Fix the fields listed and try again.',
+  'out-of-range': 'Change the numbers listed to a value within their bounds.',
   'not-found': 'It may have been removed, or belong to another account. Go back to your sessions.',
   conflict:
     'Someone (or another tab) changed this first. Reload to see the latest, then apply your change again.',

@@ -84,6 +84,46 @@ function SessionPage() {
 }
 
 describe('Requirements', () => {
+  it('offers only the deployment targets the builder has (GET /api/features), keeping the chosen one', async () => {
+    const feature = (key: string, enabled: boolean) => ({
+      key,
+      name: key,
+      description: '',
+      enabled,
+      variant: enabled ? 'on' : 'off',
+      reason: enabled ? 'STATIC' : 'SPLIT',
+    });
+    fakeApi(
+      routes([
+        {
+          path: /^\/api\/features$/,
+          body: {
+            features: [
+              feature('target-agentcore', true),
+              feature('target-lambda', false),
+              // Off, but already the session's choice: it stays shown rather than silently changing.
+              feature('target-ecs-fargate', false),
+            ],
+          },
+        },
+      ]),
+    );
+    renderAt(<Requirements session={makeSession()} />);
+    const target = await screen.findByLabelText('Where it runs');
+    await waitFor(() => expect(screen.queryByRole('option', { name: 'AWS Lambda' })).not.toBeInTheDocument());
+    expect([...(target as HTMLSelectElement).options].map((o) => o.value)).toEqual([
+      'agentcore',
+      'ecs-fargate',
+    ]);
+  });
+
+  it('shows every target while the features are unknown (the API still refuses what is off)', async () => {
+    fakeApi(routes());
+    renderAt(<Requirements session={makeSession()} />);
+    await screen.findByLabelText('Where it runs');
+    expect(screen.getByRole('option', { name: 'AWS Lambda' })).toBeInTheDocument();
+  });
+
   it('shows language, target, volume and budget as editable fields, each with its source', async () => {
     fakeApi(routes());
     renderAt(<Requirements session={makeSession()} />);

@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useAddMessageMutation, useSessionContextQuery } from '../api.ts';
+import { useFeatures } from '../features.ts';
 import { useAutosave } from '../hooks/use-autosave.ts';
 import { PHASE_LABELS, TABS, tabEnabled } from '../phases.ts';
 import type { Answer, Language, Session, SessionContext, Target } from '../types.ts';
@@ -38,6 +39,7 @@ export function Requirements({ session }: { session: Session }) {
   const { save, flush, unsaved, state } = useAutosave(session);
   const [addMessage, sending] = useAddMessageMutation();
   const navigate = useNavigate();
+  const has = useFeatures();
   const [useCase, setUseCase] = useState(answerText(session, 'useCase'));
   const [name, setName] = useState(session.selections.name ?? session.title);
   const [prompt, setPrompt] = useState<string>();
@@ -133,11 +135,14 @@ export function Requirements({ session }: { session: Session }) {
                     save({ selections: { deployment: { target: e.target.value as Target } } }, 0)
                   }
                 >
-                  {Object.entries(TARGETS).map(([value, label]) => (
-                    <option key={value} value={value}>
-                      {label}
-                    </option>
-                  ))}
+                  {Object.entries(TARGETS)
+                    // A target still rolling out shows only to builders who have it (or already chose it).
+                    .filter(([value]) => has(`target-${value as Target}`) || value === spec.deployment.target)
+                    .map(([value, label]) => (
+                      <option key={value} value={value}>
+                        {label}
+                      </option>
+                    ))}
                 </select>
                 <Source context={context.data} field="deployment" />
               </div>

@@ -72,14 +72,14 @@ export function useTestStream(onFinished?: () => void) {
   finished.current = onFinished;
   useEffect(() => () => socket.current?.close(), []);
 
-  const run = useCallback((message: { buildId: string; input: string }) => {
+  const send = useCallback((message: Record<string, unknown>) => {
     socket.current?.close();
     setState({ ...idle, running: true, phase: 'connecting' });
     const token = authToken();
     const url = `${appConfig().streamUrl}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
     const ws = new WebSocket(url);
     socket.current = ws;
-    ws.onopen = () => ws.send(JSON.stringify({ action: 'run', ...message }));
+    ws.onopen = () => ws.send(JSON.stringify(message));
     ws.onmessage = (m) => {
       const event = JSON.parse(String(m.data)) as StreamEvent;
       setState((s) => reduceStream(s, event));
@@ -106,11 +106,22 @@ export function useTestStream(onFinished?: () => void) {
       );
   }, []);
 
+  /** One run of a build on an input, in a fresh agent. */
+  const run = useCallback(
+    (message: { buildId: string; input: string }) => send({ action: 'run', ...message }),
+    [send],
+  );
+  /** The next message of a conversation, answered by its warm agent. */
+  const say = useCallback(
+    (conversationId: string, input: string) => send({ action: 'say', conversationId, input }),
+    [send],
+  );
+
   const cancel = useCallback(() => {
     const ws = socket.current;
     if (ws && state.runId && ws.readyState === WebSocket.OPEN)
       ws.send(JSON.stringify({ action: 'cancel', runId: state.runId }));
   }, [state.runId]);
 
-  return { state, run, cancel };
+  return { state, run, say, cancel };
 }

@@ -3,10 +3,11 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { useAdvanceSessionMutation, useGetSessionQuery } from '../api.ts';
 import { CodePreview } from '../components/CodePreview.tsx';
 import { CostEstimator } from '../components/CostEstimator.tsx';
+import { DeployStep } from '../components/DeployStep.tsx';
 import { ModelSelector } from '../components/ModelSelector.tsx';
 import { Loading, ProblemMessage } from '../components/ProblemMessage.tsx';
 import { Requirements } from '../components/Requirements.tsx';
-import { TestRunner } from '../components/TestRunner.tsx';
+import { TestingTab } from '../components/TestingTab.tsx';
 import { ToolSelector } from '../components/ToolSelector.tsx';
 import { PHASE_LABELS, phaseIndex, TABS, type TabKey, tabEnabled } from '../phases.ts';
 import { PHASES, type Session } from '../types.ts';
@@ -160,7 +161,8 @@ export function AgentBuilderPage() {
         {!unreached && active === 'tools' && <ToolSelector session={s} />}
         {!unreached && active === 'code' && <CodePreview session={s} />}
         {!unreached && active === 'cost' && <CostEstimator session={s} />}
-        {!unreached && active === 'testing' && <TestRunner session={s} />}
+        {!unreached && active === 'testing' && <TestingTab session={s} />}
+        {!unreached && active === 'deploy' && <DeployStep session={s} />}
       </section>
     </main>
   );

@@ -40,6 +40,104 @@ describe('SessionsPage', () => {
     });
   });
 
+  it("shows each agent's model, last generation and last test", async () => {
+    fakeApi([
+      {
+        path: /^\/api\/sessions$/,
+        body: {
+          sessions: [
+            {
+              ...makeSession({ phase: 'TESTING' }),
+              model: 'amazon.nova-lite-v1:0',
+              lastGeneration: { id: 'g1', status: 'SUCCEEDED', createdAt: '2026-01-02T00:00:00.000Z' },
+              lastTest: { id: 'r1', status: 'build_failed', createdAt: '2026-01-03T00:00:00.000Z' },
+            },
+            makeSession({ id: 's2', title: 'Fresh' }),
+          ],
+        },
+      },
+    ]);
+    renderAt(<SessionsPage />);
+    expect(await screen.findByText('amazon.nova-lite-v1:0')).toBeInTheDocument();
+    expect(screen.getByText(/^generated /)).toBeInTheDocument();
+    expect(screen.getByText('build failed')).toHaveClass('badge', 'build_failed');
+    expect(screen.getByText('not chosen yet')).toBeInTheDocument();
+    expect(screen.getAllByText('none yet')).toHaveLength(2);
+  });
+
+  it('asks for a name or a description in the form, without calling the platform', async () => {
+    const { calls } = fakeApi([{ path: /^\/api\/sessions$/, body: { sessions: [] } }]);
+    renderAt(<SessionsPage />);
+    await userEvent.click(await screen.findByRole('button', { name: 'Create agent' }));
+    expect(screen.getByRole('alert')).toHaveTextContent('Give the agent a name or say what it should do');
+    expect(screen.getByLabelText('Name')).toHaveAttribute('aria-invalid', 'true');
+    expect(calls.filter((c) => c.method === 'POST')).toEqual([]);
+  });
+
+  it('renames an agent against its version', async () => {
+    const { calls } = fakeApi([
+      { path: /^\/api\/sessions$/, body: { sessions: [makeSession()] } },
+      {
+        method: 'PATCH',
+        path: /^\/api\/sessions\/s1$/,
+        body: makeSession({ title: 'Refunds', version: 4 }),
+      },
+    ]);
+    renderAt(<SessionsPage />);
+    await userEvent.click(await screen.findByRole('button', { name: 'Rename Refund helper' }));
+    const input = screen.getByLabelText('New name');
+    await userEvent.clear(input);
+    await userEvent.type(input, 'Refunds');
+    await userEvent.click(screen.getByRole('button', { name: 'Save name' }));
+    await waitFor(() =>
+      expect(calls.find((c) => c.method === 'PATCH')?.body).toEqual({ version: 3, title: 'Refunds' }),
+    );
+    await waitFor(() => expect(screen.queryByLabelText('New name')).not.toBeInTheDocument());
+  });
+
+  it('duplicates an agent and opens the copy', async () => {
+    const { calls } = fakeApi([
+      { path: /^\/api\/sessions$/, body: { sessions: [makeSession()] } },
+      {
+        method: 'POST',
+        path: /^\/api\/sessions\/s1\/duplicate$/,
+        status: 201,
+        body: makeSession({ id: 'copy-1', title: 'Refund helper (copy)' }),
+      },
+    ]);
+    const { router } = renderAt(<SessionsPage />);
+    await userEvent.click(await screen.findByRole('button', { name: 'Duplicate Refund helper' }));
+    await waitFor(() => expect(router.state.location.pathname).toBe('/sessions/copy-1'));
+    expect(calls.some((c) => c.method === 'POST' && c.path === '/api/sessions/s1/duplicate')).toBe(true);
+  });
+
+  it('deletes an agent only after confirmation, and keeps it when the builder changes their mind', async () => {
+    let listed = [makeSession(), makeSession({ id: 's2', title: 'Triage' })];
+    const { calls } = fakeApi([
+      { path: /^\/api\/sessions$/, body: () => ({ sessions: listed }) },
+      {
+        method: 'DELETE',
+        path: /^\/api\/sessions\/s1$/,
+        body: () => {
+          listed = listed.filter((s) => s.id !== 's1');
+          return { id: 's1', removed: { records: 5, files: 12 } };
+        },
+      },
+    ]);
+    renderAt(<SessionsPage />);
+    await userEvent.click(await screen.findByRole('button', { name: 'Delete Refund helper' }));
+    expect(screen.getByRole('alertdialog')).toHaveTextContent('cannot be undone');
+    await userEvent.click(screen.getByRole('button', { name: 'Keep it' }));
+    expect(screen.queryByRole('alertdialog')).not.toBeInTheDocument();
+    expect(calls.filter((c) => c.method === 'DELETE')).toEqual([]);
+
+    await userEvent.click(screen.getByRole('button', { name: 'Delete Refund helper' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Delete for good' }));
+    await waitFor(() => expect(screen.queryByText('Refund helper')).not.toBeInTheDocument());
+    expect(calls.filter((c) => c.method === 'DELETE').map((c) => c.path)).toEqual(['/api/sessions/s1']);
+    expect(screen.getByText('Triage')).toBeInTheDocument();
+  });
+
   it('shows a problem with what to do next, and retries', async () => {
     const { fetchFn } = fakeApi([
       {

@@ -5,6 +5,7 @@ import {
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import { LOCAL_CONNECTIONS_KEY_ID, type PlatformConfig } from '../config.ts';
 import type { ConnectionPoster } from '../ports.ts';
+import { AWS_RETRY } from './aws-retry.ts';
 
 /**
  * Messages to WebSocket clients through the @connections API: API Gateway's in AWS, the local
@@ -23,6 +24,7 @@ export class ApiGatewayConnectionPoster implements ConnectionPoster {
     this.client = new ApiGatewayManagementApiClient({
       endpoint,
       region,
+      ...AWS_RETRY,
       ...(credentials ? { credentials } : {}),
     });
   }

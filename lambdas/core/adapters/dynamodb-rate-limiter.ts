@@ -3,14 +3,15 @@ import type { RateLimiter } from '../ports.ts';
 import type { DynamoDbTable } from './dynamodb-table.ts';
 
 const HOUR_MS = 3_600_000;
-/** Writes of the same window racing each other: each retries on the version it lost to. */
+/** Clearing a full window while other requests write it: each retries on the version it lost to. */
 const ATTEMPTS = 8;
 
 /**
  * Hourly quotas as a sliding window in the single table: `RATE#sub#action / WINDOW` holds the times of
  * the uses of the last hour, so no hour boundary resets the count (a burst either side of one counts
- * once); one conditional write on its version records a use, and the item expires an hour after the
- * last use.
+ * once). A use is one atomic append, refused when the list is full, so concurrent requests never race;
+ * only a full list is read, cleared of the uses that left the window (a write conditional on its
+ * version) and tried again. The item expires an hour after the last use.
  */
 export class DynamoDbRateLimiter implements RateLimiter {
   constructor(
@@ -22,6 +23,8 @@ export class DynamoDbRateLimiter implements RateLimiter {
     const key = { PK: `RATE#${owner}#${action}`, SK: 'WINDOW' };
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const now = this.now();
+      const expiresAt = Math.floor((now + HOUR_MS) / 1000);
+      if (await this.table.appendBelow(key, now, limit, expiresAt)) return;
       const stored = await this.table.get(key, { consistent: true });
       const version = typeof stored?.version === 'number' ? stored.version : undefined;
       const uses = (Array.isArray(stored?.uses) ? (stored.uses as number[]) : [])
@@ -36,16 +39,11 @@ export class DynamoDbRateLimiter implements RateLimiter {
           retryAfter,
         );
       }
-      const written = await this.table.putIf(
-        {
-          ...key,
-          uses: [...uses, now],
-          version: (version ?? 0) + 1,
-          expiresAt: Math.floor((now + HOUR_MS) / 1000),
-        },
+      // Drop the uses that left the window, unless another request changed the list meanwhile.
+      await this.table.putIf(
+        { ...key, uses, version: (version ?? 0) + 1, expiresAt },
         version === undefined ? { absent: true } : { version },
       );
-      if (written) return;
     }
     throw new RateLimitedError(`too many ${action} requests at once; try again in a second`, 1);
   }

@@ -8,6 +8,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { PayloadTooLargeError } from '../errors.ts';
+import { AWS_RETRY } from './aws-retry.ts';
 
 /** The primary key of an item of the single table. */
 export interface TableKey {
@@ -107,6 +108,7 @@ export class DynamoDbTable {
     return new DynamoDbTable(
       new DynamoDBClient({
         region: options.region,
+        ...AWS_RETRY,
         ...(options.credentials ? { credentials: options.credentials } : {}),
         ...(options.endpoint ? { endpoint: options.endpoint } : {}),
       }),
@@ -179,8 +181,59 @@ export class DynamoDbTable {
     return result.Items ?? [];
   }
 
+  /** Every item of one partition, following DynamoDB's pages (for deletes: a partition is one owner's data). */
+  async queryAll(partition: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': partition },
+          ConsistentRead: true,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
   async delete(key: TableKey): Promise<void> {
     await this.doc.send(new DeleteCommand({ TableName: this.table, Key: key }));
+  }
+
+  /**
+   * Atomically appends `value` to the list attribute `uses` unless the list holds `limit` entries
+   * already, bumps the item's `version` (so a conditional rewrite sees the append) and sets its
+   * `expiresAt` (epoch seconds, the table's TTL attribute). False when the list was full. Concurrent
+   * appends never conflict: there is no read before the write.
+   */
+  async appendBelow(key: TableKey, value: number, limit: number, expiresAt: number): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: key,
+          UpdateExpression:
+            'SET uses = list_append(if_not_exists(uses, :empty), :value), expiresAt = :expires ADD version :one',
+          ConditionExpression: 'attribute_not_exists(uses) OR size(uses) < :limit',
+          ExpressionAttributeValues: {
+            ':empty': [],
+            ':value': [value],
+            ':limit': limit,
+            ':expires': expiresAt,
+            ':one': 1,
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (conditionFailed(error)) return false;
+      throw error;
+    }
   }
 
   /**

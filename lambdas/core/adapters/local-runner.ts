@@ -11,6 +11,16 @@ export interface RunnerExit {
   code: number | null;
   signal: NodeJS.Signals | null;
   stderr: string[];
+  /** It was stopped on purpose (cancel, shutdown), so a run it leaves unreported was cancelled, not failed. */
+  cancelled: boolean;
+}
+
+/** Every local runner backend of this process, so the platform can stop all runners when it stops. */
+const backends = new Set<LocalProcessRunner>();
+
+/** Stops every runner this process started (warm agents included) and waits for them, at most `waitMs`. */
+export async function stopLocalRunners(waitMs = 10_000): Promise<void> {
+  await Promise.all([...backends].map((b) => b.stopAll(waitMs)));
 }
 
 /**
@@ -20,11 +30,15 @@ export interface RunnerExit {
  */
 export class LocalProcessRunner implements RunnerBackend {
   private readonly running = new Map<string, ChildProcess>();
+  private readonly cancelled = new Set<string>();
+  private readonly exits = new Set<Promise<void>>();
 
   constructor(
     private readonly env: Record<string, string>,
     private readonly onExit: (task: RunnerTask, exit: RunnerExit) => Promise<void>,
-  ) {}
+  ) {
+    backends.add(this);
+  }
 
   async start(task: RunnerTask, taskKey: string): Promise<StartedRunner> {
     const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'runner', 'main.ts')], {
@@ -41,7 +55,8 @@ export class LocalProcessRunner implements RunnerBackend {
     const done = new Promise<void>((resolve) => {
       const finish = (code: number | null, signal: NodeJS.Signals | null) => {
         this.running.delete(task.record.id);
-        this.onExit(task, { code, signal, stderr }).then(resolve, resolve);
+        const cancelled = this.cancelled.delete(task.record.id);
+        this.onExit(task, { code, signal, stderr, cancelled }).then(resolve, resolve);
       };
       child.once('exit', finish);
       child.once('error', (error) => {
@@ -49,16 +64,32 @@ export class LocalProcessRunner implements RunnerBackend {
         finish(null, null);
       });
     });
+    this.exits.add(done);
+    void done.then(() => this.exits.delete(done));
     return { done };
   }
 
   async cancel(id: string): Promise<void> {
     // The runner stops its agent, reports the run as cancelled and cleans up.
-    this.running.get(id)?.kill('SIGTERM');
+    const child = this.running.get(id);
+    if (!child) return;
+    this.cancelled.add(id);
+    child.kill('SIGTERM');
   }
 
-  /** Stops every runner (the platform is shutting down). */
-  stopAll(): void {
-    for (const child of this.running.values()) child.kill('SIGTERM');
+  /** Stops every runner (the platform is shutting down) and waits for them to report, at most `waitMs`. */
+  async stopAll(waitMs = 10_000): Promise<void> {
+    for (const [id, child] of this.running) {
+      this.cancelled.add(id);
+      child.kill('SIGTERM');
+    }
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all([...this.exits]),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, waitMs);
+      }),
+    ]);
+    clearTimeout(timer);
   }
 }

@@ -1,5 +1,5 @@
 import { type SFNClient, StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
-import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import type { StateMachine, StateMachineDefinition } from 'aws-local-stepfunctions';
 import { UpstreamError } from '../errors.ts';
 
 /** Runs one workflow execution to its end and returns its output. */
@@ -97,21 +97,31 @@ function substitute(definition: object, substitutions: Record<string, string>): 
  * state handing its `{ task, input }` payload to `resolveTask` where AWS would invoke the Lambda.
  */
 export class LocalStepFunctionsExecutor<Input, Output> implements WorkflowExecutor<Input, Output> {
-  private readonly machine: StateMachine;
+  private readonly definition: StateMachineDefinition;
   private readonly taskStates: string[];
+  private machine: Promise<StateMachine> | undefined;
 
   constructor(
     definition: object,
     private readonly resolveTask: TaskResolver,
     options: LocalStepFunctionsExecutorOptions = {},
   ) {
-    const resolved = substitute(definition, options.substitutions ?? {});
-    // Resources are placeholders until substituted and locally never called, so ARNs are not checked.
-    this.machine = new StateMachine(resolved, { validationOptions: { checkArn: false } });
-    this.taskStates = taskStateNames(resolved as StateNode);
+    this.definition = substitute(definition, options.substitutions ?? {});
+    this.taskStates = taskStateNames(this.definition as StateNode);
   }
 
   async run(input: Input): Promise<Output> {
+    // Loaded (and the definition validated) on the first execution: the executor and its validator
+    // are most of a Lambda bundle that never runs them (lib/lambda-bundling.ts leaves them out), and
+    // a second of `npm start` before the first generation.
+    this.machine ??= import('aws-local-stepfunctions').then(
+      // Resources are placeholders until substituted and locally never called, so ARNs are not checked.
+      ({ StateMachine }) => new StateMachine(this.definition, { validationOptions: { checkArn: false } }),
+    );
+    const machine = await this.machine.catch((error: unknown) => {
+      this.machine = undefined;
+      throw error;
+    });
     const handlers = Object.fromEntries(
       this.taskStates.map((name) => [
         name,
@@ -121,7 +131,7 @@ export class LocalStepFunctionsExecutor<Input, Output> implements WorkflowExecut
         },
       ]),
     );
-    const execution = this.machine.run(input as never, {
+    const execution = machine.run(input as never, {
       overrides: { taskResourceLocalHandlers: handlers, retryIntervalOverrides: {} },
     });
     return (await execution.result) as Output;

@@ -2,6 +2,7 @@ import { requirementLine } from '../../tools/dependencies.ts';
 import { parsePipName, pipRanges } from '../../tools/versions.ts';
 import type { PlannedFile, ProjectContext, ProjectPlan } from '../project.ts';
 import { envExample } from './env-example.ts';
+import { evaluationFiles } from './evaluations.ts';
 
 /** Packages every generated Python agent uses, beyond its tools' own. */
 const BASE_REQUIREMENTS: Record<string, string> = {
@@ -38,7 +39,13 @@ const PROVIDER_EXTRAS: Record<string, string[]> = {
  */
 const AGENTCORE_REQUIREMENTS: Record<string, string> = { 'aws-opentelemetry-distro': '>=0.20.0,<1.0.0' };
 
-const DEV_REQUIREMENTS: Record<string, string> = { pytest: '>=8.0.0,<9.0.0', httpx: '>=0.27.0,<1.0.0' };
+const DEV_REQUIREMENTS: Record<string, string> = {
+  pytest: '>=8.0.0,<9.0.0',
+  httpx: '>=0.27.0,<1.0.0',
+  // The evaluation runner (evals/): the suite's YAML and JSON Schema assertions.
+  pyyaml: '>=6.0,<7.0',
+  jsonschema: '>=4.18.0,<5.0.0',
+};
 
 /** The files of a Python agent project (its deployment's come from deploymentFiles), and its requirements. */
 export function pythonProject(context: ProjectContext): ProjectPlan {
@@ -101,6 +108,11 @@ export function pythonProject(context: ProjectContext): ProjectPlan {
     t('tests/conftest.py'),
     t('tests/test_agent.py'),
     t('tests/test_server.py'),
+    t('tests/test_evals.py'),
+    ...evaluationFiles(context, 'python -m evals'),
+    t('evals/__init__.py'),
+    t('evals/__main__.py'),
+    t('evals/runner.py'),
     ...(context.deployment.target === 'lambda' ? [t('app/lambda_handler.py')] : []),
   ];
   return {

@@ -1,6 +1,7 @@
 import { keepsSessionsInS3 } from '../iam.ts';
 import type { PlannedFile, ProjectContext, ProjectPlan } from '../project.ts';
 import { envExample } from './env-example.ts';
+import { evaluationFiles } from './evaluations.ts';
 
 /** Packages every generated TypeScript agent uses, beyond its tools' own. */
 const BASE_DEPENDENCIES: Record<string, string> = {
@@ -32,6 +33,9 @@ const TYPESCRIPT_DEV_DEPENDENCIES: Record<string, string> = {
   '@types/node': '^22.10.0',
   typescript: '^5.9.0',
   vitest: '^4.0.0',
+  // The evaluation runner (evals/): the suite's YAML and JSON Schema assertions.
+  ajv: '^8.20.0',
+  yaml: '^2.9.1',
 };
 
 function sortedRecord(entries: Record<string, string>): Record<string, string> {
@@ -63,6 +67,7 @@ export function typescriptProject(context: ProjectContext): ProjectPlan {
       start: 'node --env-file-if-exists=.env dist/index.js',
       test: 'vitest run',
       typecheck: 'tsc --noEmit',
+      eval: 'vitest run --config evals/vitest.config.ts',
     },
     dependencies,
     devDependencies: sortedRecord(TYPESCRIPT_DEV_DEPENDENCIES),
@@ -82,7 +87,7 @@ export function typescriptProject(context: ProjectContext): ProjectPlan {
       rootDir: '.',
       noEmit: true,
     },
-    include: ['src', 'test', 'vitest.config.ts'],
+    include: ['src', 'test', 'evals', 'vitest.config.ts'],
   };
   const tsconfigBuild = {
     extends: './tsconfig.json',
@@ -119,6 +124,11 @@ export function typescriptProject(context: ProjectContext): ProjectPlan {
     t('test/helpers/env.ts'),
     t('test/agent.test.ts'),
     t('test/server.test.ts'),
+    t('test/evals.test.ts'),
+    ...evaluationFiles(context, 'npm run eval'),
+    t('evals/runner.ts'),
+    t('evals/main.eval.ts'),
+    t('evals/vitest.config.ts'),
     ...(context.deployment.target === 'lambda' ? [t('src/lambda.ts')] : []),
   ];
   return {

@@ -1,0 +1,1 @@
+"""Evaluations of this agent: ``python -m evals [suite.yaml]`` (see evals/runner.py)."""
