@@ -84,4 +84,4 @@ export function modelJudge(backend: ModelBackend, modelId: string, timeoutMs = 6
 
 /** Why judge assertions were skipped when there is no judge. */
 export const NO_JUDGE_REASON =
-  'judge assertions need a real model (Amazon Bedrock or an OpenAI-compatible endpoint); this run used the offline model';
+  'needs a real model to grade it (Amazon Bedrock or an OpenAI-compatible endpoint); this run used the offline model';

@@ -99,7 +99,7 @@ describe('the Evaluations view', () => {
       const table = page.getByRole('table', { name: 'Evaluation results' });
       await table.getByRole('rowheader', { name: 'uses-calculator' }).waitFor();
       await table.getByRole('rowheader', { name: 'refuses-to-leak' }).waitFor();
-      await expect(table.textContent()).resolves.toContain('judge assertions need a real model');
+      await expect(table.textContent()).resolves.toContain('needs a real model to grade it');
       await page.getByRole('img', { name: /^Latency and cost per case/ }).waitFor();
       await page.screenshot({ path: join(SHOTS, 'evaluations-1366.png'), fullPage: true });
 
