@@ -16,6 +16,14 @@ export function parseSpecText(text: string, fileName = 'spec'): unknown {
       ]);
     }
   }
+  return parseYamlText(text, fileName);
+}
+
+/**
+ * Reads YAML text: syntax errors name the line and column, duplicate keys are errors, and a document
+ * whose aliases expand beyond a sane limit (a "billion laughs" document) is refused, never expanded.
+ */
+export function parseYamlText(text: string, fileName: string): unknown {
   const document = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
   if (document.errors.length > 0) {
     throw new ValidationError(
@@ -26,5 +34,9 @@ export function parseSpecText(text: string, fileName = 'spec'): unknown {
       })),
     );
   }
-  return document.toJS() as unknown;
+  try {
+    return document.toJS({ maxAliasCount: 100 }) as unknown;
+  } catch (error) {
+    throw new ValidationError(`${fileName} cannot be read: ${(error as Error).message}`);
+  }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HistoryQuery } from '../testing/model.ts';
 import { Comparison } from './compare.ts';
 import { SuiteResult, SuiteSummary } from './results.ts';
 
@@ -73,14 +74,6 @@ export const EvaluationEntry = EvaluationRun.omit({ result: true, comparison: tr
 });
 export type EvaluationEntry = z.infer<typeof EvaluationEntry>;
 
-export const EvaluationHistoryQuery = z
-  .object({
-    sessionId: z.string().min(1).max(100).optional(),
-    generationId: z.string().min(1).max(100).optional(),
-    limit: z.coerce.number().int().min(1).max(100).default(25),
-  })
-  .strict()
-  .refine((q) => (q.sessionId === undefined) !== (q.generationId === undefined), {
-    message: 'give either sessionId or generationId',
-  });
+/** Past evaluation runs of a session (or generation), as test runs are listed. */
+export const EvaluationHistoryQuery = HistoryQuery;
 export type EvaluationHistoryQuery = z.infer<typeof EvaluationHistoryQuery>;

@@ -1,6 +1,6 @@
-import { parseDocument, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import { z } from 'zod';
-import { ValidationError } from '../core/errors.ts';
+import { parseYamlText } from '../agent-spec/parse.ts';
 import { parseOrThrow } from '../core/zod-problems.ts';
 
 /**
@@ -196,23 +196,7 @@ export const turnsOf = (c: EvalCase): string[] => c.conversation ?? [c.input ?? 
 
 /** Reads a suite from YAML (or JSON) text; every problem is listed by path or by line. */
 export function parseSuite(text: string, fileName = 'suite'): Suite {
-  const document = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
-  if (document.errors.length > 0) {
-    throw new ValidationError(
-      `${fileName} is not valid YAML`,
-      document.errors.map((e) => ({
-        path: e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '(file)',
-        message: e.message.split('\n')[0] ?? e.message,
-      })),
-    );
-  }
-  let value: unknown;
-  try {
-    value = document.toJS({ maxAliasCount: 100 });
-  } catch (error) {
-    // e.g. aliases expanding beyond the limit (a "billion laughs" document)
-    throw new ValidationError(`${fileName} cannot be read: ${(error as Error).message}`);
-  }
+  const value = parseYamlText(text, fileName);
   return parseOrThrow(Suite, value, `evaluation suite ${fileName}`);
 }
 

@@ -33,7 +33,7 @@ const guides = [
 ];
 
 /** GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens, repeats numbered. */
-export function anchorsOf(markdown: string): Set<string> {
+function anchorsOf(markdown: string): Set<string> {
   const anchors = new Set<string>();
   const seen = new Map<string, number>();
   const withoutCode = markdown.replace(/^```[\s\S]*?^```/gm, '');
