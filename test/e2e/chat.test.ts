@@ -1,47 +1,27 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureWebApp } from '../../bin/cli/start.ts';
-import { type RunningPlatform, startPlatform } from '../../lambdas/local/platform.ts';
-import { ROOT } from '../generated/workspace.ts';
+import type { RunningPlatform } from '../../lambdas/local/platform.ts';
+import { apiOf, launchChromium, SHOTS, startWebPlatform } from './browser.ts';
 
 // The Testing tab as a chat playground, in Debian's Chromium against the local platform with an empty
 // dependency cache (the first build installs everything): build with its progress view, then a
 // three-turn conversation with a warm agent, a tool call shown with its arguments, each answer's cost
 // and trace; the page never sees a 500. Screenshots at 1366 and 390 px go to test-artifacts/e2e/.
-const SHOTS = join(ROOT, 'test-artifacts', 'e2e');
 let platform: RunningPlatform;
 let browser: Browser;
 let page: Page;
 let cacheDir = '';
 const serverErrors: string[] = [];
 
-async function api(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${platform.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  // biome-ignore lint/suspicious/noExplicitAny: asserted field by field
-  return (await response.json()) as any;
-}
+const api = apiOf(() => platform);
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  ensureWebApp({ out: () => undefined, err: () => undefined } as never);
   cacheDir = mkdtempSync(join(tmpdir(), 'chat-e2e-cache-'));
-  platform = await startPlatform({
-    port: 0,
-    testModel: 'offline',
-    staticDir: join(ROOT, 'frontend', 'dist'),
-    runnerCacheDir: cacheDir,
-  });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-  });
+  platform = await startWebPlatform({ runnerCacheDir: cacheDir });
+  browser = await launchChromium();
   page = await (await browser.newContext({ viewport: { width: 1366, height: 900 } })).newPage();
   page.on('response', (response) => {
     if (response.status() >= 500) serverErrors.push(`${response.status()} ${response.url()}`);

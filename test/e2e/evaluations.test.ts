@@ -1,39 +1,21 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureWebApp } from '../../bin/cli/start.ts';
-import { type RunningPlatform, startPlatform } from '../../lambdas/local/platform.ts';
+import type { RunningPlatform } from '../../lambdas/local/platform.ts';
 import { ROOT } from '../generated/workspace.ts';
+import { apiOf, launchChromium, SHOTS, startWebPlatform } from './browser.ts';
 
 // The Evaluations view in Debian's Chromium against the real local platform (offline model): a
 // generated agent's starter suite in the editor, checked as it is edited, built and run in the sandbox,
 // its results table and chart, then a second run compared with the first. Screenshots go to
 // test-artifacts/e2e/.
-const SHOTS = join(ROOT, 'test-artifacts', 'e2e');
 let platform: RunningPlatform;
 let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  ensureWebApp({ out: () => undefined, err: () => undefined } as never);
-  platform = await startPlatform({
-    port: 0,
-    testModel: 'offline',
-    staticDir: join(ROOT, 'frontend', 'dist'),
-    runnerCacheDir: join(ROOT, '.cache', 'runner'),
-  });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-sync',
-    ],
-  });
+  platform = await startWebPlatform({ runnerCacheDir: join(ROOT, '.cache', 'runner') });
+  browser = await launchChromium();
   page = await (await browser.newContext({ viewport: { width: 1366, height: 900 } })).newPage();
 }, 180_000);
 
@@ -42,15 +24,7 @@ afterAll(async () => {
   await platform?.close();
 });
 
-async function api(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${platform.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  // biome-ignore lint/suspicious/noExplicitAny: asserted field by field
-  return (await response.json()) as any;
-}
+const api = apiOf(() => platform);
 
 describe('the Evaluations view', () => {
   it("runs a generated agent's starter suite and shows its table, then compares a second run", async () => {

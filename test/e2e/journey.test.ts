@@ -1,37 +1,19 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureWebApp } from '../../bin/cli/start.ts';
-import { type RunningPlatform, startPlatform } from '../../lambdas/local/platform.ts';
-import { ROOT } from '../generated/workspace.ts';
+import type { RunningPlatform } from '../../lambdas/local/platform.ts';
+import { launchChromium, SHOTS, startWebPlatform } from './browser.ts';
 
 // The builder's journey in Debian's Chromium against the real local platform, on a phone and a desktop:
 // description → settings → generate → change the model → regenerate → the diff of the new version →
 // the deploy step; and one monthly total for the session's workload in recommendations, compare and
 // the cost tab. Screenshots go to test-artifacts/e2e/journey-*.png. (Build and chat: web-app.test.ts.)
-const SHOTS = join(ROOT, 'test-artifacts', 'e2e');
 let platform: RunningPlatform;
 let browser: Browser;
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  ensureWebApp({ out: () => undefined, err: () => undefined } as never);
-  platform = await startPlatform({
-    port: 0,
-    testModel: 'offline',
-    staticDir: join(ROOT, 'frontend', 'dist'),
-  });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-sync',
-    ],
-  });
+  platform = await startWebPlatform();
+  browser = await launchChromium();
 }, 180_000);
 
 afterAll(async () => {

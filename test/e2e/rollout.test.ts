@@ -1,32 +1,21 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureWebApp } from '../../bin/cli/start.ts';
-import { type RunningPlatform, startPlatform } from '../../lambdas/local/platform.ts';
-import { ROOT } from '../generated/workspace.ts';
+import type { RunningPlatform } from '../../lambdas/local/platform.ts';
+import { apiOf, launchChromium, SHOTS, startWebPlatform } from './browser.ts';
 
 // The rollout as a builder sees it: a generator target switched off for them is not offered, and a
 // generated project can be rated. Screenshots at 1366 and 390 px go to test-artifacts/e2e/rollout-*.
-const SHOTS = join(ROOT, 'test-artifacts', 'e2e');
 let platform: RunningPlatform;
 let browser: Browser;
 let page: Page;
 let dir = '';
 
-async function api(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${platform.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  // biome-ignore lint/suspicious/noExplicitAny: asserted field by field
-  return (await response.json()) as any;
-}
+const api = apiOf(() => platform);
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
   dir = mkdtempSync(join(tmpdir(), 'rollout-e2e-'));
   // The local developer is denied the Lambda target.
   writeFileSync(
@@ -35,17 +24,8 @@ beforeAll(async () => {
       values: { 'target-lambda': { enabled: true, percentage: 100, deny: ['local-developer'] } },
     }),
   );
-  ensureWebApp({ out: () => undefined, err: () => undefined } as never);
-  platform = await startPlatform({
-    port: 0,
-    testModel: 'offline',
-    staticDir: join(ROOT, 'frontend', 'dist'),
-    flagsFile: join(dir, 'flags.json'),
-  });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-  });
+  platform = await startWebPlatform({ flagsFile: join(dir, 'flags.json') });
+  browser = await launchChromium();
   page = await (await browser.newContext({ viewport: { width: 1366, height: 900 } })).newPage();
 }, 300_000);
 

@@ -1,17 +1,16 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureWebApp } from '../../bin/cli/start.ts';
-import { type RunningPlatform, startPlatform } from '../../lambdas/local/platform.ts';
+import type { RunningPlatform } from '../../lambdas/local/platform.ts';
 import { ROOT } from '../generated/workspace.ts';
+import { apiOf, launchChromium, SHOTS, startWebPlatform } from './browser.ts';
 
 // The whole workflow in Debian's Chromium (driven by playwright-core) against the real local platform:
 // new session → requirements → model and tools → generate → preview and download the zip → cost →
 // build and a test run with streamed output. A screenshot of each step goes to test-artifacts/e2e/.
-const SHOTS = join(ROOT, 'test-artifacts', 'e2e');
 let platform: RunningPlatform;
 let browser: Browser;
 let page: Page;
@@ -47,26 +46,8 @@ async function shot(name: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  ensureWebApp({ out: () => undefined, err: () => undefined } as never);
-  platform = await startPlatform({
-    port: 0,
-    testModel: 'offline',
-    staticDir: join(ROOT, 'frontend', 'dist'),
-    runnerCacheDir: join(ROOT, '.cache', 'runner'),
-  });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  platform = await startWebPlatform({ runnerCacheDir: join(ROOT, '.cache', 'runner') });
+  browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   page = await context.newPage();
 }, 180_000);
@@ -76,16 +57,7 @@ afterAll(async () => {
   await platform?.close();
 });
 
-/** The platform's API from the test itself (the local developer), for setting up and checking sessions. */
-async function api(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${platform.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  // biome-ignore lint/suspicious/noExplicitAny: asserted field by field
-  return (await response.json()) as any;
-}
+const api = apiOf(() => platform);
 
 /** A session at `phase` with these selections, made through the API as the web app would. */
 async function sessionWith(selections: Record<string, unknown>, requestsPerMonth: number) {
