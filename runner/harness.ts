@@ -365,6 +365,14 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
         ? { PYTHONPATH: dir, PYTHONDONTWRITEBYTECODE: '1' }
         : {}),
     };
+    // What the agent's process tree may use, whichever way it is isolated.
+    const processLimits = {
+      memoryMb: limits.memoryMb,
+      cpuSeconds: limits.cpuSeconds,
+      maxProcesses: limits.maxProcesses,
+      maxOpenFiles: limits.maxOpenFiles,
+      maxFileMb: 256,
+    };
     const [command, args] =
       language === 'typescript'
         ? [realpathSync(process.execPath), [join(dir, 'dist', 'index.js')]]
@@ -393,13 +401,7 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
           gatewayPort: SANDBOX_GATEWAY_PORT,
           agentPort: port,
           ...(egress ? { egress: { socket: egressSocket, port: SANDBOX_EGRESS_PORT } } : {}),
-          limits: {
-            memoryMb: limits.memoryMb,
-            cpuSeconds: limits.cpuSeconds,
-            maxProcesses: limits.maxProcesses,
-            maxOpenFiles: limits.maxOpenFiles,
-            maxFileMb: 256,
-          },
+          limits: processLimits,
         });
         forward = await forwardToSocket(sandbox.agentSocket);
         agentPort = forward.port;
@@ -410,13 +412,7 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
           args,
           env,
           runDir,
-          limits: {
-            memoryMb: limits.memoryMb,
-            cpuSeconds: limits.cpuSeconds,
-            maxProcesses: limits.maxProcesses,
-            maxOpenFiles: limits.maxOpenFiles,
-            maxFileMb: 256,
-          },
+          limits: processLimits,
         });
         agent = new Child(own.command, own.args, { ...own.options, onLine: log('agent') });
       } else {

@@ -1,6 +1,14 @@
 import { cfnPolicyDocument, imageBuildRoleStatements } from '../iam.ts';
 import type { PlannedFile, ProjectContext } from '../project.ts';
-import { cloudFormationFile, getAtt, REPOSITORY_ARN, ref, serviceTrust, sub } from './shared.ts';
+import {
+  cloudFormationFile,
+  getAtt,
+  PRIVATE_BUCKET_PROPERTIES,
+  REPOSITORY_ARN,
+  ref,
+  serviceTrust,
+  sub,
+} from './shared.ts';
 
 // The container image that AgentCore and ECS Fargate both run: Dockerfile, the scripts that build and
 // push it, and the CodeBuild project for machines that cannot build an ARM64 image themselves.
@@ -32,17 +40,7 @@ function codebuildTemplate(context: ProjectContext): object {
       SourceBucket: {
         Type: 'AWS::S3::Bucket',
         Properties: {
-          BucketEncryption: {
-            ServerSideEncryptionConfiguration: [
-              { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } },
-            ],
-          },
-          PublicAccessBlockConfiguration: {
-            BlockPublicAcls: true,
-            BlockPublicPolicy: true,
-            IgnorePublicAcls: true,
-            RestrictPublicBuckets: true,
-          },
+          ...PRIVATE_BUCKET_PROPERTIES,
           LifecycleConfiguration: {
             Rules: [{ Id: 'expire-sources', Status: 'Enabled', ExpirationInDays: 7 }],
           },

@@ -10,6 +10,7 @@ import { containerFiles } from './container.ts';
 import {
   cloudFormationFile,
   getAtt,
+  PRIVATE_BUCKET_PROPERTIES,
   REPOSITORY_ARN,
   ref,
   runtimeEnvironment,
@@ -58,17 +59,7 @@ function sessionStore(context: ProjectContext) {
         DeletionPolicy: 'Retain',
         UpdateReplacePolicy: 'Retain',
         Properties: {
-          BucketEncryption: {
-            ServerSideEncryptionConfiguration: [
-              { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } },
-            ],
-          },
-          PublicAccessBlockConfiguration: {
-            BlockPublicAcls: true,
-            BlockPublicPolicy: true,
-            IgnorePublicAcls: true,
-            RestrictPublicBuckets: true,
-          },
+          ...PRIVATE_BUCKET_PROPERTIES,
           OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
           LifecycleConfiguration: {
             Rules: [

@@ -14,6 +14,19 @@ export const ref = (name: string) => ({ Ref: name });
 export const getAtt = (resource: string, attribute: string) => ({ 'Fn::GetAtt': [resource, attribute] });
 
 /** The agent image's ECR repository, named by the template's `RepositoryName` parameter. */
+/** The properties every bucket of a generated template starts from: encrypted, no public access. */
+export const PRIVATE_BUCKET_PROPERTIES = {
+  BucketEncryption: {
+    ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+  },
+  PublicAccessBlockConfiguration: {
+    BlockPublicAcls: true,
+    BlockPublicPolicy: true,
+    IgnorePublicAcls: true,
+    RestrictPublicBuckets: true,
+  },
+};
+
 export const REPOSITORY_ARN = sub(
   'arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/${RepositoryName}',
 );
