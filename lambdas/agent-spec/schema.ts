@@ -96,6 +96,24 @@ export const SecretRefs = z.record(
 );
 export type SecretRefs = z.infer<typeof SecretRefs>;
 
+/**
+ * AgentCore Identity API key credential providers, by the environment variable the tool would
+ * otherwise read (`TAVILY_API_KEY` → `tavily`): the deployed agent fetches the key from AgentCore
+ * Identity with the workload access token of each request, instead of reading Secrets Manager at
+ * start. AgentCore Runtime only (the runtime provides the token), and only for tools that read
+ * their key per call (the tools registry marks them).
+ */
+export const ApiKeyProviders = z.record(
+  z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'environment variable names are UPPER_SNAKE_CASE'),
+  z
+    .string()
+    .regex(
+      /^[a-zA-Z0-9_-]{1,128}$/,
+      'an API key credential provider name (letters, digits, - and _; at most 128)',
+    ),
+);
+export type ApiKeyProviders = z.infer<typeof ApiKeyProviders>;
+
 /** A tool's configuration values, by parameter name; checked against the tool registry's parameters. */
 export const ToolConfigValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]);
 export type ToolConfigValue = z.infer<typeof ToolConfigValue>;
@@ -119,6 +137,7 @@ export const SpecPatch = z
     usage: UsagePatch.optional(),
     budget: Budget.optional(),
     secrets: SecretRefs.optional(),
+    apiKeyProviders: ApiKeyProviders.optional(),
   })
   .strict();
 export type SpecPatch = z.infer<typeof SpecPatch>;
@@ -139,6 +158,7 @@ export const AgentSpecDraft = z.object({
   usage: Usage.optional(),
   budget: Budget.optional(),
   secrets: SecretRefs.optional(),
+  apiKeyProviders: ApiKeyProviders.optional(),
 });
 export type AgentSpecDraft = z.infer<typeof AgentSpecDraft>;
 
@@ -187,6 +207,8 @@ export const AgentSpec = z
     budget: Budget.optional(),
     /** Secrets Manager secret names of the tools' secrets, by the environment variable the agent reads. */
     secrets: SecretRefs.optional(),
+    /** AgentCore Identity API key providers of the tools' keys, by the environment variable (AgentCore only). */
+    apiKeyProviders: ApiKeyProviders.optional(),
     /** Infrastructure around the agent, for the cost estimate. */
     infrastructure: Infrastructure.optional(),
     /** Apply the always-free allowances (default true), and also the first-12-months ones (default false). */

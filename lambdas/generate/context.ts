@@ -47,7 +47,15 @@ export function buildContext(
       existing ? { ...existing, required: existing.required || variable.required } : variable,
     );
   }
-  const envList = [...env.values()].map((variable) => ({ ...variable, testValue: testValue(variable.name) }));
+  const providers = spec.apiKeyProviders ?? {};
+  const fromIdentity = (name: string) => providers[name] !== undefined;
+  // A key from AgentCore Identity arrives with each request: not required at start, not in Secrets
+  // Manager (a value set in the environment still wins, for local runs).
+  const envList = [...env.values()].map((variable) => ({
+    ...variable,
+    required: variable.required && !fromIdentity(variable.name),
+    testValue: testValue(variable.name),
+  }));
   const toolContexts = tools.map((tool) => toolContext(tool, spec, templates));
   return {
     spec,
@@ -67,7 +75,9 @@ export function buildContext(
     hasAgentCoreMemory: toolContexts.some((tool) => tool.id === 'agent_core_memory'),
     env: envList,
     requiredEnv: envList.filter((e) => e.required),
-    secretNames: envList.filter((e) => e.secret).map((e) => e.name),
+    secretNames: envList.filter((e) => e.secret && !fromIdentity(e.name)).map((e) => e.name),
+    apiKeyProviders: Object.entries(providers).map(([name, provider]) => ({ name, provider })),
+    keysPerCall: envList.filter((e) => e.apiKeyProvider).map((e) => e.name),
     deployment: {
       ...spec.deployment,
       platform: spec.deployment.architecture === 'arm64' ? 'linux/arm64' : 'linux/amd64',

@@ -165,6 +165,41 @@ export function secretStatements(context: ProjectContext): PolicyStatement[] {
   ];
 }
 
+const AGENTCORE_ARN = 'arn:${AWS::Partition}:bedrock-agentcore:${AWS::Region}:${AWS::AccountId}';
+
+/**
+ * Fetching the keys kept in AgentCore Identity API key credential providers, with the workload access
+ * token AgentCore Runtime gives each request: GetResourceApiKey on the token vault, its provider
+ * collection and the providers themselves, and on the workload identity directory (the service
+ * authorizes each level); and reading the secret AgentCore Identity keeps each key in.
+ */
+export function apiKeyProviderStatements(context: ProjectContext): PolicyStatement[] {
+  if (context.apiKeyProviders.length === 0) return [];
+  const providers = [...new Set(context.apiKeyProviders.map((p) => p.provider))];
+  return [
+    {
+      sid: 'GetOwnApiKeysFromAgentCoreIdentity',
+      actions: ['bedrock-agentcore:GetResourceApiKey'],
+      resources: [
+        `${AGENTCORE_ARN}:token-vault/default`,
+        `${AGENTCORE_ARN}:token-vault/default/apikeycredentialprovider`,
+        ...providers.map((name) => `${AGENTCORE_ARN}:token-vault/default/apikeycredentialprovider/${name}`),
+        `${AGENTCORE_ARN}:workload-identity-directory/default`,
+        `${AGENTCORE_ARN}:workload-identity-directory/default/workload-identity/*`,
+      ],
+      why: 'AgentCore Runtime creates the agent\'s workload identity under a name the template cannot know, so its identities are matched by "*" (aws-cdk-lib\'s ApiKeyCredentialProvider.grantUse grants the same).',
+    },
+    {
+      sid: 'ReadOwnApiKeyProviderSecrets',
+      actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+      resources: providers.map(
+        (name) =>
+          `arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:bedrock-agentcore-identity!default/apikey/${name}-*`,
+      ),
+    },
+  ];
+}
+
 /** The ECR authorization token, which every pull and push needs. */
 export const ECR_TOKEN_STATEMENT: PolicyStatement = {
   sid: 'EcrAuthorizationToken',
@@ -211,6 +246,7 @@ export function agentRoleStatements(context: ProjectContext): PolicyStatement[] 
       ? observabilityStatements(`${AGENTCORE_LOG_GROUPS}:log-stream:*`, 'bedrock-agentcore')
       : observabilityStatements(slot('logGroupArn'), context.projectName)),
     ...secretStatements(context),
+    ...apiKeyProviderStatements(context),
     ...toolStatements(context),
     ...(keepsSessionsInS3(context) ? sessionStoreStatements() : []),
   ];

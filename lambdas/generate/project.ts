@@ -45,6 +45,10 @@ export interface ProjectContext {
   env: TestableEnvVar[];
   requiredEnv: TestableEnvVar[];
   secretNames: string[];
+  /** Keys the deployed agent fetches from AgentCore Identity API key providers, per request. */
+  apiKeyProviders: { name: string; provider: string }[];
+  /** Keys the tools read per call (through `credential`), so AgentCore Identity may provide them. */
+  keysPerCall: string[];
   deployment: AgentSpec['deployment'] & { platform: 'linux/arm64' | 'linux/amd64'; runtimeName: string };
   /** CDK stack id of the infra/ app. */
   stackId: string;

@@ -5,7 +5,7 @@ import { zodProblems } from '../core/zod-problems.ts';
 import { availableInRegion, type ModelRegistry } from '../models/registry.ts';
 import { mergeDependencies } from '../tools/dependencies.ts';
 import type { ToolRegistry } from '../tools/registry.ts';
-import { type ConfigParam, toolLanguages } from '../tools/schema.ts';
+import { type ConfigParam, type ToolInfo, toolLanguages } from '../tools/schema.ts';
 import { iamNameProblems } from './iam-names.ts';
 
 export interface Registries {
@@ -145,6 +145,7 @@ export function validateSpec(input: unknown, registries: Registries): SpecValida
       (conflict.severity === 'error' ? errors : warnings).push(problem);
     }
   }
+  errors.push(...apiKeyProviderProblems(spec, known));
   for (const conflict of mergeDependencies(
     known.filter((t) => t.implementations[spec.language]),
     spec.language,
@@ -153,6 +154,41 @@ export function validateSpec(input: unknown, registries: Registries): SpecValida
   }
 
   return errors.length > 0 ? { ok: false, errors, warnings } : { ok: true, spec, warnings };
+}
+
+/**
+ * Each AgentCore Identity API key provider names a key a chosen tool reads per call, on AgentCore
+ * Runtime (which gives the agent the workload access token), and is the key's only source.
+ */
+function apiKeyProviderProblems(spec: AgentSpec, tools: ToolInfo[]): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  for (const name of Object.keys(spec.apiKeyProviders ?? {})) {
+    const path = `apiKeyProviders.${name}`;
+    const variable = tools.flatMap((t) => t.env).find((e) => e.name === name);
+    if (!variable) {
+      problems.push({ path, message: `no chosen tool reads ${name}; remove it from apiKeyProviders` });
+      continue;
+    }
+    if (!variable.apiKeyProvider) {
+      problems.push({
+        path,
+        message: `${name} is read from the environment by its tool at start, so it cannot come from AgentCore Identity; keep it in Secrets Manager (secrets.${name})`,
+      });
+    }
+    if (spec.deployment.target !== 'agentcore') {
+      problems.push({
+        path,
+        message: `AgentCore Identity gives keys to agents on AgentCore Runtime only; deploy to agentcore, or keep ${name} in Secrets Manager (secrets.${name})`,
+      });
+    }
+    if (spec.secrets?.[name]) {
+      problems.push({
+        path,
+        message: `${name} has both a Secrets Manager secret and an AgentCore Identity provider; keep one of them`,
+      });
+    }
+  }
+  return problems;
 }
 
 /** Like validateSpec, but returns the spec or throws a ValidationError listing every problem. */

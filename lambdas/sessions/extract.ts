@@ -293,6 +293,7 @@ export function extractContext(session: Session, registries: Registries): Extrac
   ]);
 
   const secrets = { ...(drafted.secrets ?? {}), ...(selections.secrets ?? {}) };
+  const apiKeyProviders = { ...(drafted.apiKeyProviders ?? {}), ...(selections.apiKeyProviders ?? {}) };
   const spec: AgentSpecDraft = {
     name: name ?? '',
     ...(descriptionField ? { description: descriptionField } : {}),
@@ -309,6 +310,7 @@ export function extractContext(session: Session, registries: Registries): Extrac
     ...(requests !== undefined ? { usage } : {}),
     ...(budgetUsd ? { budget: { monthlyUsd: budgetUsd } } : {}),
     ...(Object.keys(secrets).length > 0 ? { secrets } : {}),
+    ...(Object.keys(apiKeyProviders).length > 0 ? { apiKeyProviders } : {}),
   };
 
   const missing: MissingField[] = [];

@@ -79,6 +79,11 @@ export const EnvVar = z
     required: z.boolean(),
     /** Secret values are read from AWS Secrets Manager in deployed agents and never written to files. */
     secret: z.boolean(),
+    /**
+     * The generated tool reads this key per call, so a deployed AgentCore agent may fetch it from an
+     * AgentCore Identity API key credential provider instead of Secrets Manager.
+     */
+    apiKeyProvider: z.boolean().optional(),
   })
   .strict();
 export type EnvVar = z.infer<typeof EnvVar>;

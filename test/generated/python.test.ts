@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { matrix, specWithTools } from './specs.ts';
+import { identitySpec, matrix, specWithTools } from './specs.ts';
 import { generate, ROOT, run, scratchDir, writeProject } from './workspace.ts';
 
 // Debian's Python with python3-fastapi, -pytest, -httpx, -boto3 and -simpleeval (installed by
@@ -67,6 +67,24 @@ describe('generated Python projects', () => {
       env: { ...process.env, PYTHONPATH: `${STUBS}:${dir}`, PYTHONDONTWRITEBYTECODE: '1' },
     }).catch((error: { stdout: string }) => ({ stdout: error.stdout }));
     expect(stdout).toMatch(/\b\d+ passed\b/);
+    expect(stdout).not.toMatch(/failed|error/i);
+  }, 120_000);
+
+  it("fetch their tools' keys from AgentCore Identity with each request's workload access token (their own test)", async () => {
+    const project = await generate(identitySpec('python'));
+    expect(project.files['app/config.py']).not.toMatch(/TAVILY_API_KEY: required/);
+    const dir = join(scratchDir('py-run-identity'), 'agent');
+    writeProject(dir, project);
+    // The tools themselves need their API clients (tavily, exa_py, slack_sdk), which are not here.
+    const { stdout } = await run(
+      PYTHON,
+      ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests/test_credentials.py'],
+      {
+        cwd: dir,
+        env: { ...process.env, PYTHONPATH: `${STUBS}:${dir}`, PYTHONDONTWRITEBYTECODE: '1' },
+      },
+    ).catch((error: { stdout: string }) => ({ stdout: error.stdout }));
+    expect(stdout).toMatch(/\b4 passed\b/);
     expect(stdout).not.toMatch(/failed|error/i);
   }, 120_000);
 

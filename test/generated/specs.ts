@@ -112,6 +112,7 @@ export function matrix(language: Language): { label: string; spec: AgentSpecInpu
       spec: specWithTools(language, tools, { deployment: { target, region: 'eu-west-1' } }),
     });
   }
+  entries.push({ label: 'keys from AgentCore Identity', spec: identitySpec(language) });
   entries.push({
     label: 'no tools, model without tool use',
     spec: specWithTools(language, [], { model: 'meta.llama3-2-1b-instruct-v1:0' }),
@@ -125,4 +126,13 @@ export function matrix(language: Language): { label: string; spec: AgentSpecInpu
     }),
   });
   return entries;
+}
+
+/** An AgentCore agent whose tools' keys all come from AgentCore Identity API key providers. */
+export function identitySpec(language: Language): AgentSpecInput {
+  return specWithTools(language, ['tavily_search', 'exa_search', 'slack_post_message'], {
+    name: 'Identity keys',
+    deployment: { target: 'agentcore', region: 'us-east-1' },
+    apiKeyProviders: { TAVILY_API_KEY: 'tavily', EXA_API_KEY: 'exa-search', SLACK_BOT_TOKEN: 'slack-bot' },
+  });
 }

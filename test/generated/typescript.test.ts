@@ -158,6 +158,19 @@ describe('generated TypeScript projects', () => {
     expect(stdout).not.toMatch(/failed/);
   }, 300_000);
 
+  it("fetch their tools' keys from AgentCore Identity with each request's workload access token (their own test)", async () => {
+    const entry = projects.find((p) => p.label === 'keys from AgentCore Identity');
+    if (!entry) throw new Error('the matrix has no AgentCore Identity project');
+    linkNodeModules(entry.dir, nodeModules);
+    const env = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' };
+    const { stdout } = await run(join(nodeModules, '.bin', 'vitest'), ['run', 'test/credentials.test.ts'], {
+      cwd: entry.dir,
+      env,
+    });
+    expect(stdout).toMatch(/Tests\s+\S*\s*4 passed/);
+    expect(stdout).not.toMatch(/failed/);
+  }, 120_000);
+
   it("hold http_request's allowedDomains across redirects, and take the memory actor from the session, never the model", async () => {
     const project = await generate(
       specWithTools('typescript', ['http_request', 'agent_core_memory'], {

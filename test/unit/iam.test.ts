@@ -124,6 +124,33 @@ describe('IAM of a generated project', () => {
     },
   );
 
+  it('lets an agent fetch its AgentCore Identity keys (its providers, their secrets) instead of reading Secrets Manager', async () => {
+    const project = await generateAgentProject(
+      { ...spec('python', 'agentcore'), apiKeyProviders: { TAVILY_API_KEY: 'tavily-prod' } },
+      registries,
+    );
+    const cdk = cdkPermissions(project.files['infra/lib/permissions.ts'] ?? '');
+    // No Secrets Manager secret to pass in: the key is no longer one of them.
+    expect(cdk.SECRET_NAMES).toEqual([]);
+    expect(cdk.AGENT_STATEMENTS.map((s) => s.sid)).not.toContain('ReadOwnSecrets');
+    const byId = Object.fromEntries(cdk.AGENT_STATEMENTS.map((s) => [s.sid, s]));
+    const vault =
+      'arn:${AWS::Partition}:bedrock-agentcore:${AWS::Region}:${AWS::AccountId}:token-vault/default';
+    expect(byId.GetOwnApiKeysFromAgentCoreIdentity).toMatchObject({
+      actions: ['bedrock-agentcore:GetResourceApiKey'],
+      resources: expect.arrayContaining([vault, `${vault}/apikeycredentialprovider/tavily-prod`]),
+    });
+    expect(byId.GetOwnApiKeysFromAgentCoreIdentity?.resources).not.toContain('*');
+    expect(byId.ReadOwnApiKeyProviderSecrets).toMatchObject({
+      actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+      resources: [
+        'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:bedrock-agentcore-identity!default/apikey/tavily-prod-*',
+      ],
+    });
+    // Neither required at start nor asked for by the deploy script.
+    expect(project.files['deploy/config.env']).not.toMatch(/SECRET_ARNS/);
+  });
+
   it('the CDK stack grants its agent role nothing but the statements of permissions.ts', async () => {
     for (const target of ['agentcore', 'ecs-fargate', 'lambda'] as const) {
       const project = await generateAgentProject(spec('typescript', target), registries);

@@ -216,3 +216,53 @@ describe('validateSpec and the model lifecycle', () => {
     expect(active.warnings.filter((w) => w.path === 'model')).toEqual([]);
   });
 });
+
+describe('keys from AgentCore Identity (apiKeyProviders)', () => {
+  const identity = {
+    name: 'Researcher',
+    model: 'anthropic.claude-haiku-4-5-20251001-v1:0',
+    systemPrompt: 'You research.',
+    tools: ['tavily_search', 'postgres_query'],
+    toolConfig: {},
+    deployment: { target: 'agentcore', region: 'us-east-1' },
+  };
+
+  it('accepts a key a chosen tool reads per call, on AgentCore', () => {
+    const result = validateSpec({ ...identity, apiKeyProviders: { TAVILY_API_KEY: 'tavily' } }, registries);
+    expect(result.ok).toBe(true);
+  });
+
+  it('refuses, each with what to do: another target, a key read at start, an unknown key, two sources, a bad name', () => {
+    expect(
+      errorsOf({
+        ...identity,
+        deployment: { target: 'ecs-fargate', region: 'us-east-1' },
+        apiKeyProviders: { TAVILY_API_KEY: 'tavily' },
+      }),
+    ).toContainEqual({
+      path: 'apiKeyProviders.TAVILY_API_KEY',
+      message: expect.stringMatching(/AgentCore Runtime only.*deploy to agentcore.*secrets\.TAVILY_API_KEY/),
+    });
+    expect(errorsOf({ ...identity, apiKeyProviders: { DATABASE_URL: 'db' } })).toContainEqual({
+      path: 'apiKeyProviders.DATABASE_URL',
+      message: expect.stringMatching(/cannot come from AgentCore Identity; keep it in Secrets Manager/),
+    });
+    expect(errorsOf({ ...identity, apiKeyProviders: { SLACK_BOT_TOKEN: 'slack' } })).toContainEqual({
+      path: 'apiKeyProviders.SLACK_BOT_TOKEN',
+      message: 'no chosen tool reads SLACK_BOT_TOKEN; remove it from apiKeyProviders',
+    });
+    expect(
+      errorsOf({
+        ...identity,
+        secrets: { TAVILY_API_KEY: 'prod/tavily' },
+        apiKeyProviders: { TAVILY_API_KEY: 'tavily' },
+      }),
+    ).toContainEqual({
+      path: 'apiKeyProviders.TAVILY_API_KEY',
+      message: expect.stringMatching(/keep one of them/),
+    });
+    expect(errorsOf({ ...identity, apiKeyProviders: { TAVILY_API_KEY: 'no spaces' } })).toContainEqual(
+      expect.objectContaining({ path: 'apiKeyProviders.TAVILY_API_KEY' }),
+    );
+  });
+});

@@ -198,6 +198,52 @@ describe('Requirements', () => {
     );
   });
 
+  it('on AgentCore, lets a key come from an AgentCore Identity API key provider instead of a secret', async () => {
+    const identitySlack = {
+      ...slack,
+      env: slack.env.map((e) => ({ ...e, apiKeyProvider: true })),
+    };
+    const onAgentCore: SessionContext = {
+      ...hr,
+      spec: { ...hr.spec, deployment: { target: 'agentcore' }, secrets: { SLACK_BOT_TOKEN: 'prod/slack' } },
+    };
+    const { calls } = fakeApi([
+      { path: /\/context$/, body: onAgentCore },
+      { path: /^\/api\/tools$/, body: [kb, identitySlack] },
+      { method: 'PATCH', path: /^\/api\/sessions\/s1$/, body: makeSession({ version: 4 }) },
+    ]);
+    renderAt(
+      <Requirements session={makeSession({ selections: { secrets: { SLACK_BOT_TOKEN: 'prod/slack' } } })} />,
+    );
+    const source = await screen.findByLabelText(/Where the agent gets SLACK_BOT_TOKEN/);
+    await userEvent.selectOptions(source, 'identity');
+    const provider = screen.getByLabelText(/AgentCore Identity API key provider for SLACK_BOT_TOKEN/);
+    await userEvent.type(provider, 'bad name');
+    expect(screen.getByText(/letters, digits, - and _/)).toBeInTheDocument();
+    await userEvent.clear(provider);
+    await userEvent.type(provider, 'slack-bot');
+    fireEvent.blur(provider);
+    // One source at a time: the secret is dropped as the provider is saved.
+    await waitFor(() =>
+      expect(calls.filter((c) => c.method === 'PATCH').at(-1)?.body).toMatchObject({
+        selections: { secrets: {}, apiKeyProviders: { SLACK_BOT_TOKEN: 'slack-bot' } },
+      }),
+    );
+  });
+
+  it('offers no AgentCore Identity off AgentCore (the key stays a Secrets Manager secret)', async () => {
+    fakeApi([
+      { path: /\/context$/, body: hr },
+      {
+        path: /^\/api\/tools$/,
+        body: [kb, { ...slack, env: slack.env.map((e) => ({ ...e, apiKeyProvider: true })) }],
+      },
+    ]);
+    renderAt(<Requirements session={makeSession()} />);
+    await screen.findByText(/the agent reads SLACK_BOT_TOKEN from this secret/);
+    expect(screen.queryByLabelText(/Where the agent gets SLACK_BOT_TOKEN/)).not.toBeInTheDocument();
+  });
+
   it('links every missing field to where it is filled in', async () => {
     fakeApi(routes());
     renderAt(<Requirements session={makeSession()} />);

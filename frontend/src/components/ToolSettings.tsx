@@ -10,6 +10,7 @@ type Value = string | number | boolean | string[];
 export const settingAnchor = (tool: string, param: string) => `setting-${tool}-${param}`;
 
 const SECRET_NAME = /^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:)?[A-Za-z0-9/_+=.@-]{1,512}$/;
+const PROVIDER_NAME = /^[a-zA-Z0-9_-]{1,128}$/;
 
 /** A field's text → its typed value, or why it is not valid yet. */
 function parseParam(param: Param, text: string): { value?: Value; error?: string } {
@@ -73,7 +74,16 @@ function ToolForm({ tool, session, context }: { tool: Tool; session: Session; co
     Object.fromEntries([
       ...tool.config.map((p) => [p.name, asText(current[p.name])]),
       ...secrets.map((e) => [`secret:${e.name}`, context.spec.secrets?.[e.name] ?? '']),
+      ...secrets.map((e) => [`provider:${e.name}`, context.spec.apiKeyProviders?.[e.name] ?? '']),
     ]),
+  );
+  // Where each key comes from: a Secrets Manager secret, or (AgentCore, tools that read it per call)
+  // an AgentCore Identity API key provider.
+  const onAgentCore = context.spec.deployment.target === 'agentcore';
+  const [sources, setSources] = useState<Record<string, 'secrets' | 'identity'>>(() =>
+    Object.fromEntries(
+      secrets.map((e) => [e.name, context.spec.apiKeyProviders?.[e.name] ? 'identity' : 'secrets']),
+    ),
   );
   const [dirty, setDirty] = useState<Set<string>>(new Set());
   // Values that arrive from elsewhere (the conversation) show in fields the builder has not touched.
@@ -92,14 +102,22 @@ function ToolForm({ tool, session, context }: { tool: Tool; session: Session; co
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
   const pending = useRef<Record<string, Value | undefined>>({});
   const pendingSecrets = useRef<Record<string, string | undefined>>({});
+  const pendingProviders = useRef<Record<string, string | undefined>>({});
 
   const flush = async () => {
     clearTimeout(timer.current);
     const values = pending.current;
     const secretValues = pendingSecrets.current;
+    const providerValues = pendingProviders.current;
     pending.current = {};
     pendingSecrets.current = {};
-    if (Object.keys(values).length === 0 && Object.keys(secretValues).length === 0) return;
+    pendingProviders.current = {};
+    if (
+      Object.keys(values).length === 0 &&
+      Object.keys(secretValues).length === 0 &&
+      Object.keys(providerValues).length === 0
+    )
+      return;
     const s = latest.current;
     const own = { ...(s.selections.toolConfig?.[tool.id] ?? {}) };
     for (const [k, v] of Object.entries(values)) {
@@ -112,12 +130,18 @@ function ToolForm({ tool, session, context }: { tool: Tool; session: Session; co
       if (v === undefined) delete secretRefs[k];
       else secretRefs[k] = v;
     }
+    const providers = { ...(s.selections.apiKeyProviders ?? {}) };
+    for (const [k, v] of Object.entries(providerValues)) {
+      if (v === undefined) delete providers[k];
+      else providers[k] = v;
+    }
     const result = await update({
       id: s.id,
       version: s.version,
       selections: {
         toolConfig,
         ...(Object.keys(secretValues).length > 0 ? { secrets: secretRefs } : {}),
+        ...(Object.keys(providerValues).length > 0 ? { apiKeyProviders: providers } : {}),
       },
     });
     if ('data' in result) setDirty(new Set());
@@ -149,6 +173,23 @@ function ToolForm({ tool, session, context }: { tool: Tool; session: Session; co
     if (text.trim() !== '' && !SECRET_NAME.test(text.trim())) return;
     pendingSecrets.current[name] = text.trim() || undefined;
     schedule();
+  };
+  const setProvider = (name: string, text: string) => {
+    setTexts((t) => ({ ...t, [`provider:${name}`]: text }));
+    if (text.trim() !== '' && !PROVIDER_NAME.test(text.trim())) return;
+    pendingProviders.current[name] = text.trim() || undefined;
+    schedule();
+  };
+  // Switching the source keeps one of them: the other is cleared.
+  const setSource = (name: string, source: 'secrets' | 'identity') => {
+    setSources((s) => ({ ...s, [name]: source }));
+    if (source === 'identity') {
+      pendingSecrets.current[name] = undefined;
+      setProvider(name, texts[`provider:${name}`] ?? '');
+    } else {
+      pendingProviders.current[name] = undefined;
+      setSecret(name, texts[`secret:${name}`] ?? '');
+    }
   };
   const problemOf = (param: string) =>
     context.problems.find((p) => p.path === `toolConfig.${tool.id}.${param}`)?.message;
@@ -242,30 +283,83 @@ function ToolForm({ tool, session, context }: { tool: Tool; session: Session; co
       })}
       {secrets.map((env) => {
         const id = settingAnchor(tool.id, env.name);
+        const canUseIdentity = onAgentCore && env.apiKeyProvider === true;
+        const identity = canUseIdentity && sources[env.name] === 'identity';
         const text = texts[`secret:${env.name}`] ?? '';
         const bad = text.trim() !== '' && !SECRET_NAME.test(text.trim());
+        const providerText = texts[`provider:${env.name}`] ?? '';
+        const badProvider = providerText.trim() !== '' && !PROVIDER_NAME.test(providerText.trim());
+        const providerProblem = context.problems.find(
+          (p) => p.path === `apiKeyProviders.${env.name}`,
+        )?.message;
         return (
           <div key={env.name} className="setting">
-            <label htmlFor={id}>
-              <span>
-                Secrets Manager secret for <code>{env.name}</code>
-              </span>
-              <input
-                id={id}
-                value={text}
-                placeholder="e.g. prod/slack-bot-token"
-                aria-invalid={bad ? true : undefined}
-                aria-describedby={`${id}-note`}
-                onChange={(e) => setSecret(env.name, e.target.value)}
-                onBlur={() => void flush()}
-                autoComplete="off"
-              />
-            </label>
-            <p id={`${id}-note`} className={bad ? 'field-error' : 'muted'}>
-              {bad
-                ? 'A secret name (letters, digits and /_+=.@-) or its ARN, never the secret itself'
-                : `${env.description} Never typed here: the agent reads ${env.name} from this secret.`}
-            </p>
+            {canUseIdentity && (
+              <label htmlFor={`${id}-source`}>
+                <span>
+                  Where the agent gets <code>{env.name}</code>
+                </span>
+                <select
+                  id={`${id}-source`}
+                  value={identity ? 'identity' : 'secrets'}
+                  onChange={(e) => setSource(env.name, e.target.value as 'secrets' | 'identity')}
+                >
+                  <option value="secrets">A Secrets Manager secret (read at start)</option>
+                  <option value="identity">An AgentCore Identity API key provider (per request)</option>
+                </select>
+              </label>
+            )}
+            {identity ? (
+              <>
+                <label htmlFor={`${id}-provider`}>
+                  <span>
+                    AgentCore Identity API key provider for <code>{env.name}</code>
+                  </span>
+                  <input
+                    id={`${id}-provider`}
+                    value={providerText}
+                    placeholder="e.g. tavily"
+                    aria-invalid={badProvider || providerProblem ? true : undefined}
+                    aria-describedby={`${id}-provider-note`}
+                    onChange={(e) => setProvider(env.name, e.target.value)}
+                    onBlur={() => void flush()}
+                    autoComplete="off"
+                  />
+                </label>
+                <p
+                  id={`${id}-provider-note`}
+                  className={badProvider || providerProblem ? 'field-error' : 'muted'}
+                >
+                  {badProvider
+                    ? 'A provider name: letters, digits, - and _ (at most 128)'
+                    : (providerProblem ??
+                      `The agent fetches the key from this provider with each request's workload access token; create it with aws bedrock-agentcore-control create-api-key-credential-provider.`)}
+                </p>
+              </>
+            ) : (
+              <>
+                <label htmlFor={id}>
+                  <span>
+                    Secrets Manager secret for <code>{env.name}</code>
+                  </span>
+                  <input
+                    id={id}
+                    value={text}
+                    placeholder="e.g. prod/slack-bot-token"
+                    aria-invalid={bad ? true : undefined}
+                    aria-describedby={`${id}-note`}
+                    onChange={(e) => setSecret(env.name, e.target.value)}
+                    onBlur={() => void flush()}
+                    autoComplete="off"
+                  />
+                </label>
+                <p id={`${id}-note`} className={bad ? 'field-error' : 'muted'}>
+                  {bad
+                    ? 'A secret name (letters, digits and /_+=.@-) or its ARN, never the secret itself'
+                    : `${env.description} Never typed here: the agent reads ${env.name} from this secret.`}
+                </p>
+              </>
+            )}
           </div>
         );
       })}

@@ -28,7 +28,12 @@ export function envExample(context: ProjectContext): string {
       `# ${variable.description}${variable.required ? ' (required)' : ' (optional)'}${variable.secret ? ' Secret.' : ''}`,
     );
     lines.push(`${variable.required ? '' : '# '}${variable.name}=`);
-    if (variable.secret) {
+    const provider = context.spec.apiKeyProviders?.[variable.name];
+    if (provider) {
+      lines.push(
+        `# On AgentCore Runtime, unset: fetched from the AgentCore Identity API key provider "${provider}".`,
+      );
+    } else if (variable.secret) {
       // The secret's name in Secrets Manager, when the builder gave it: a name, never the value.
       const secretId = context.spec.secrets?.[variable.name];
       lines.push(secretId ? `${variable.name}_SECRET_ID=${secretId}` : `# ${variable.name}_SECRET_ID=`);

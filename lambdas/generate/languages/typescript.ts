@@ -53,6 +53,8 @@ export function typescriptProject(context: ProjectContext): ProjectPlan {
   if (context.tools.some((t) => t.kind === 'mcp-server')) deps['@modelcontextprotocol/sdk'] ??= '^1.25.2';
   // Strands' S3 session storage loads the S3 client (an optional peer of the SDK).
   if (keepsSessionsInS3(context)) deps['@aws-sdk/client-s3'] ??= '^3.1078.0';
+  // Keys from AgentCore Identity (GetResourceApiKey on the data plane).
+  if (context.apiKeyProviders.length > 0) deps['@aws-sdk/client-bedrock-agentcore'] ??= '^3.1100.0';
   const dependencies = sortedRecord(deps);
   const packageJson = {
     name: context.projectName,
@@ -107,6 +109,7 @@ export function typescriptProject(context: ProjectContext): ProjectPlan {
     t('src/prompt.ts'),
     t('src/config.ts'),
     t('src/secrets.ts'),
+    ...(context.keysPerCall.length > 0 ? [t('src/credentials.ts')] : []),
     t('src/logger.ts'),
     t('src/model.ts'),
     t('src/agent.ts'),
@@ -125,6 +128,7 @@ export function typescriptProject(context: ProjectContext): ProjectPlan {
     t('test/agent.test.ts'),
     t('test/server.test.ts'),
     t('test/evals.test.ts'),
+    ...(context.apiKeyProviders.length > 0 ? [t('test/credentials.test.ts')] : []),
     ...evaluationFiles(context, 'npm run eval'),
     t('evals/runner.ts'),
     t('evals/main.eval.ts'),

@@ -1,7 +1,9 @@
 """Test double of ``bedrock_agentcore.runtime``: ``BedrockAgentCoreApp`` as the real one serves it.
 
 The same routes (``POST /invocations``, ``GET /ping``), handler registration (``@app.entrypoint``,
-``@app.ping``), ``RequestContext`` (``session_id``, ``request_headers``, ``request``) and responses
+``@app.ping``), ``RequestContext`` (``session_id``, ``request_headers``, ``request``),
+``BedrockAgentCoreContext`` (the request's workload access token, from the ``X-Amz-Bedrock-AgentCore-
+Identity-WAT`` or ``WorkloadAccessToken`` header, in a context variable) and responses
 (invalid JSON → 400; a returned ``Response`` passes through; a dict → JSON; an async generator →
 ``text/event-stream`` with one ``data: <json>`` line per item; an exception → 500). Unlike the real
 app, async handlers run on the server's own event loop rather than a dedicated worker loop.
@@ -9,6 +11,7 @@ app, async handlers run on the server's own event loop rather than a dedicated w
 
 import inspect
 import json
+from contextvars import ContextVar
 import time
 import uuid
 from enum import Enum
@@ -20,6 +23,23 @@ from starlette.routing import Route
 
 SESSION_HEADER = "X-Amzn-Bedrock-AgentCore-Runtime-Session-Id"
 REQUEST_ID_HEADER = "X-Amzn-Bedrock-AgentCore-Runtime-Request-Id"
+ACCESS_TOKEN_HEADER = "WorkloadAccessToken"  # nosec
+IDENTITY_WAT_HEADER = "X-Amz-Bedrock-AgentCore-Identity-WAT"  # nosec
+
+
+class BedrockAgentCoreContext:
+    _workload_access_token: ContextVar[Optional[str]] = ContextVar("workload_access_token")
+
+    @classmethod
+    def set_workload_access_token(cls, token: str) -> None:
+        cls._workload_access_token.set(token)
+
+    @classmethod
+    def get_workload_access_token(cls) -> Optional[str]:
+        try:
+            return cls._workload_access_token.get()
+        except LookupError:
+            return None
 
 
 class PingStatus(str, Enum):
@@ -68,6 +88,9 @@ class BedrockAgentCoreApp(Starlette):
     async def _handle_invocation(self, request: Any) -> Response:
         headers = request.headers
         _request_id = headers.get(REQUEST_ID_HEADER) or str(uuid.uuid4())
+        token = headers.get(IDENTITY_WAT_HEADER) or headers.get(ACCESS_TOKEN_HEADER)
+        if token:
+            BedrockAgentCoreContext.set_workload_access_token(token)
         context = RequestContext(session_id=headers.get(SESSION_HEADER), request_headers=None, request=request)
         try:
             payload = await request.json()
