@@ -1,4 +1,5 @@
 import { Document } from 'yaml';
+import { printYaml } from '../core/yaml-text.ts';
 import { Suite, type SuiteInput, suiteJsonSchema } from './suite.ts';
 
 /** What the starter suite needs to know of an agent: its spec's words and its tools. */
@@ -112,7 +113,7 @@ export function starterSuiteYaml(agent: StarterAgent, runCommand: string): strin
     ` the tools called, tokens, cost and latency. Run it with: ${runCommand} (it fails below the threshold).`,
     " Judge assertions are graded by the agent's model; EVAL_JUDGE=off skips them.",
   ].join('\n');
-  return document.toString({ lineWidth: 100 });
+  return printYaml(document, { lineWidth: 100 });
 }
 
 /** The suite format's JSON Schema, as the generated project's `evals/suite.schema.json`. */

@@ -1,4 +1,5 @@
-import { stringify } from 'yaml';
+import { Document } from 'yaml';
+import { printYaml } from '../core/yaml-text.ts';
 import { z } from 'zod';
 import { parseYamlText } from '../agent-spec/parse.ts';
 import { parseOrThrow } from '../core/zod-problems.ts';
@@ -202,7 +203,7 @@ export function parseSuite(text: string, fileName = 'suite'): Suite {
 
 /** A suite as YAML, as a builder would write it. */
 export function suiteToYaml(suite: SuiteInput): string {
-  return stringify(suite, { lineWidth: 100 });
+  return printYaml(new Document(suite), { lineWidth: 100 });
 }
 
 /** The suite format as JSON Schema (draft 2020-12), for editors and the generated projects. */

@@ -1,4 +1,5 @@
 import { Document, isMap, isScalar, Scalar, visit } from 'yaml';
+import { printYaml } from '../core/yaml-text.ts';
 
 /** Strings a YAML 1.1 reader (CloudFormation's) would take for a date or a boolean: always quoted. */
 const AMBIGUOUS = /^(\d{4}-\d{2}-\d{2}|y|n|yes|no|on|off|true|false)$/i;
@@ -24,5 +25,5 @@ export function toCfnYaml(template: object, header: string): string {
       node.commentBefore = ` ${text}`;
     },
   });
-  return document.toString({ lineWidth: 0 });
+  return printYaml(document, { lineWidth: 0 });
 }

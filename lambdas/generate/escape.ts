@@ -1,5 +1,6 @@
-import { stringify as yamlStringify } from 'yaml';
+import { Document } from 'yaml';
 import { ValidationError } from '../core/errors.ts';
+import { printYaml } from '../core/yaml-text.ts';
 
 /**
  * Per-target escaping: every helper turns arbitrary user text into an exact, inert literal of its
@@ -64,7 +65,7 @@ export function yamlString(text: string): string {
     LONE_SURROGATE.lastIndex = 0;
     throw new ValidationError('text with unpaired surrogate code units cannot be written to YAML');
   }
-  return yamlStringify(text, { defaultStringType: 'QUOTE_DOUBLE', lineWidth: 0 })
+  return printYaml(new Document(text), { defaultStringType: 'QUOTE_DOUBLE', lineWidth: 0 })
     .trimEnd()
     .replace(INVISIBLE, unicodeEscape);
 }

@@ -70,6 +70,19 @@ describe('generated Python projects', () => {
     expect(stdout).not.toMatch(/failed|error/i);
   }, 120_000);
 
+  it('pass their own pytest suite with hostile text in the name, description and prompt (evals/main.yaml included)', async () => {
+    const hostile = matrix('python').find((e) => e.label === 'hostile text');
+    if (!hostile) throw new Error('the matrix has no hostile-text entry');
+    const dir = join(scratchDir('py-run-hostile'), 'agent');
+    writeProject(dir, await generate(hostile.spec));
+    const { stdout } = await run(PYTHON, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], {
+      cwd: dir,
+      env: { ...process.env, PYTHONPATH: `${STUBS}:${dir}`, PYTHONDONTWRITEBYTECODE: '1' },
+    }).catch((error: { stdout: string }) => ({ stdout: error.stdout }));
+    expect(stdout).toMatch(/\b\d+ passed\b/);
+    expect(stdout).not.toMatch(/failed|error/i);
+  }, 120_000);
+
   it("fetch their tools' keys from AgentCore Identity with each request's workload access token (their own test)", async () => {
     const project = await generate(identitySpec('python'));
     expect(project.files['app/config.py']).not.toMatch(/TAVILY_API_KEY: required/);

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
+import { Document, parse as parseYaml } from 'yaml';
+import { printYaml } from '../../lambdas/core/yaml-text.ts';
 import {
   dockerfileString,
   projectName,
@@ -64,6 +65,34 @@ describe('yamlString', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('printYaml', () => {
+  // DEL, C1 controls and the Unicode line separators: the yaml library writes some raw, which YAML
+  // readers refuse (PyYAML: "special characters are not allowed") or fold (line breaks in quotes).
+  const hard = [
+    'DEL \u007f',
+    'NEL \u0085 C1 \u009b',
+    'LS \u2028 PS \u2029',
+    'NUL \u0000 ESC \u001b',
+    'BOM \ufeff',
+  ];
+
+  it('writes text that the yaml library and PyYAML both read back exactly, in values and keys', () => {
+    const data = {
+      text: hard.join('\n'),
+      list: hard,
+      [hard[0] as string]: 'key with DEL',
+      plain: 'stays plain',
+    };
+    const text = printYaml(new Document(data), { lineWidth: 100 });
+    expect(text).not.toMatch(/[\u007f\u0085\u2028\u2029]/);
+    expect(text).toContain('plain: stays plain');
+    expect(parseYaml(text)).toEqual(data);
+    const program = 'import json, sys, yaml; print(json.dumps(yaml.safe_load(sys.stdin.read())))';
+    const output = execFileSync('python3', ['-c', program], { input: text, encoding: 'utf8' });
+    expect(JSON.parse(output)).toEqual(data);
   });
 });
 
