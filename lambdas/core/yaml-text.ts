@@ -8,7 +8,7 @@ import { type Document, Scalar, type ToStringOptions, visit } from 'yaml';
 const UNSAFE = /[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u;
 const UNSAFE_ALL = new RegExp(UNSAFE.source, 'gu');
 
-function escape(char: string): string {
+function escapeOf(char: string): string {
   const code = char.codePointAt(0) ?? 0;
   return code <= 0xff
     ? `\\x${code.toString(16).padStart(2, '0')}`
@@ -26,5 +26,5 @@ export function printYaml(document: Document, options: ToStringOptions = {}): st
       if (typeof node.value === 'string' && UNSAFE.test(node.value)) node.type = Scalar.QUOTE_DOUBLE;
     },
   });
-  return document.toString(options).replace(UNSAFE_ALL, escape);
+  return document.toString(options).replace(UNSAFE_ALL, escapeOf);
 }

@@ -1,7 +1,7 @@
 import { Document } from 'yaml';
-import { printYaml } from '../core/yaml-text.ts';
 import { z } from 'zod';
 import { parseYamlText } from '../agent-spec/parse.ts';
+import { printYaml } from '../core/yaml-text.ts';
 import { parseOrThrow } from '../core/zod-problems.ts';
 
 /**
