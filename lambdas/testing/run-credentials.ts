@@ -18,15 +18,24 @@ export const cacheScopeOf = (owner: string) => createHash('sha256').update(owner
 
 /**
  * The session policy of one run's credentials: what the runner may touch for this build or run and
- * nothing else (intersected with the run role's own policy by STS). Items: the run or build, its
- * history entry, its slot; objects: its task, outputs and logs, its project, and the builder's own
- * dependency cache; posts: its one WebSocket connection; and the model it calls.
+ * nothing else (intersected with the run role's own policy by STS). Items: the run, build or
+ * evaluation (and the evaluation it is compared with), its history entry, its slot; objects: its
+ * task, outputs and logs, its project, and the builder's own dependency cache; posts: its one WebSocket connection; and the model it calls.
  */
 export function runSessionPolicy(task: RunnerTask, scope: RunScope): Record<string, unknown> {
   const id = task.record.id;
   const conversation = task.record.kind === 'conversation';
+  // An evaluation's runner reads the run it is compared with (its item and a result kept in S3).
+  const previous = task.record.kind === 'evaluation' ? task.evaluation?.previousId : undefined;
+  const own = {
+    build: `BUILD#${id}`,
+    run: `TESTRUN#${id}`,
+    conversation: `CONVERSATION#${id}`,
+    evaluation: `EVALRUN#${id}`,
+  }[task.record.kind];
   const keys = [
-    task.record.kind === 'build' ? `BUILD#${id}` : conversation ? `CONVERSATION#${id}` : `TESTRUN#${id}`,
+    own,
+    ...(previous ? [`EVALRUN#${previous}`] : []),
     ...(task.job.buildKey ? [`BUILD#${task.job.buildKey}`] : []),
     scope.sessionId ? `SESSION#${scope.sessionId}` : `GENERATION#${scope.generationId ?? id}`,
     `SLOTS#${scope.owner}`,
@@ -68,6 +77,9 @@ export function runSessionPolicy(task: RunnerTask, scope: RunScope): Record<stri
         Action: ['s3:GetObject'],
         Resource: [
           `${scope.bucketArn}/tests/${id}/*`,
+          ...(previous
+            ? [`${scope.bucketArn}/tests/${previous}/*`, `${scope.bucketArn}/tests/evaluations/${previous}/*`]
+            : []),
           ...(project ? [`${scope.bucketArn}/${project}`] : []),
           ...(cache ? [`${scope.bucketArn}/${cache}`] : []),
         ],
