@@ -6,6 +6,7 @@ import { NO_JUDGE_REASON } from '../../lambdas/evaluations/judge.ts';
 import { startEvaluation } from '../../lambdas/evaluations/service.ts';
 import { type RunningPlatform, startPlatform } from '../../lambdas/local/platform.ts';
 import { ROOT } from '../generated/workspace.ts';
+import { startScriptedOpenAi } from '../scripted-openai.ts';
 import { contractClient, follow, type Json } from './contract-client.ts';
 
 // Evaluations as runner jobs, for real on this machine: the deployed platform's path (an `evaluate`
@@ -132,5 +133,61 @@ describe('evaluations as runner jobs (local runner, real sandbox)', () => {
     expect(run.progress.done).toBeGreaterThanOrEqual(1);
     expect(run.progress.done).toBeLessThan(12);
     expect(run.result.cases.length).toBeGreaterThanOrEqual(1);
+  }, 300_000);
+
+  it('grades judge assertions in the runner task with the model its runner answers through (a scripted OpenAI-compatible stand-in)', async () => {
+    const model = await startScriptedOpenAi((request) => {
+      const said = JSON.stringify(request.messages);
+      // The judge's request (its system prompt names the rubric): a verdict on the agent's answer.
+      if (said.includes('You grade the answer'))
+        return said.includes('Hello Ada')
+          ? { text: '{"pass": true, "reason": "greets Ada by name"}' }
+          : { text: '{"pass": false, "reason": "does not greet Ada"}' };
+      return { text: said.includes('Ada') ? 'Hello Ada!' : 'Hello there!' };
+    });
+    try {
+      // The runner's model choice comes from the platform's configuration, as in a Fargate task's environment.
+      const deps = {
+        ...evaluationDeps({
+          ...platform.config,
+          TEST_MODEL: 'openai-compatible',
+          OPENAI_COMPATIBLE_BASE_URL: model.baseUrl,
+          OPENAI_COMPATIBLE_MODEL: 'scripted-1',
+        }),
+        inRunnerTask: true,
+        waitMs: 0,
+      };
+      const yaml = [
+        'name: judged',
+        'cases:',
+        '  - id: greets',
+        '    input: I am Ada',
+        '    assertions: [{ type: judge, rubric: Greets the user by name }]',
+        '  - id: anonymous',
+        '    input: hi',
+        '    assertions: [{ type: judge, rubric: Greets the user by name }]',
+      ].join('\n');
+      const { run: started } = await startEvaluation(deps, OWNER, { buildId, yaml });
+      const run = (await follow(call, `/api/evaluations/runs/${started.id}`, { everyMs: 100 })).body;
+      expect(run.status, run.reason).toBe('COMPLETED');
+      const [greets, anonymous] = run.result.cases.map((c: Json) => c.runs[0].assertions[0]);
+      expect(greets).toMatchObject({ type: 'judge', status: 'passed' });
+      expect(greets.reason).toMatch(
+        /^judged by anthropic\.claude-haiku-4-5-20251001-v1:0 \(OpenAI-compatible endpoint \(scripted-1 at 127\.0\.0\.1:\d+\)\): greets Ada by name$/,
+      );
+      expect(anonymous).toMatchObject({
+        type: 'judge',
+        status: 'failed',
+        reason: expect.stringMatching(/does not greet Ada$/),
+      });
+      expect(run.result.judge).toMatch(/scripted-1/);
+      expect(run.result.summary).toMatchObject({ skippedAssertions: 0, verdict: 'failed' });
+      // The judge was asked once per judged case run, beside the agent's own model calls.
+      expect(
+        model.requests.filter((r) => JSON.stringify(r.messages).includes('You grade the answer')),
+      ).toHaveLength(2);
+    } finally {
+      await model.close();
+    }
   }, 300_000);
 });
