@@ -108,7 +108,7 @@ export function runSessionPolicy(task: RunnerTask, scope: RunScope): Record<stri
         Sid: 'CallTheModel',
         Effect: 'Allow',
         Action: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
-        Resource: ['arn:aws:bedrock:*::foundation-model/*', 'arn:aws:bedrock:*:*:inference-profile/*'],
+        Resource: modelResources(task),
       },
       {
         Sid: 'ModelFirstUse',
@@ -118,6 +118,27 @@ export function runSessionPolicy(task: RunnerTask, scope: RunScope): Record<stri
       },
     ],
   };
+}
+
+/** A model id without its cross-Region inference profile's geography (`us.`, `eu.`, `apac.`, `global.`). */
+const baseModelId = (modelId: string) => modelId.replace(/^(us|eu|apac|global)\./, '');
+
+/**
+ * The models a runner may call. An evaluation knows its models (the agent's and the judge's): only
+ * those, as foundation models in any Region and as inference profiles of any geography. Any other
+ * job calls whichever model its agent names.
+ */
+function modelResources(task: RunnerTask): string[] {
+  const models = task.record.kind === 'evaluation' ? task.evaluation : undefined;
+  if (!models?.modelId)
+    return ['arn:aws:bedrock:*::foundation-model/*', 'arn:aws:bedrock:*:*:inference-profile/*'];
+  const bases = [
+    ...new Set([models.modelId, models.judgeModelId].filter((m) => m !== undefined).map(baseModelId)),
+  ];
+  return bases.flatMap((base) => [
+    `arn:aws:bedrock:*::foundation-model/${base}`,
+    `arn:aws:bedrock:*:*:inference-profile/*.${base}`,
+  ]);
 }
 
 /** Temporary credentials for one run, passed to its task. */

@@ -294,7 +294,11 @@ describe('evaluations in AWS (runner tasks)', () => {
         job: { mode: 'evaluate', runId: 'ev-1', project: { artifactKey: 'generations/g/project.zip' } },
         record: { kind: 'evaluation', id: 'ev-1' },
         owner: 'ana',
-        evaluation: { previousId: 'ev-0' },
+        evaluation: {
+          previousId: 'ev-0',
+          modelId: 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
+          judgeModelId: 'anthropic.claude-haiku-4-5-20251001-v1:0',
+        },
       },
       { tableArn: 'arn:table', bucketArn: 'arn:bucket', owner: 'ana', sessionId: 's-1' },
     ) as { Statement: { Sid: string; Resource: unknown; Condition?: unknown }[] };
@@ -310,6 +314,11 @@ describe('evaluations in AWS (runner tasks)', () => {
       'arn:bucket/tests/ev-0/*',
       'arn:bucket/tests/evaluations/ev-0/*',
       'arn:bucket/generations/g/project.zip',
+    ]);
+    // Its agent's model and its judge (here the same model), and no other.
+    expect(sid('CallTheModel')?.Resource).toEqual([
+      'arn:aws:bedrock:*::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0',
+      'arn:aws:bedrock:*:*:inference-profile/*.anthropic.claude-haiku-4-5-20251001-v1:0',
     ]);
   });
 });
