@@ -1,11 +1,16 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbRateLimiter } from '../../lambdas/core/adapters/dynamodb-rate-limiter.ts';
 import { DynamoDbTable } from '../../lambdas/core/adapters/dynamodb-table.ts';
 import { EcsRunner } from '../../lambdas/core/adapters/ecs-runner.ts';
+import { PlatformConfig } from '../../lambdas/core/config.ts';
 import { RateLimitedError } from '../../lambdas/core/errors.ts';
+import { featureHandler } from '../../lambdas/core/http.ts';
 import { DynamoDbEvaluationRepository } from '../../lambdas/evaluations/dynamodb-evaluation-repository.ts';
 import { failEvaluation } from '../../lambdas/evaluations/execute.ts';
+import { evaluationHandlers } from '../../lambdas/evaluations/handler.ts';
+import { evaluationRoutes } from '../../lambdas/evaluations/routes.ts';
 import { type EvaluationDeps, getEvaluation, startEvaluation } from '../../lambdas/evaluations/service.ts';
 import { zipProject } from '../../lambdas/generate/zip.ts';
 import { type Emulators, startEmulators } from '../../lambdas/local/emulators.ts';
@@ -286,6 +291,48 @@ describe('evaluations in AWS (runner tasks)', () => {
       type: 'rate-limited',
       message: expect.stringMatching(/needs 3 test uses at once.*at most 2 times an hour/),
     });
+  });
+
+  it('answers POST /api/evaluations/runs over the budget with the rate-limited problem and Retry-After, as test runs are', async () => {
+    const { owner, deps, sent } = setup(
+      { RunTaskCommand: [{ tasks: [{ taskArn: 'arn:task/e5' }] }], DescribeTasksCommand: [running, ended] },
+      { limitPerHour: 6 },
+    );
+    const http = featureHandler(
+      evaluationRoutes,
+      evaluationHandlers,
+      () => deps,
+      () => PlatformConfig.parse({}),
+    );
+    const post = () =>
+      http(
+        {
+          version: '2.0',
+          routeKey: 'POST /api/evaluations/runs',
+          rawPath: '/api/evaluations/runs',
+          rawQueryString: '',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ buildId: 'build-1' }),
+          isBase64Encoded: false,
+          requestContext: { requestId: 'trace-1', authorizer: { jwt: { claims: { sub: owner } } } },
+        } as unknown as APIGatewayProxyEventV2,
+        { awsRequestId: 'r', functionName: 't', getRemainingTimeInMillis: () => 1000 } as unknown as Context,
+      );
+    // The request counts one use and its three turns: four of six.
+    const first = await post();
+    expect(first.statusCode).toBe(202);
+    expect(JSON.parse(first.body ?? '')).toMatchObject({ status: 'RUNNING' });
+    const refused = await post();
+    expect(refused.statusCode).toBe(429);
+    expect(refused.headers?.['content-type']).toContain('application/problem+json');
+    expect(Number(refused.headers?.['retry-after'])).toBeGreaterThan(0);
+    expect(JSON.parse(refused.body ?? '')).toMatchObject({
+      type: 'rate-limited',
+      status: 429,
+      title: 'Too many requests',
+      detail: expect.stringMatching(/^you can test at most 6 times an hour/),
+    });
+    expect(sent.filter((s) => s.name === 'RunTaskCommand')).toHaveLength(1);
   });
 
   it("scopes an evaluation task's credentials to its own records, the run it is compared with, and its objects", () => {
