@@ -272,6 +272,8 @@ async function launchEvaluation(
 /**
  * POST /api/evaluations/runs: runs a suite against a READY build. The record is updated after every
  * case (GET it to follow along); the request answers with it when done, or 202 past the wait budget.
+ * Locally this process runs the suite (through `execute`, tests' own, else conversations with warm
+ * agents); with `inRunnerTask` (AWS) a runner task of its own does (`launchEvaluation`).
  */
 export async function startEvaluation(
   deps: EvaluationDeps,

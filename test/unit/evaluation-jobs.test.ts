@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +22,9 @@ import type { Session } from '../../lambdas/sessions/model.ts';
 import { DynamoDbRunnerSlots } from '../../lambdas/testing/dynamodb-runner-slots.ts';
 import { runSessionPolicy } from '../../lambdas/testing/run-credentials.ts';
 import { createRun, recordRunnerFailure, recordStoppedTask } from '../../lambdas/testing/service.ts';
+import { RunJob } from '../../runner/events.ts';
+import { runJob } from '../../runner/harness.ts';
+import { offlineBackend } from '../../runner/offline-model.ts';
 import type { RunnerTask } from '../../runner/task.ts';
 import { MemorySessions, MemoryTestStore } from '../fakes.ts';
 
@@ -367,5 +373,28 @@ describe('evaluations in AWS (runner tasks)', () => {
       'arn:aws:bedrock:*::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0',
       'arn:aws:bedrock:*:*:inference-profile/*.anthropic.claude-haiku-4-5-20251001-v1:0',
     ]);
+  });
+
+  it('leaves an evaluate job to the runner program: the harness alone refuses it, saying so', async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'eval-harness-'));
+    const result = await runJob(
+      RunJob.parse({ mode: 'evaluate', runId: 'ev-h', project: { zipPath: 'project.zip' } }),
+      {
+        cacheDir,
+        backend: offlineBackend(),
+        toolEnv: {},
+        fetchProject: async () => {
+          throw new Error('not fetched');
+        },
+        emit: () => undefined,
+      },
+      new AbortController().signal,
+    );
+    rmSync(cacheDir, { recursive: true, force: true });
+    expect(result).toMatchObject({
+      mode: 'evaluate',
+      status: 'failed',
+      reason: 'an evaluate job is run by the runner program (runner/main.ts), not by the harness',
+    });
   });
 });
