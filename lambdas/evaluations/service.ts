@@ -214,7 +214,7 @@ export const turnsOfSuite = (suite: Suite) =>
  * Starts an evaluation as a runner task of its own (an `evaluate` job), through the runner backend
  * test runs use: its conversation turns are counted against the owner's hourly test budget at once
  * (all of them, or none: 429 when they do not fit), it holds one runner slot until its task ends, and
- * it is RUNNING until the task records it (or its stop is recorded).
+ * it is RUNNING until the task records it (or its stop is recorded). Answers at once.
  */
 async function launchEvaluation(
   deps: EvaluationDeps,
@@ -259,12 +259,7 @@ async function launchEvaluation(
     });
     throw error;
   }
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    done.catch(() => undefined),
-    new Promise<void>((r) => (timer = setTimeout(r, deps.waitMs))),
-  ]);
-  clearTimeout(timer);
+  // A task takes longer to start than a request may wait: answered RUNNING (202) at once.
   const current = await getEvaluation(deps, owner, record.id);
   return { run: current, finished: current.status !== 'RUNNING', done };
 }
