@@ -36,8 +36,21 @@ module.exports = {
         'The runner program is the test-run harness: of the platform it uses lambdas/core (config, ' +
         'adapters) and the testing feature that owns its records, nothing else.',
       severity: 'error',
-      from: { path: '^runner/' },
+      from: { path: '^runner/', pathNot: '^runner/main\\.ts$' },
       to: { path: '^lambdas/', pathNot: '^lambdas/(core|testing)/' },
+    },
+    {
+      name: 'runner-main-runs-evaluation-jobs-only',
+      comment:
+        'runner/main.ts also runs `evaluate` jobs: of the evaluations feature it uses the job, its ' +
+        'repository and the judge, never its handlers or the service that starts runners.',
+      severity: 'error',
+      from: { path: '^runner/main\\.ts$' },
+      to: {
+        path: '^lambdas/',
+        pathNot:
+          '^lambdas/(core|testing)/|^lambdas/evaluations/(runner-job|dynamodb-evaluation-repository|judge)\\.ts$',
+      },
     },
     {
       name: 'runner-records-results-only-in-main',

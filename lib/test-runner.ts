@@ -156,7 +156,9 @@ export class TestRunner extends Construct {
     });
     // The task role holds no data permissions: each task gets credentials of the run role, issued by
     // the Lambda that starts it with a session policy naming only that run's items, objects, cache
-    // prefix and connection (lambdas/testing/run-credentials.ts).
+    // prefix and connection (lambdas/testing/run-credentials.ts). An evaluation's task (an `evaluate`
+    // job) writes its EVALRUN# record and history entry, and a large result under tests/<id>/; it
+    // calls its agent's model and its judge only.
     this.runRole = new iam.Role(this, 'RunRole', {
       assumedBy: new iam.AccountPrincipal(Stack.of(this).account),
       maxSessionDuration: Duration.hours(12),
@@ -209,7 +211,7 @@ export class TestRunner extends Construct {
     for (const [key, value] of Object.entries(this.environment)) wsFunction.addEnvironment(key, value);
     this.grantStart(wsFunction);
 
-    // Runner tasks that stop badly (crash, out of memory, image pull) fail their build or run.
+    // Runner tasks that stop badly (crash, out of memory, image pull) fail their build, run or evaluation.
     const stoppedFunction = new PlatformFunction(this, 'TaskStoppedFunction', {
       feature: 'testing',
       handler: 'taskStoppedHandler',
@@ -230,7 +232,8 @@ export class TestRunner extends Construct {
     });
     this.functions = { stream: wsFunction, taskStopped: stoppedFunction };
     new events.Rule(this, 'RunnerStopped', {
-      description: 'Test runner tasks that stopped: failures are recorded on their build or run',
+      description:
+        'Runner tasks that stopped: failures are recorded on their build, run, conversation or evaluation',
       eventPattern: {
         source: ['aws.ecs'],
         detailType: ['ECS Task State Change'],

@@ -46,8 +46,12 @@ const AgentEnvName = z
   );
 
 export const RunJob = z.object({
-  /** `serve`: start the agent and keep it up for a conversation's turns (HarnessDeps.turns). */
-  mode: z.enum(['build', 'run', 'serve']),
+  /**
+   * `serve`: start the agent and keep it up for a conversation's turns (HarnessDeps.turns).
+   * `evaluate`: run an evaluation suite (runner/main.ts): build, then warm agents of the build (`serve`
+   * jobs of the harness) answer the suite's case runs; the harness itself runs only the other three.
+   */
+  mode: z.enum(['build', 'run', 'serve', 'evaluate']),
   runId: z.string().min(1).max(100),
   /** Where the project zip is: an artifact key in the platform store, or a local file (tests, CLI). */
   project: z.union([z.object({ artifactKey: z.string().min(1) }), z.object({ zipPath: z.string().min(1) })]),
@@ -148,7 +152,7 @@ export type TraceSpan = z.infer<typeof TraceSpan>;
 
 export const RunResult = z.object({
   runId: z.string(),
-  mode: z.enum(['build', 'run', 'serve']),
+  mode: z.enum(['build', 'run', 'serve', 'evaluate']),
   status: RunStatus,
   /** Why a run did not succeed, in words a builder can act on (the compiler's message for a failed build). */
   reason: z.string().optional(),

@@ -232,6 +232,11 @@ export async function runJob(job: RunJob, deps: HarnessDeps, signal: AbortSignal
   let status: RunStatus = 'succeeded';
   let reason: string | undefined;
   try {
+    if (job.mode === 'evaluate')
+      throw new StepError(
+        'failed',
+        'an evaluate job is run by the runner program (runner/main.ts), not by the harness',
+      );
     // 1. The project, built: a finished build of this build key, or fetched, installed and compiled now.
     let dir: string;
     let python: string | undefined;

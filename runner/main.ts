@@ -1,5 +1,5 @@
 /**
- * The runner program: one build or test run, then exit. Locally the platform starts it as a child
+ * The runner program: one build, test run, conversation or evaluation, then exit. Locally the platform starts it as a child
  * process; in AWS it is the entry point of the Fargate task (runner/Dockerfile). Its task comes from
  * the artifact store (`RUN_TASK_KEY`, written by the platform) or from a JSON file given as the first
  * argument. Every event is written to stdout as a JSON line and, when the task names a WebSocket
@@ -15,6 +15,9 @@ import { ApiGatewayConnectionPoster } from '../lambdas/core/adapters/connections
 import { dataAdapters } from '../lambdas/core/adapters/data.ts';
 import { platformConfig } from '../lambdas/core/config.ts';
 import type { ArtifactStore } from '../lambdas/core/ports.ts';
+import { DynamoDbEvaluationRepository } from '../lambdas/evaluations/dynamodb-evaluation-repository.ts';
+import { modelJudge, NO_JUDGE_REASON } from '../lambdas/evaluations/judge.ts';
+import { runEvaluationJob } from '../lambdas/evaluations/runner-job.ts';
 import { DynamoDbRunnerSlots } from '../lambdas/testing/dynamodb-runner-slots.ts';
 import { DynamoDbTestRepository } from '../lambdas/testing/dynamodb-test-repository.ts';
 import type { Progress } from '../lambdas/testing/model.ts';
@@ -158,6 +161,43 @@ async function main(): Promise<number> {
     return 2;
   }
   const job = RunJob.parse(task.job);
+  const abort = new AbortController();
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => abort.abort());
+  const backend = chooseBackend(config);
+  const ollamaHost = ollamaHostFor(config);
+  const harness = {
+    cacheDir: resolve(config.RUNNER_CACHE_DIR),
+    // The shared dependency cache, under this builder's own prefix only (none without a scope).
+    ...(config.RUNNER_REMOTE_CACHE === 'true' && job.cacheScope
+      ? { remoteCache: scopedCache(store, job.cacheScope) }
+      : {}),
+    backend,
+    toolEnv: scrubbedEnv(process.env),
+    ...(ollamaHost ? { ollamaHost } : {}),
+    fetchProject: async (project: RunJob['project']) => {
+      if ('zipPath' in project) return readFileSync(project.zipPath);
+      const zip = await store.get(project.artifactKey);
+      if (!zip) throw new Error(`the project ${project.artifactKey} is no longer stored; generate it again`);
+      return zip;
+    },
+  };
+  if (job.mode === 'evaluate') {
+    // An evaluation: the suite against warm agents of the build, each case recorded as it finishes;
+    // judge assertions graded by the agent's model through this runner's model backend (the task's
+    // credentials), or skipped with the reason on the offline model.
+    await runEvaluationJob(
+      {
+        evaluations: new DynamoDbEvaluationRepository(table),
+        store,
+        slots,
+        judgeFor: (modelId) => modelJudge(backend, modelId) ?? NO_JUDGE_REASON,
+      },
+      task,
+      { ...harness, emit: (event) => void process.stdout.write(`${JSON.stringify(event)}\n`) },
+      abort.signal,
+    );
+    return 0;
+  }
   const poster = config.WEBSOCKET_ENDPOINT
     ? ApiGatewayConnectionPoster.fromConfig({ ...config, WEBSOCKET_ENDPOINT: config.WEBSOCKET_ENDPOINT })
     : undefined;
@@ -165,33 +205,17 @@ async function main(): Promise<number> {
   let connectionId = task.connectionId;
   const conversation =
     job.mode === 'serve' && taskKey ? conversationTurns(tests, task.record.id, job.idleTimeoutMs) : undefined;
-  const ollamaHost = ollamaHostFor(config);
   let resultEvent: RunEvent | undefined;
   // How far the job has got, kept beside its record for clients that read it by GET.
-  const progress = taskKey
-    ? progressWriter((p) => tests.putProgress(task.record.kind, task.record.id, p))
-    : undefined;
-  const abort = new AbortController();
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => abort.abort());
-
+  const kind = task.record.kind;
+  const progress =
+    taskKey && kind !== 'evaluation'
+      ? progressWriter((p) => tests.putProgress(kind, task.record.id, p))
+      : undefined;
   const result = await runJob(
     job,
     {
-      cacheDir: resolve(config.RUNNER_CACHE_DIR),
-      // The shared dependency cache, under this builder's own prefix only (none without a scope).
-      ...(config.RUNNER_REMOTE_CACHE === 'true' && job.cacheScope
-        ? { remoteCache: scopedCache(store, job.cacheScope) }
-        : {}),
-      backend: chooseBackend(config),
-      toolEnv: scrubbedEnv(process.env),
-      ...(ollamaHost ? { ollamaHost } : {}),
-      fetchProject: async (project) => {
-        if ('zipPath' in project) return readFileSync(project.zipPath);
-        const zip = await store.get(project.artifactKey);
-        if (!zip)
-          throw new Error(`the project ${project.artifactKey} is no longer stored; generate it again`);
-        return zip;
-      },
+      ...harness,
       emit: async (event) => {
         process.stdout.write(`${JSON.stringify(event)}\n`);
         progress?.see(event);

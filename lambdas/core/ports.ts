@@ -19,8 +19,11 @@ export interface ArtifactDeleter {
 
 /** Per-user hourly quotas of expensive actions (generations, test runs). */
 export interface RateLimiter {
-  /** Counts one use of `action` by `owner` in the current hour; throws RateLimitedError past `limit`. */
-  hit(owner: string, action: string, limit: number): Promise<void>;
+  /**
+   * Counts `count` uses (default one) of `action` by `owner` in the current hour, all or none; throws
+   * RateLimitedError when they do not fit under `limit`.
+   */
+  hit(owner: string, action: string, limit: number, count?: number): Promise<void>;
 }
 
 /** A started runner: how to find it again, and a promise settled when it has ended. */

@@ -27,14 +27,11 @@ export function evaluationDeps(config: PlatformConfig): EvaluationDeps {
     evaluations: new DynamoDbEvaluationRepository(table),
     sessions: new DynamoDbSessionRepository(table),
     models: loadModelRegistry(),
-    // Judged by the model test runs answer through, where this process may call it (locally); in AWS
-    // the model permission is the runner's, so judge assertions are skipped there, saying so.
-    judgeFor: (modelId) => {
-      if (config.TEST_BACKEND === 'ecs')
-        return 'judge assertions are not graded on the deployed platform yet; run them with agent-builder eval or npm run eval';
-      const backend = chooseBackend(config);
-      return modelJudge(backend, modelId) ?? NO_JUDGE_REASON;
-    },
+    // Judged by the model test runs answer through, where this process calls it (locally); a runner
+    // task's evaluation (AWS) is judged in the task, with the task's model permission.
+    judgeFor: (modelId) => modelJudge(chooseBackend(config), modelId) ?? NO_JUDGE_REASON,
+    // In AWS the request's Lambda is frozen once it has answered: each evaluation is a runner task.
+    inRunnerTask: config.TEST_BACKEND === 'ecs',
   };
 }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type RunEvent, RunJob, type RunResult } from '../../runner/events.ts';
+import { type RunEvent, RunJob, type RunLimits, type RunResult } from '../../runner/events.ts';
 import { type HarnessDeps, runJob, type Turn } from '../../runner/harness.ts';
 import type { ModelBackend } from '../../runner/model-gateway.ts';
 import { priceOf } from '../testing/run-cost.ts';
@@ -20,27 +20,53 @@ export interface LocalRunOptions {
   signal?: AbortSignal;
 }
 
-const deps = (o: LocalRunOptions): HarnessDeps => ({
-  cacheDir: o.cacheDir,
-  backend: o.backend,
-  toolEnv: o.toolEnv,
-  ...(o.ollamaHost ? { ollamaHost: o.ollamaHost } : {}),
-  fetchProject: async () => o.zip,
-  emit: (event) => o.onEvent?.(event),
+/**
+ * Where an evaluation's agents come from: the runner's harness (in this process) and the build it
+ * runs. The CLI and the bench give a zip; a runner task (`evaluate` job) its job's project and limits.
+ */
+export interface AgentSource {
+  harness: Omit<HarnessDeps, 'turns' | 'onTurn'>;
+  project: RunJob['project'];
+  /** Names the finished build in the cache, so later runs of the same project skip install and build. */
+  buildKey: string;
+  cacheScope?: string;
+  limits?: RunLimits;
+  /** The model id the agent invokes (the spec's), whose registry price each turn's cost uses. */
+  modelId?: string;
+}
+
+const sourceOf = (o: LocalRunOptions): AgentSource => ({
+  harness: {
+    cacheDir: o.cacheDir,
+    backend: o.backend,
+    toolEnv: o.toolEnv,
+    ...(o.ollamaHost ? { ollamaHost: o.ollamaHost } : {}),
+    fetchProject: async () => o.zip,
+    emit: (event) => o.onEvent?.(event),
+  },
+  project: { zipPath: 'project.zip' },
+  buildKey: o.buildKey,
+  ...(o.modelId ? { modelId: o.modelId } : {}),
 });
+
+const jobOf = (s: AgentSource, mode: 'build' | 'serve', runId: string) =>
+  RunJob.parse({
+    mode,
+    runId,
+    project: s.project,
+    buildKey: s.buildKey,
+    ...(s.cacheScope ? { cacheScope: s.cacheScope } : {}),
+    ...(s.limits ? { limits: s.limits } : {}),
+  });
+
+/** Installs and compiles the project in the runner's harness (in this process), or reuses the finished build. */
+export async function buildAgent(s: AgentSource, signal: AbortSignal): Promise<RunResult> {
+  return runJob(jobOf(s, 'build', `eval-build-${randomUUID()}`), s.harness, signal);
+}
 
 /** Installs and compiles the project in the runner's harness (in this process), or reuses the finished build. */
 export async function buildLocally(o: LocalRunOptions): Promise<RunResult> {
-  return runJob(
-    RunJob.parse({
-      mode: 'build',
-      runId: `eval-build-${randomUUID()}`,
-      project: { zipPath: 'project.zip' },
-      buildKey: o.buildKey,
-    }),
-    deps(o),
-    o.signal ?? new AbortController().signal,
-  );
+  return buildAgent(sourceOf(o), o.signal ?? new AbortController().signal);
 }
 
 /** One running agent of the build (a harness `serve` job), answering turns of any conversation. */
@@ -51,7 +77,7 @@ interface WarmAgent {
   stop(): Promise<void>;
 }
 
-function startAgent(o: LocalRunOptions): WarmAgent {
+function startAgent(s: AgentSource): WarmAgent {
   const queue: Turn[] = [];
   const waiting = new Map<string, (result: RunResult) => void>();
   let wake: (() => void) | undefined;
@@ -59,16 +85,10 @@ function startAgent(o: LocalRunOptions): WarmAgent {
   let ended: RunResult | undefined;
   const abort = new AbortController();
   const done = runJob(
-    RunJob.parse({
-      mode: 'serve',
-      runId: `eval-agent-${randomUUID()}`,
-      project: { zipPath: 'project.zip' },
-      buildKey: o.buildKey,
-      // Each turn names its own conversation; this one is never used for a case.
-      runtimeSessionId: `eval-agent-${randomUUID()}`,
-    }),
+    // Each turn names its own conversation; the job's own session is never used for a case.
+    { ...jobOf(s, 'serve', `eval-agent-${randomUUID()}`), runtimeSessionId: `eval-agent-${randomUUID()}` },
     {
-      ...deps(o),
+      ...s.harness,
       turns: (stop) =>
         (async function* () {
           stop.addEventListener('abort', () => wake?.());
@@ -119,6 +139,11 @@ function startAgent(o: LocalRunOptions): WarmAgent {
  * run stops after the first turn that does not succeed. `stop()` stops the agents.
  */
 export function localExecutor(o: LocalRunOptions): CaseExecutor & { stop(): Promise<void> } {
+  return warmExecutor(sourceOf(o));
+}
+
+/** Case runs as conversations with warm agents of an agent source (see localExecutor). */
+export function warmExecutor(o: AgentSource): CaseExecutor & { stop(): Promise<void> } {
   const idle: WarmAgent[] = [];
   const all: WarmAgent[] = [];
   const execute: CaseExecutor = async (turns, { runtimeSessionId, signal }) => {

@@ -1,15 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { DEFAULT_LIMITS } from '../../runner/events.ts';
 import { NotFoundError, RateLimitedError, ValidationError } from '../core/errors.ts';
-import { getGeneratedFile } from '../generate/service.ts';
+import { getGeneratedFile, getGeneration } from '../generate/service.ts';
 import type { ModelRegistry } from '../models/registry.ts';
 import type { ModelInfo as RegistryModel } from '../models/schema.ts';
 import type { SessionRepository } from '../sessions/ports.ts';
 import { endConversation, sayInConversation, startConversation } from '../testing/conversations.ts';
 import type { TestRunRecord } from '../testing/model.ts';
 import { historyOf } from '../testing/ports.ts';
-import { createRun, getBuild, getRun, requireFlag, type TestDeps } from '../testing/service.ts';
-import { compareResults } from './compare.ts';
+import { cacheScopeOf } from '../testing/run-credentials.ts';
+import {
+  cappedLimits,
+  createRun,
+  getBuild,
+  getRun,
+  launchHolding,
+  requireFlag,
+  type TestDeps,
+} from '../testing/service.ts';
+import { executeEvaluation, withResult } from './execute.ts';
 import type { Judge } from './judge.ts';
 import type {
   EvaluationBody,
@@ -20,9 +30,10 @@ import type {
   StoredSuite,
 } from './model.ts';
 import type { EvaluationRepository } from './ports.ts';
-import type { SuiteResult } from './results.ts';
-import { type CaseExecutor, casesAndSummary, type ExecutedRun, runSuite } from './run-suite.ts';
-import { parseSuite } from './suite.ts';
+import type { CaseExecutor, ExecutedRun } from './run-suite.ts';
+import { parseSuite, type Suite, turnsOf } from './suite.ts';
+
+export { INLINE_RESULT_BYTES } from './execute.ts';
 
 export interface EvaluationDeps extends TestDeps {
   evaluations: EvaluationRepository;
@@ -30,12 +41,14 @@ export interface EvaluationDeps extends TestDeps {
   models: ModelRegistry;
   /** The judge for an agent's model, when a real model can grade here; else why judge assertions are skipped. */
   judgeFor?: (modelId: string) => Judge | string;
+  /**
+   * Run each evaluation as a runner task of its own (an `evaluate` job: AWS, where a request's process
+   * is frozen once it has answered), rather than in this process through conversations (local).
+   */
+  inRunnerTask?: boolean;
 }
 
-/** Results larger than this are kept in S3 (under tests/, where the testing Lambda may write), not in the item. */
-export const INLINE_RESULT_BYTES = 131_072;
 const now = (deps: Pick<TestDeps, 'now'>) => deps.now?.() ?? new Date();
-const text = (body: Uint8Array | undefined) => (body ? Buffer.from(body).toString('utf8') : undefined);
 
 async function ownSession(deps: Pick<EvaluationDeps, 'sessions'>, owner: string, sessionId: string) {
   const session = await deps.sessions.get(sessionId);
@@ -193,25 +206,69 @@ async function executorFor(deps: TestDeps, owner: string, buildId: string): Prom
   return warm ? conversationExecutor(deps, owner, buildId) : testRunExecutor(deps, owner, buildId);
 }
 
-async function withResult(deps: Pick<TestDeps, 'store'>, record: EvaluationRecord): Promise<EvaluationRun> {
-  const { owner: _owner, yaml: _yaml, resultKey, ...run } = record;
-  if (run.result || !resultKey) return run;
-  const body = text(await deps.store.get(resultKey));
-  return body ? { ...run, result: JSON.parse(body) as SuiteResult } : run;
-}
+/** Conversation turns a suite's run says: every case's turns, each repetition. */
+export const turnsOfSuite = (suite: Suite) =>
+  suite.cases.reduce((n, c) => n + turnsOf(c).length, 0) * suite.settings.repetitions;
 
-/** Stores a run, its result in S3 when it would not fit in the item. */
-async function store(deps: EvaluationDeps, record: EvaluationRecord): Promise<void> {
-  const json = record.result ? JSON.stringify(record.result) : '';
-  if (Buffer.byteLength(json) <= INLINE_RESULT_BYTES) return deps.evaluations.putRun(record);
-  const resultKey = `tests/evaluations/${record.id}/result.json`;
-  await deps.store.put(resultKey, json, 'application/json');
-  await deps.evaluations.putRun({ ...record, result: undefined, resultKey });
+/**
+ * Starts an evaluation as a runner task of its own (an `evaluate` job), through the runner backend
+ * test runs use: its conversation turns are counted against the owner's hourly test budget at once
+ * (all of them, or none: 429 when they do not fit), it holds one runner slot until its task ends, and
+ * it is RUNNING until the task records it (or its stop is recorded). Answers at once.
+ */
+async function launchEvaluation(
+  deps: EvaluationDeps,
+  record: EvaluationRecord,
+  suite: Suite,
+  agent: { modelId?: string; judgeModelId?: string; buildKey: string },
+): Promise<{ run: EvaluationRun; finished: boolean; done: Promise<void> }> {
+  const { owner } = record;
+  await deps.limiter.hit(owner, 'test', deps.limitPerHour, turnsOfSuite(suite));
+  const limits = cappedLimits(undefined, deps.caps);
+  await deps.slots?.acquire(owner, record.id, new Date(lostAfter(record)));
+  await deps.evaluations.putRun(record);
+  const generation = await getGeneration(deps, owner, record.generationId);
+  let done: Promise<void>;
+  try {
+    const started = await launchHolding(deps, owner, record.id, {
+      job: {
+        mode: 'evaluate',
+        runId: record.id,
+        cacheScope: cacheScopeOf(owner),
+        buildKey: agent.buildKey,
+        project: { artifactKey: `${generation.artifactPrefix}/project.zip` },
+        limits,
+      },
+      record: { kind: 'evaluation', id: record.id },
+      owner,
+      generationId: record.generationId,
+      ...(record.sessionId ? { sessionId: record.sessionId } : {}),
+      evaluation: {
+        ...(agent.modelId ? { modelId: agent.modelId } : {}),
+        ...(agent.judgeModelId ? { judgeModelId: agent.judgeModelId } : {}),
+        ...(record.previousId ? { previousId: record.previousId } : {}),
+      },
+    });
+    done = started.done;
+  } catch (error) {
+    await deps.evaluations.putRun({
+      ...record,
+      status: 'FAILED',
+      reason: `the evaluation could not be started: ${(error as Error).message}`,
+      finishedAt: now(deps).toISOString(),
+    });
+    throw error;
+  }
+  // A task takes longer to start than a request may wait: answered RUNNING (202) at once.
+  const current = await getEvaluation(deps, owner, record.id);
+  return { run: current, finished: current.status !== 'RUNNING', done };
 }
 
 /**
  * POST /api/evaluations/runs: runs a suite against a READY build. The record is updated after every
  * case (GET it to follow along); the request answers with it when done, or 202 past the wait budget.
+ * Locally this process runs the suite (through `execute`, tests' own, else conversations with warm
+ * agents); with `inRunnerTask` (AWS) a runner task of its own does (`launchEvaluation`).
  */
 export async function startEvaluation(
   deps: EvaluationDeps,
@@ -233,7 +290,7 @@ export async function startEvaluation(
     (r) => r.owner === owner && r.status === 'COMPLETED' && r.suite === suite.name,
   );
   const price = await agentModel(deps, owner, build.generationId);
-  const judge = price && deps.judgeFor ? deps.judgeFor(price.id) : undefined;
+  const judge = price && deps.judgeFor && !deps.inRunnerTask ? deps.judgeFor(price.id) : undefined;
   const record: EvaluationRecord = {
     id: randomUUID(),
     owner,
@@ -247,52 +304,20 @@ export async function startEvaluation(
     ...(previous ? { previousId: previous.id } : {}),
     createdAt: now(deps).toISOString(),
   };
+  if (deps.inRunnerTask)
+    return launchEvaluation(deps, record, suite, {
+      ...(build.modelId ? { modelId: build.modelId } : {}),
+      ...(price ? { judgeModelId: price.id } : {}),
+      buildKey: build.contentKey ?? build.id,
+    });
   await deps.evaluations.putRun(record);
-  const finishedRuns: SuiteResult['cases'][number]['runs'] = [];
-  const done = (async () => {
-    let final: EvaluationRecord;
-    try {
-      const result = await runSuite(suite, execute ?? (await executorFor(deps, owner, build.id)), {
-        ...(typeof judge === 'object'
-          ? { judge }
-          : typeof judge === 'string'
-            ? { noJudgeReason: judge }
-            : {}),
-        onEvent: async (event) => {
-          if (event.type !== 'case_finished') return;
-          finishedRuns.push(event.run);
-          // The results so far, so a client following the run sees each case as it finishes.
-          record.progress = { ...record.progress, done: finishedRuns.length };
-          record.result = {
-            suite: suite.name,
-            startedAt: record.createdAt,
-            finishedAt: now(deps).toISOString(),
-            ...casesAndSummary(suite, finishedRuns),
-          };
-          await store(deps, record);
-        },
-      });
-      const full = previous ? await deps.evaluations.getRun(previous.id) : undefined;
-      const before = full ? await withResult(deps, full) : undefined;
-      final = {
-        ...record,
-        status: 'COMPLETED',
-        result,
-        ...(before?.result
-          ? { comparison: compareResults(before.result, result, suite.settings.changeThreshold) }
-          : {}),
-        finishedAt: now(deps).toISOString(),
-      };
-    } catch (error) {
-      final = {
-        ...record,
-        status: 'FAILED',
-        reason: `the evaluation stopped: ${(error as Error).message}`,
-        finishedAt: now(deps).toISOString(),
-      };
-    }
-    await store(deps, final);
-  })();
+  const done = executeEvaluation(
+    deps,
+    record,
+    suite,
+    execute ?? (await executorFor(deps, owner, build.id)),
+    judge,
+  ).then(() => undefined);
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([done, new Promise<void>((r) => (timer = setTimeout(r, deps.waitMs)))]);
   clearTimeout(timer);
@@ -303,6 +328,12 @@ export async function startEvaluation(
 /** Time an evaluation may take per case run (a run's default limits and the runner's grace) before it is presumed lost. */
 const LOST_AFTER_MS_PER_CASE_RUN = 180_000;
 
+/** When a RUNNING evaluation is presumed lost: a build's time, and each case run's (and one more). */
+const lostAfter = (record: Pick<EvaluationRecord, 'createdAt' | 'progress'>) =>
+  Date.parse(record.createdAt) +
+  DEFAULT_LIMITS.buildTimeoutMs +
+  (record.progress.total + 1) * LOST_AFTER_MS_PER_CASE_RUN;
+
 export async function getEvaluation(
   deps: Pick<EvaluationDeps, 'evaluations' | 'store' | 'now'>,
   owner: string,
@@ -310,8 +341,7 @@ export async function getEvaluation(
 ): Promise<EvaluationRun> {
   const record = await deps.evaluations.getRun(id);
   if (!record || record.owner !== owner) throw new NotFoundError(`no evaluation run ${id}`);
-  const deadline = Date.parse(record.createdAt) + (record.progress.total + 1) * LOST_AFTER_MS_PER_CASE_RUN;
-  if (record.status === 'RUNNING' && now(deps).getTime() > deadline) {
+  if (record.status === 'RUNNING' && now(deps).getTime() > lostAfter(record)) {
     // The process that ran it stopped (a restart, a Lambda that ended): said so, never left RUNNING.
     const lost: EvaluationRecord = {
       ...record,

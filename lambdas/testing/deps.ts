@@ -13,6 +13,8 @@ import { LocalProcessRunner } from '../core/adapters/local-runner.ts';
 import { StsRunCredentials } from '../core/adapters/sts-run-credentials.ts';
 import { awsCredentialEnv, configEnv, type PlatformConfig, processBasics } from '../core/config.ts';
 import type { ConnectionPoster } from '../core/ports.ts';
+import { DynamoDbEvaluationRepository } from '../evaluations/dynamodb-evaluation-repository.ts';
+import { failEvaluation } from '../evaluations/execute.ts';
 import { DynamoDbGenerationRepository } from '../generate/dynamodb-generation-repository.ts';
 import { DynamoDbRunnerSlots } from './dynamodb-runner-slots.ts';
 import { DynamoDbTestRepository } from './dynamodb-test-repository.ts';
@@ -53,9 +55,11 @@ function runCredentials(config: PlatformConfig) {
       ...(task.sessionId ? { sessionId: task.sessionId } : {}),
       ...(task.generationId ? { generationId: task.generationId } : {}),
     });
-    // A conversation's runner lives as long as the conversation may (role chaining allows an hour).
+    // A conversation's or an evaluation's runner lives as long as it may (role chaining allows an hour).
     const seconds =
-      task.record.kind === 'conversation' ? 3_600 : (limits.buildTimeoutMs + limits.timeoutMs) / 1000 + 300;
+      task.record.kind === 'conversation' || task.record.kind === 'evaluation'
+        ? 3_600
+        : (limits.buildTimeoutMs + limits.timeoutMs) / 1000 + 300;
     return issuer.issue(task.record.id, policy, seconds);
   };
 }
@@ -74,7 +78,11 @@ export function testDeps(config: PlatformConfig): TestDeps {
     perUser: config.TEST_MAX_CONCURRENT_PER_USER,
     total: config.TEST_MAX_CONCURRENT_TOTAL,
   });
-  const failureDeps = { tests, connections, slots };
+  // An evaluation's runner task that ends without finishing it (`evaluate` jobs) fails the evaluation.
+  const evaluations = new DynamoDbEvaluationRepository(table);
+  const evaluationStopped = (id: string, reason: string) =>
+    failEvaluation({ evaluations, store, slots }, id, reason);
+  const failureDeps = { tests, connections, slots, evaluationStopped };
   const backend =
     config.TEST_BACKEND === 'ecs'
       ? new EcsRunner(
@@ -121,6 +129,7 @@ export function testDeps(config: PlatformConfig): TestDeps {
       openAiCompatible: Boolean(config.OPENAI_COMPATIBLE_BASE_URL && config.OPENAI_COMPATIBLE_MODEL),
     },
     slots,
+    evaluationStopped,
     caps: {
       runMs: config.TEST_MAX_RUN_MS,
       buildMs: config.TEST_MAX_BUILD_MS,

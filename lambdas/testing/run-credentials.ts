@@ -18,15 +18,24 @@ export const cacheScopeOf = (owner: string) => createHash('sha256').update(owner
 
 /**
  * The session policy of one run's credentials: what the runner may touch for this build or run and
- * nothing else (intersected with the run role's own policy by STS). Items: the run or build, its
- * history entry, its slot; objects: its task, outputs and logs, its project, and the builder's own
- * dependency cache; posts: its one WebSocket connection; and the model it calls.
+ * nothing else (intersected with the run role's own policy by STS). Items: the run, build or
+ * evaluation (and the evaluation it is compared with), its history entry, its slot; objects: its
+ * task, outputs and logs, its project, and the builder's own dependency cache; posts: its one WebSocket connection; and the model it calls.
  */
 export function runSessionPolicy(task: RunnerTask, scope: RunScope): Record<string, unknown> {
   const id = task.record.id;
   const conversation = task.record.kind === 'conversation';
+  // An evaluation's runner reads the run it is compared with (its item and a result kept in S3).
+  const previous = task.record.kind === 'evaluation' ? task.evaluation?.previousId : undefined;
+  const own = {
+    build: `BUILD#${id}`,
+    run: `TESTRUN#${id}`,
+    conversation: `CONVERSATION#${id}`,
+    evaluation: `EVALRUN#${id}`,
+  }[task.record.kind];
   const keys = [
-    task.record.kind === 'build' ? `BUILD#${id}` : conversation ? `CONVERSATION#${id}` : `TESTRUN#${id}`,
+    own,
+    ...(previous ? [`EVALRUN#${previous}`] : []),
     ...(task.job.buildKey ? [`BUILD#${task.job.buildKey}`] : []),
     scope.sessionId ? `SESSION#${scope.sessionId}` : `GENERATION#${scope.generationId ?? id}`,
     `SLOTS#${scope.owner}`,
@@ -68,6 +77,9 @@ export function runSessionPolicy(task: RunnerTask, scope: RunScope): Record<stri
         Action: ['s3:GetObject'],
         Resource: [
           `${scope.bucketArn}/tests/${id}/*`,
+          ...(previous
+            ? [`${scope.bucketArn}/tests/${previous}/*`, `${scope.bucketArn}/tests/evaluations/${previous}/*`]
+            : []),
           ...(project ? [`${scope.bucketArn}/${project}`] : []),
           ...(cache ? [`${scope.bucketArn}/${cache}`] : []),
         ],
@@ -96,7 +108,7 @@ export function runSessionPolicy(task: RunnerTask, scope: RunScope): Record<stri
         Sid: 'CallTheModel',
         Effect: 'Allow',
         Action: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
-        Resource: ['arn:aws:bedrock:*::foundation-model/*', 'arn:aws:bedrock:*:*:inference-profile/*'],
+        Resource: modelResources(task),
       },
       {
         Sid: 'ModelFirstUse',
@@ -106,6 +118,27 @@ export function runSessionPolicy(task: RunnerTask, scope: RunScope): Record<stri
       },
     ],
   };
+}
+
+/** A model id without its cross-Region inference profile's geography (`us.`, `eu.`, `apac.`, `global.`). */
+const baseModelId = (modelId: string) => modelId.replace(/^(us|eu|apac|global)\./, '');
+
+/**
+ * The models a runner may call. An evaluation knows its models (the agent's and the judge's): only
+ * those, as foundation models in any Region and as inference profiles of any geography. Any other
+ * job calls whichever model its agent names.
+ */
+function modelResources(task: RunnerTask): string[] {
+  const models = task.record.kind === 'evaluation' ? task.evaluation : undefined;
+  if (!models?.modelId)
+    return ['arn:aws:bedrock:*::foundation-model/*', 'arn:aws:bedrock:*:*:inference-profile/*'];
+  const bases = [
+    ...new Set([models.modelId, models.judgeModelId].filter((m) => m !== undefined).map(baseModelId)),
+  ];
+  return bases.flatMap((base) => [
+    `arn:aws:bedrock:*::foundation-model/${base}`,
+    `arn:aws:bedrock:*:*:inference-profile/*.${base}`,
+  ]);
 }
 
 /** Temporary credentials for one run, passed to its task. */

@@ -42,6 +42,11 @@ export interface TestDeps {
   slots?: RunnerSlots;
   /** The most a builder may ask of a run (the operator's caps, within the runner's own bounds). */
   caps?: { runMs: number; buildMs: number; memoryMb: number };
+  /**
+   * Records an evaluation whose runner task ended without finishing it (an `evaluate` job: the
+   * evaluations feature owns its record).
+   */
+  evaluationStopped?: (id: string, reason: string) => Promise<void>;
   now?: () => Date;
 }
 
@@ -452,7 +457,7 @@ export async function recordResult(
  * (stored where the runner read it) says which record and connection it was for.
  */
 export async function recordStoppedTask(
-  deps: Pick<TestDeps, 'tests' | 'connections' | 'slots' | 'store'>,
+  deps: Pick<TestDeps, 'tests' | 'connections' | 'slots' | 'store' | 'evaluationStopped'>,
   id: string,
   reason: string,
 ): Promise<void> {
@@ -462,17 +467,21 @@ export async function recordStoppedTask(
     await recordRunnerFailure(deps, task, reason);
     return;
   }
-  for (const kind of ['build', 'run', 'conversation'] as const)
+  for (const kind of ['build', 'run', 'conversation', 'evaluation'] as const)
     await recordRunnerFailure(deps, { record: { kind, id } }, reason);
 }
 
 export async function recordRunnerFailure(
-  deps: Pick<TestDeps, 'tests' | 'connections' | 'slots'>,
+  deps: Pick<TestDeps, 'tests' | 'connections' | 'slots' | 'evaluationStopped'>,
   task: Pick<RunnerTask, 'record' | 'connectionId'>,
   reason: string,
   status: 'failed' | 'cancelled' = 'failed',
 ): Promise<void> {
   const finishedAt = new Date().toISOString();
+  if (task.record.kind === 'evaluation') {
+    await deps.evaluationStopped?.(task.record.id, reason);
+    return;
+  }
   if (task.record.kind === 'conversation') {
     await recordConversationEnd(deps, task.record.id, reason);
     return;

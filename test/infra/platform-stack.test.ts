@@ -272,6 +272,36 @@ describe('TestRunner', () => {
     });
   });
 
+  it("lets an evaluation's runner task write its records: the run role writes the table and the tests/ prefix only; the task-stopped Lambda fails it", () => {
+    type Statement = { Action: string | string[]; Resource: unknown };
+    const statements = (match: string) =>
+      Object.entries(template.findResources('AWS::IAM::Policy'))
+        .filter(([id]) => id.includes(match))
+        .flatMap(
+          ([, policy]) =>
+            (policy as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties
+              .PolicyDocument.Statement,
+        );
+    const resources = (list: Statement[], action: string) =>
+      list
+        .filter((s) => [s.Action].flat().some((a) => a === action || a === `${action}*`))
+        .flatMap((s) => [s.Resource].flat());
+    const text = (resource: unknown) => JSON.stringify(resource);
+    const run = statements('TestRunnerRunRole');
+    // Evaluation records (EVALRUN#, their history entries) are items of the table, and nothing else.
+    const items = resources(run, 'dynamodb:PutItem').map(text);
+    expect(items.length).toBeGreaterThan(0);
+    for (const resource of items) expect(resource).toMatch(/Table/);
+    // Large results go under the run's own tests/<id>/ prefix (the session policy narrows it per task).
+    const objects = resources(run, 's3:PutObject').map(text);
+    expect(objects.some((r) => r.includes('/tests/*'))).toBe(true);
+    for (const resource of objects) expect(resource).toMatch(/\/(tests|runner-cache)\/\*/);
+    // A stopped evaluation task is failed by the task-stopped Lambda: it reads the stored task, writes the record.
+    const stopped = statements('TaskStoppedFunction');
+    expect(resources(stopped, 'dynamodb:PutItem').length).toBeGreaterThan(0);
+    expect(resources(stopped, 's3:GetObject').map(text).join()).toContain('/tests/*');
+  });
+
   it('serves the stream as a WebSocket API whose $connect, $default and $disconnect reach the stream Lambda', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'WEBSOCKET' });
     const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route'))

@@ -234,7 +234,7 @@ describe('evaluation runs (domain)', () => {
     const { deps, evaluations } = setup(() => ({ output: 'x'.repeat(INLINE_RESULT_BYTES) }));
     const { build } = await startBuild(deps, 'alice', { generationId: 'gen-1' });
     const { run } = await startEvaluation(deps, 'alice', { buildId: build.id });
-    expect(evaluations.runs.get(run.id)?.resultKey).toBe(`tests/evaluations/${run.id}/result.json`);
+    expect(evaluations.runs.get(run.id)?.resultKey).toBe(`tests/${run.id}/result.json`);
     expect(evaluations.runs.get(run.id)?.result).toBeUndefined();
     expect((await getEvaluation(deps, 'alice', run.id)).result?.cases[0]?.runs[0]?.answer).toHaveLength(
       INLINE_RESULT_BYTES,

@@ -19,20 +19,25 @@ export class DynamoDbRateLimiter implements RateLimiter {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async hit(owner: string, action: string, limit: number): Promise<void> {
+  async hit(owner: string, action: string, limit: number, count = 1): Promise<void> {
     const key = { PK: `RATE#${owner}#${action}`, SK: 'WINDOW' };
+    if (count > limit)
+      throw new RateLimitedError(
+        `this needs ${count} ${action} uses at once and you can ${action} at most ${limit} times an hour; make it smaller`,
+        3_600,
+      );
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const now = this.now();
       const expiresAt = Math.floor((now + HOUR_MS) / 1000);
-      if (await this.table.appendBelow(key, now, limit, expiresAt)) return;
+      if (await this.table.appendBelow(key, Array(count).fill(now), limit, expiresAt)) return;
       const stored = await this.table.get(key, { consistent: true });
       const version = typeof stored?.version === 'number' ? stored.version : undefined;
       const uses = (Array.isArray(stored?.uses) ? (stored.uses as number[]) : [])
         .filter((at) => at > now - HOUR_MS)
         .sort((a, b) => a - b);
-      if (uses.length >= limit) {
-        // The window has room again when the oldest use that counts leaves it.
-        const oldest = uses[uses.length - limit] ?? now;
+      if (uses.length + count > limit) {
+        // The window has room again when the oldest uses that count leave it.
+        const oldest = uses[uses.length - limit + count - 1] ?? now;
         const retryAfter = Math.max(1, Math.ceil((oldest + HOUR_MS - now) / 1000));
         throw new RateLimitedError(
           `you can ${action} at most ${limit} times an hour; try again in ${Math.ceil(retryAfter / 60)} minutes`,

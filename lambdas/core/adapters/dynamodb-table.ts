@@ -206,12 +206,18 @@ export class DynamoDbTable {
   }
 
   /**
-   * Atomically appends `value` to the list attribute `uses` unless the list holds `limit` entries
-   * already, bumps the item's `version` (so a conditional rewrite sees the append) and sets its
+   * Atomically appends `value` (one use, or several at once) to the list attribute `uses` unless the
+   * list would then hold more than `limit` entries, bumps the item's `version` (so a conditional rewrite sees the append) and sets its
    * `expiresAt` (epoch seconds, the table's TTL attribute). False when the list was full. Concurrent
    * appends never conflict: there is no read before the write.
    */
-  async appendBelow(key: TableKey, value: number, limit: number, expiresAt: number): Promise<boolean> {
+  async appendBelow(
+    key: TableKey,
+    value: number | number[],
+    limit: number,
+    expiresAt: number,
+  ): Promise<boolean> {
+    const values = Array.isArray(value) ? value : [value];
     try {
       await this.doc.send(
         new UpdateCommand({
@@ -219,11 +225,11 @@ export class DynamoDbTable {
           Key: key,
           UpdateExpression:
             'SET uses = list_append(if_not_exists(uses, :empty), :value), expiresAt = :expires ADD version :one',
-          ConditionExpression: 'attribute_not_exists(uses) OR size(uses) < :limit',
+          ConditionExpression: 'attribute_not_exists(uses) OR size(uses) <= :room',
           ExpressionAttributeValues: {
             ':empty': [],
-            ':value': [value],
-            ':limit': limit,
+            ':value': values,
+            ':room': limit - values.length,
             ':expires': expiresAt,
             ':one': 1,
           },
