@@ -12,6 +12,10 @@ import { PlatformFunction, ROOT } from './agent-function.ts';
 import { DATA_GRANTS, suppress } from './nag.ts';
 
 const regex = (pattern: string) => ({ regex: `/${pattern}/g` });
+/** An ARN's partition, Region and account as nag sees them: tokens, or resolved when the stack has an env. */
+const PARTITION = '(<AWS::Partition>|aws[a-z-]*)';
+const REGION = '(<AWS::Region>|[a-z0-9-]+)';
+const ACCOUNT = '(<AWS::AccountId>|[0-9]{12})';
 
 export interface DeployWorkflowProps {
   table: dynamodb.ITableV2;
@@ -292,7 +296,7 @@ export class DeployWorkflow extends Construct {
     this.taskFunction.grantInvoke(this.stateMachine);
 
     const agentRepositories = regex(
-      '^Resource::arn:<AWS::Partition>:ecr:<AWS::Region>:<AWS::AccountId>:repository\\/agentbuilder\\/\\*$',
+      `^Resource::arn:${PARTITION}:ecr:${REGION}:${ACCOUNT}:repository\\/agentbuilder\\/\\*$`,
     );
     suppress(this.buildProject, [
       {
@@ -309,10 +313,10 @@ export class DeployWorkflow extends Construct {
           agentRepositories,
           'Resource::*',
           regex(
-            '^Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:\\/aws\\/codebuild\\/<DeployWorkflowAgentBuild[0-9A-F]+>:\\*$',
+            `^Resource::arn:${PARTITION}:logs:${REGION}:${ACCOUNT}:log-group:\\/aws\\/codebuild\\/<DeployWorkflowAgentBuild[0-9A-F]+>:\\*$`,
           ),
           regex(
-            '^Resource::arn:<AWS::Partition>:codebuild:<AWS::Region>:<AWS::AccountId>:report-group\\/<DeployWorkflowAgentBuild[0-9A-F]+>-\\*$',
+            `^Resource::arn:${PARTITION}:codebuild:${REGION}:${ACCOUNT}:report-group\\/<DeployWorkflowAgentBuild[0-9A-F]+>-\\*$`,
           ),
         ],
       },
@@ -327,7 +331,7 @@ export class DeployWorkflow extends Construct {
           'Resource::*',
           'Action::ec2:Describe*',
           'Action::elasticloadbalancing:Describe*',
-          regex('^Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role\\/agentbuilder-\\*$'),
+          regex(`^Resource::arn:${PARTITION}:iam::${ACCOUNT}:role\\/agentbuilder-\\*$`),
         ],
       },
     ]);
@@ -339,7 +343,7 @@ export class DeployWorkflow extends Construct {
         appliesTo: [
           agentRepositories,
           regex(
-            '^Resource::arn:<AWS::Partition>:cloudformation:<AWS::Region>:<AWS::AccountId>:stack\\/agentbuilder-\\*\\/\\*$',
+            `^Resource::arn:${PARTITION}:cloudformation:${REGION}:${ACCOUNT}:stack\\/agentbuilder-\\*\\/\\*$`,
           ),
         ],
       },

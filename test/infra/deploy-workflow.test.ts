@@ -42,6 +42,19 @@ describe('Deploy to this account (CDK)', () => {
     ).toEqual([]);
   });
 
+  it('stays cdk-nag clean when the stack has an account and Region (ARNs resolved, not tokens)', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const placed = new PlatformStack(app, 'PlacedPlatform', {
+      env: { account: '123456789012', region: 'eu-west-1' },
+    });
+    Aspects.of(app).add(new AwsSolutionsChecks());
+    app.synth();
+    const errors = Annotations.fromStack(placed).findError('*', Match.stringLikeRegexp('AwsSolutions-.*'));
+    expect(
+      errors.filter((e) => e.id.includes('DeployWorkflow')).map((e) => `${e.id}: ${e.entry.data}`),
+    ).toEqual([]);
+  }, 120_000);
+
   it('runs the ASL file as a standard state machine whose tasks are the deployments task Lambda', () => {
     const machines = template.findResources('AWS::StepFunctions::StateMachine', {
       Properties: { StateMachineType: 'STANDARD' },

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useDeployPlanQuery, useHistoryQuery, useListVersionsQuery } from '../api.ts';
 import { usd } from '../hooks/use-session-costs.ts';
 import type { Session } from '../types.ts';
+import { DeployToAccount } from './DeployToAccount.tsx';
 import { Loading, ProblemMessage } from './ProblemMessage.tsx';
 
 /** A command to run from the project's root, with a button that copies it. */
@@ -137,10 +138,13 @@ export function DeployStep({ session }: { session: Session }) {
           </table>
         </div>
       </section>
-      <p className="muted" data-testid="deploy-to-account">
-        Deploy to this account: not offered here. The platform does not deploy agents into an AWS account
-        itself; run the commands above with your own credentials.
-      </p>
+      <DeployToAccount
+        sessionId={session.id}
+        generationId={latestId}
+        target={p.target}
+        name={name}
+        held={Boolean(warning) && !goOn}
+      />
     </div>
   );
 }
