@@ -98,9 +98,10 @@ export async function startDeployment(
   generationId: string,
 ): Promise<Deployment> {
   await ownedSession(deps, owner, sessionId);
-  await requireFeature(deps, 'deploy-to-account', { sub: owner });
+  // Where the platform is not in an account there is nothing to turn on: say so before the flag.
   const workflow = deps.workflow;
   if (!workflow) throw new DeployUnavailableError(NOT_IN_AWS);
+  await requireFeature(deps, 'deploy-to-account', { sub: owner });
   const generation = await deps.generations.getGeneration(generationId);
   if (!generation || generation.owner !== owner || generation.sessionId !== sessionId)
     throw new NotFoundError(`no generation ${generationId} of session ${sessionId}`);

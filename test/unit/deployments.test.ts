@@ -438,6 +438,11 @@ describe('Deploy to this account: again, and who may', () => {
     expect(refused).toBeInstanceOf(DeployUnavailableError);
     expect(refused).toMatchObject({ statusCode: 409, type: 'deploy-unavailable' });
     expect(await local.deployments.list(SESSION)).toEqual([]);
+    // With the flag off too, what the builder needs to hear is that this platform cannot deploy.
+    const localOff = await world('lambda', { inAws: false, flag: false });
+    await expect(startDeployment(localOff.deps, 'alice', SESSION, 'g1')).rejects.toMatchObject({
+      type: 'deploy-unavailable',
+    });
   });
 
   it('refuses an agent that needs secrets only the builder can give, saying to use the commands', async () => {
