@@ -29,6 +29,9 @@ export interface DeploymentDeps {
   now?: () => Date;
 }
 
+/** The deployment workflow's own timeout (lib/workflows/deployment.asl.json), plus a margin. */
+const WORKFLOW_TIMEOUT_MS = (7_200 + 300) * 1000;
+
 /** Said where the platform runs on this machine: it has no account to deploy into. */
 export const NOT_IN_AWS =
   'Deploying from the platform needs the platform running in your AWS account with the deploy-to-account feature on; run the commands below instead.';
@@ -110,7 +113,13 @@ export async function startDeployment(
     throw new ConflictError(`generation ${generationId} has no project to deploy; generate again first`);
   const { target } = spec.data.deployment;
   const current = await deps.deployments.get(sessionId, target);
-  if (current && !FINISHED_PHASES.includes(current.value.phase))
+  const nowMs = (deps.now?.() ?? new Date()).getTime();
+  // The workflow stops after two hours; a deployment silent for longer than that is not still going.
+  const going =
+    current !== undefined &&
+    !FINISHED_PHASES.includes(current.value.phase) &&
+    nowMs - Date.parse(current.value.updatedAt) < WORKFLOW_TIMEOUT_MS;
+  if (current && going)
     throw new ConflictError(
       `a deployment of this agent to ${target} is still going (${current.value.phase}); wait until it ends`,
     );
@@ -125,7 +134,7 @@ export async function startDeployment(
   const blocker = deployBlocker(zip, projectFolder, target);
   if (blocker) throw new DeployUnavailableError(blocker);
 
-  const now = (deps.now?.() ?? new Date()).toISOString();
+  const now = new Date(nowMs).toISOString();
   const record: DeploymentRecord = {
     id: randomUUID(),
     owner,

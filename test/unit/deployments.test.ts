@@ -405,6 +405,13 @@ describe('Deploy to this account: again, and who may', () => {
     });
   });
 
+  it('lets a deployment start again once the one before has been silent past the workflow’s timeout', async () => {
+    const first = await startDeployment(w.deps, 'alice', SESSION, 'g1');
+    const later = { ...w.deps, now: () => new Date(Date.parse(first.updatedAt) + 3 * 3_600_000) };
+    const second = await startDeployment(later, 'alice', SESSION, 'g1');
+    expect(second).toMatchObject({ stackName: first.stackName, update: true, phase: 'queued' });
+  });
+
   it('answers 404 to someone who does not own the session or the version', async () => {
     await expect(startDeployment(w.deps, 'mallory', SESSION, 'g1')).rejects.toBeInstanceOf(NotFoundError);
     await expect(getDeployment(w.deps, 'mallory', SESSION, 'lambda')).rejects.toBeInstanceOf(NotFoundError);
