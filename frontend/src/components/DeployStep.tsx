@@ -74,6 +74,13 @@ export function DeployStep({ session }: { session: Session }) {
           </button>
         </div>
       )}
+      <DeployToAccount
+        sessionId={session.id}
+        generationId={latestId}
+        target={p.target}
+        name={name}
+        held={Boolean(warning) && !goOn}
+      />
       <section className="card" aria-labelledby="checklist-heading">
         <h2 id="checklist-heading">Before you deploy</h2>
         <ul className="checklist">
@@ -133,13 +140,6 @@ export function DeployStep({ session }: { session: Session }) {
           </table>
         </div>
       </section>
-      <DeployToAccount
-        sessionId={session.id}
-        generationId={latestId}
-        target={p.target}
-        name={name}
-        held={Boolean(warning) && !goOn}
-      />
     </div>
   );
 }
