@@ -157,7 +157,13 @@ export class AwsDeployCloud implements DeployCloud {
       const events = await this.options.cloudformation.send(
         new DescribeStackEventsCommand({ StackName: stackName }),
       );
-      const first = (events.StackEvents ?? [])
+      // Newest first: this operation's events go back to the stack's own "User Initiated" start.
+      const operation: NonNullable<typeof events.StackEvents> = [];
+      for (const e of events.StackEvents ?? []) {
+        if (e.LogicalResourceId === stackName && e.ResourceStatusReason === 'User Initiated') break;
+        operation.push(e);
+      }
+      const first = operation
         .filter((e) => e.ResourceStatus?.endsWith('_FAILED') && e.ResourceStatusReason)
         .at(-1);
       return {
