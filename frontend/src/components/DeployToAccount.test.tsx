@@ -78,7 +78,11 @@ describe('DeployToAccount', () => {
       },
     );
     expect(screen.getByRole('button', { name: 'Deploy v2 again' })).toBeEnabled();
-  }, 15_000);
+    // Once it has ended, it is not read again.
+    const reads = polled;
+    await new Promise((r) => setTimeout(r, 3_500));
+    expect(polled).toBe(reads);
+  }, 20_000);
 
   it('shows why a deployment failed, at the phase it failed', async () => {
     const failed = deployment(['queued', 'building-image', 'failed'], {

@@ -1,4 +1,4 @@
-import { useGetDeploymentQuery, useListDeploymentsQuery, useStartDeploymentMutation } from '../api.ts';
+import { api, useGetDeploymentQuery, useListDeploymentsQuery, useStartDeploymentMutation } from '../api.ts';
 import type { Answer, Target } from '../types.ts';
 import { Loading, ProblemMessage } from './ProblemMessage.tsx';
 
@@ -88,15 +88,15 @@ export function DeployToAccount({
   const [start, started] = useStartDeploymentMutation();
   const listed = list.data?.deployments.find((d) => d.target === target);
   const known = started.data ?? listed;
-  const live = useGetDeploymentQuery(
-    { id: sessionId, target },
-    { skip: !known, pollingInterval: known && !finished(known) ? 3_000 : 0 },
-  );
-  // The newest of what was read: a poll answers after the start did.
-  const current = [live.data, started.data, listed]
+  const args = { id: sessionId, target };
+  // What the last poll read (if any) decides whether to poll again: the newest of what was read.
+  const polled = api.endpoints.getDeployment.useQueryState(args, { skip: !known });
+  const newest = [polled.data, started.data, listed]
     .filter((d): d is Deployment => d !== undefined)
     .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0];
-  const polling = live.data ? !finished(live.data) : current !== undefined && !finished(current);
+  const going = newest !== undefined && !finished(newest);
+  const live = useGetDeploymentQuery(args, { skip: !known, pollingInterval: going ? 3_000 : 0 });
+  const current = live.data && newest && live.data.updatedAt >= newest.updatedAt ? live.data : newest;
   if (list.isLoading) return <Loading label="Asking whether the platform can deploy it" />;
   if (list.error || !list.data) return <ProblemMessage error={list.error} onRetry={() => list.refetch()} />;
   if (!list.data.available)
@@ -118,7 +118,7 @@ export function DeployToAccount({
         <div>
           <button
             type="button"
-            disabled={started.isLoading || (current !== undefined && !finished(current) && polling)}
+            disabled={started.isLoading || (current !== undefined && !finished(current))}
             onClick={() => start({ id: sessionId, generationId })}
           >
             {current ? `Deploy ${name} again` : `Deploy ${name} to this account`}
