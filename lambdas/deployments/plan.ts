@@ -35,6 +35,14 @@ export function repositoryName(projectName: string, sessionId: string): string {
   return `${AGENT_PREFIX}/${slug(projectName, 60)}-${short(sessionId)}`;
 }
 
+/**
+ * The name the Lambda and ECS templates give the function, task family and log group: the project's,
+ * made unique per session so two builders' agents of the same name do not collide in the account.
+ */
+export function agentName(projectName: string, sessionId: string): string {
+  return `${slug(projectName, 20)}-${short(sessionId)}`;
+}
+
 /** The generated template each target deploys. */
 export const TEMPLATE_FILE: Record<DeploymentTarget, string> = {
   agentcore: 'deploy/cloudformation/agentcore-role.yaml',
@@ -85,6 +93,7 @@ export function stackRequest(zip: Uint8Array, folder: string, inputs: StackInput
   const template = parse(text) as Template;
   const config = readConfigEnv(readZipEntry(zip, folder, 'deploy/config.env') ?? '');
   const parameters: Record<string, string> = {};
+  if (inputs.target !== 'agentcore') parameters.AgentName = agentName(folder, inputs.sessionId);
   if (inputs.target === 'lambda') {
     parameters.CodeBucket = inputs.artifactsBucket;
     parameters.CodeKey = inputs.packageKey ?? '';

@@ -265,6 +265,7 @@ describe('Deploy to this account: start and progress', () => {
       packageKey: `deployments/${SESSION}/${started.id}/function.zip`,
     });
     expect(w.cloud.stackRequests[0]?.parameters).toEqual({
+      AgentName: 'refund-helper-3f2b8c1e',
       CodeBucket: 'platform-artifacts',
       CodeKey: `deployments/${SESSION}/${started.id}/function.zip`,
     });
@@ -317,6 +318,7 @@ describe('Deploy to this account: start and progress', () => {
     await startDeployment(w.deps, 'alice', SESSION, 'g1');
     await runWorkflow(w.started[0] as DeployExecutionInput, w.taskDeps);
     expect(w.cloud.stackRequests[0]?.parameters).toMatchObject({
+      AgentName: 'refund-helper-3f2b8c1e',
       VpcId: 'vpc-1',
       SubnetIds: 'subnet-a,subnet-b',
       RepositoryName: 'agentbuilder/refund-helper-3f2b8c1e',
