@@ -70,7 +70,7 @@ describe('DeployToAccount', () => {
     render();
     await userEvent.click(await screen.findByRole('button', { name: 'Deploy v2 to this account' }));
     expect(calls.find((c) => c.method === 'POST')?.body).toEqual({ generationId: 'g2' });
-    expect(await screen.findByText(/Building the image in CodeBuild/)).toBeInTheDocument();
+    expect(await screen.findByText(/Building the function package in CodeBuild/)).toBeInTheDocument();
     await waitFor(
       () => expect(screen.getByTestId('deployment-endpoint')).toHaveTextContent('https://abc.lambda-url'),
       {
@@ -96,7 +96,7 @@ describe('DeployToAccount', () => {
     expect(await screen.findByRole('alert')).toHaveTextContent(
       'The deployment failed: the image build failed in CodeBuild (BUILD phase): docker build exited 1',
     );
-    expect(screen.getByText(/Building the image in CodeBuild/).closest('li')).toHaveAttribute(
+    expect(screen.getByText(/Building the function package in CodeBuild/).closest('li')).toHaveAttribute(
       'data-state',
       'failed',
     );

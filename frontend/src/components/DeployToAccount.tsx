@@ -5,10 +5,15 @@ import { Loading, ProblemMessage } from './ProblemMessage.tsx';
 type Deployment = Answer<'getDeployment'>;
 type Phase = Deployment['phase'];
 
-const STEPS: { phase: Phase; label: string }[] = [
+/** The phases a deployment goes through, in the words of its target (an image, or a Lambda package). */
+const stepsOf = (target: Target): { phase: Phase; label: string }[] => [
   { phase: 'queued', label: 'Queued' },
-  { phase: 'building-image', label: 'Building the image in CodeBuild' },
-  { phase: 'pushing', label: 'Pushing it' },
+  {
+    phase: 'building-image',
+    label:
+      target === 'lambda' ? 'Building the function package in CodeBuild' : 'Building the image in CodeBuild',
+  },
+  { phase: 'pushing', label: target === 'lambda' ? 'Uploading it' : 'Pushing it to ECR' },
   { phase: 'deploying-stack', label: 'Creating or updating the CloudFormation stack' },
   { phase: 'complete', label: 'Deployed' },
 ];
@@ -16,6 +21,7 @@ const finished = (d: Deployment | undefined) => d?.phase === 'complete' || d?.ph
 
 /** Where one deployment is: each phase done, going or to come; the failure's reason; the endpoint. */
 function Progress({ deployment }: { deployment: Deployment }) {
+  const STEPS = stepsOf(deployment.target);
   const reached = new Set(deployment.phases.map((p) => p.phase));
   const at = STEPS.findIndex((s) => s.phase === deployment.phase);
   const lastReached = deployment.phase === 'failed' ? deployment.phases.at(-2)?.phase : deployment.phase;
@@ -109,8 +115,11 @@ export function DeployToAccount({
     <section className="card" aria-labelledby="deploy-account-heading" data-testid="deploy-to-account">
       <h2 id="deploy-account-heading">Deploy to this account</h2>
       <p className="muted">
-        The platform builds the image (ARM64) in CodeBuild, pushes it to ECR and creates or updates this
-        agent’s CloudFormation stack in the account it runs in. Deploying again updates the same stack.
+        {target === 'lambda'
+          ? 'The platform builds the function package in CodeBuild, uploads it'
+          : 'The platform builds the image (ARM64) in CodeBuild, pushes it to ECR'}{' '}
+        and creates or updates this agent’s CloudFormation stack in the account it runs in. Deploying again
+        updates the same stack.
       </p>
       {held ? (
         <p className="muted">Test it in the Testing tab first, or go on above, to deploy it from here.</p>
