@@ -4,6 +4,8 @@ import { AgentSpecDraft, DeploymentPatch, Fix, SpecPatch } from './agent-spec/sc
 import type { Route } from './core/contract.ts';
 import { CostEstimate, LineItem, Optimization } from './cost/estimate.ts';
 import { costRoutes } from './cost/routes.ts';
+import { Deployment } from './deployments/model.ts';
+import { deploymentRoutes } from './deployments/routes.ts';
 import { evaluationRoutes } from './evaluations/routes.ts';
 import { Generation } from './generate/model.ts';
 import { generateRoutes } from './generate/routes.ts';
@@ -38,6 +40,7 @@ export const routes = {
   ...testingRoutes,
   ...evaluationRoutes,
   ...rolloutRoutes,
+  ...deploymentRoutes,
 };
 
 export type Routes = typeof routes;
@@ -53,6 +56,7 @@ export const FEATURES = [
   'generate',
   'testing',
   'rollout',
+  'deployments',
 ] as const satisfies readonly Feature[];
 type Unlisted = Exclude<Feature, (typeof FEATURES)[number]>;
 const _everyFeatureListed: Unlisted extends never ? true : Unlisted = true;
@@ -82,6 +86,7 @@ export const apiSchemas: Record<string, z.ZodType> = {
   CostEstimate,
   LineItem,
   Optimization,
+  Deployment,
 };
 
 /** The WebSocket API: connect with `?token=` (Cognito JWT in AWS), then send run or cancel messages. */

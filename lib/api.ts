@@ -60,6 +60,7 @@ export class Api extends Construct {
         COGNITO_CLIENT_ID: props.userPoolClient.userPoolClientId,
       },
       rollout: {},
+      deployments: data,
     };
     for (const [feature, extra] of Object.entries(props.featureEnvironment ?? {}))
       Object.assign(environment[feature as Feature], extra);
@@ -130,6 +131,9 @@ export class Api extends Construct {
     suppress(this.functions.testing, [RUNNER_TASKS]);
     // Feedback is stored beside the generations and test runs it rates (and checks their owner).
     props.table.grantReadWriteData(this.functions.rollout);
+    // Deployments are recorded in the session's partition; the project zip is read to check it.
+    props.table.grantReadWriteData(this.functions.deployments);
+    props.bucket.grantRead(this.functions.deployments, 'generations/*');
     props.table.grantReadWriteData(this.functions.testing);
     props.bucket.grantRead(this.functions.testing);
     props.bucket.grantPut(this.functions.testing, 'tests/*');

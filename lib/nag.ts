@@ -31,7 +31,7 @@ export const DATA_GRANTS: Suppression = {
   appliesTo: [
     regex('^Action::s3:(GetObject|GetBucket|List|DeleteObject|Abort)\\*$'),
     regex(
-      '^Resource::<DataArtifacts[0-9A-F]+\\.Arn>\\/(\\*|tests\\/\\*|generations\\/\\*|runner-cache\\/\\*)$',
+      '^Resource::<DataArtifacts[0-9A-F]+\\.Arn>\\/(\\*|tests\\/\\*|generations\\/\\*|runner-cache\\/\\*|deployments\\/\\*)$',
     ),
     regex('^Resource::<DataTable[0-9A-F]+\\.Arn>\\/index\\/\\*$'),
   ],

@@ -6,6 +6,7 @@ import type { Construct } from 'constructs';
 import { Api } from './api.ts';
 import { Auth } from './auth.ts';
 import { Data } from './data.ts';
+import { DeployWorkflow } from './deploy-workflow.ts';
 import { FeatureFlags } from './feature-flags.ts';
 import { GenerationWorkflow } from './generation-workflow.ts';
 import { Monitoring } from './monitoring.ts';
@@ -46,6 +47,16 @@ export class PlatformStack extends Stack {
       minValue: 1,
       description: "An AWS Budgets alarm on this account's monthly cost, at 80% forecast and 100% actual.",
     });
+    const agentVpc = new CfnParameter(this, 'AgentVpcId', {
+      default: '',
+      description:
+        'Deploy to this account: the VPC ECS Fargate agents go into (empty: ECS agents are deployed with the commands only).',
+    });
+    const agentSubnets = new CfnParameter(this, 'AgentSubnetIds', {
+      default: '',
+      description:
+        'Deploy to this account: the subnets (comma-separated) of AgentVpcId for ECS Fargate agents.',
+    });
     const data = new Data(this, 'Data');
     const auth = new Auth(this, 'Auth', {
       mfa: mfa.valueAsString,
@@ -61,15 +72,21 @@ export class PlatformStack extends Stack {
       userPool: auth.userPool,
       userPoolClient: auth.client,
     });
+    const deploy = new DeployWorkflow(this, 'DeployWorkflow', {
+      table: data.table,
+      bucket: data.bucket,
+      agentNetwork: { vpcId: agentVpc.valueAsString, subnetIds: agentSubnets.valueAsString },
+    });
     const api = new Api(this, 'Api', {
       table: data.table,
       bucket: data.bucket,
       stateMachine: workflow.stateMachine,
       userPool: auth.userPool,
       userPoolClient: auth.client,
-      featureEnvironment: { testing: testRunner.environment },
+      featureEnvironment: { testing: testRunner.environment, deployments: deploy.environment },
     });
     testRunner.grantStart(api.functions.testing);
+    deploy.grantStart(api.functions.deployments);
     const site = new WebSite(this, 'WebSite', {
       apiUrl: api.httpApi.apiEndpoint,
       streamUrl: testRunner.stage.url,
@@ -90,6 +107,7 @@ export class PlatformStack extends Stack {
       functions: {
         ...api.functions,
         generateTasks: workflow.taskFunction,
+        deployTasks: deploy.taskFunction,
         testStream: testRunner.functions.stream,
         runnerStopped: testRunner.functions.taskStopped,
       },

@@ -52,7 +52,7 @@ export function costCommand(io: Output): Command {
         const b = estimate.budget;
         io.out(
           b.overBudget
-            ? `Over the ${usd(b.monthlyUsd)}/month budget by ${usd(b.gapUsd)}.${b.toMeetBudget.length > 0 ? ` To get under it: ${b.toMeetBudget.join(', ')}.` : ' No combination of the suggestions below gets under it.'}`
+            ? `Over the ${usd(b.monthlyUsd)}/month budget by ${usd(b.gapUsd)}.${b.toMeetBudget.length > 0 ? ` To get under it: ${b.toMeetBudget.join(', ')}.` : ' No combination of the suggestions below gets under it.'}${b.waysUnder.length > 0 ? ` Alone, each of these does: ${b.waysUnder.map((w) => w.text).join('; ')}.` : ''}`
             : `Within the ${usd(b.monthlyUsd)}/month budget.`,
         );
       }

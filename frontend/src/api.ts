@@ -39,7 +39,7 @@ export const api = createApi({
     }
     return result;
   },
-  tagTypes: ['Session', 'Sessions', 'Context', 'History', 'Build', 'Versions'],
+  tagTypes: ['Session', 'Sessions', 'Context', 'History', 'Build', 'Versions', 'Deployments'],
   endpoints: (build) => ({
     listSessions: build.query<Answer<'listSessions'>, void>({
       query: () => 'api/sessions',
@@ -128,6 +128,24 @@ export const api = createApi({
     deployPlan: build.query<Answer<'deployPlan'>, string>({
       query: (id) => `api/code-generation/${encodeURIComponent(id)}/deploy-plan`,
     }),
+    listDeployments: build.query<Answer<'listDeployments'>, string>({
+      query: (id) => `api/sessions/${encodeURIComponent(id)}/deployments`,
+      providesTags: (_r, _e, id) => [{ type: 'Deployments', id }],
+    }),
+    startDeployment: build.mutation<Answer<'startDeployment'>, { id: string } & BodyOf<'startDeployment'>>({
+      query: ({ id, ...body }) => ({
+        url: `api/sessions/${encodeURIComponent(id)}/deployments`,
+        method: 'POST',
+        body,
+      }),
+      invalidatesTags: (_r, _e, { id }) => [{ type: 'Deployments', id }],
+    }),
+    getDeployment: build.query<
+      Answer<'getDeployment'>,
+      { id: string; target: Answer<'getDeployment'>['target'] }
+    >({
+      query: ({ id, target }) => `api/sessions/${encodeURIComponent(id)}/deployments/${target}`,
+    }),
     listVersions: build.query<Answer<'listVersions'>, string>({
       query: (id) => `api/sessions/${encodeURIComponent(id)}/versions`,
       providesTags: (_r, _e, id) => [{ type: 'Versions', id }],
@@ -198,6 +216,9 @@ export const {
   useGetGenerationQuery,
   useListVersionsQuery,
   useDeployPlanQuery,
+  useListDeploymentsQuery,
+  useStartDeploymentMutation,
+  useGetDeploymentQuery,
   useLazyGetGeneratedFileQuery,
   useGetGeneratedFileQuery,
   useBuildProjectMutation,

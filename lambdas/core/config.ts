@@ -13,6 +13,16 @@ export const PlatformConfig = z.object({
   ARTIFACTS_BUCKET: z.string().min(1).default('agent-builder-artifacts'),
   /** Express state machine of the generation workflow; unset locally, where the same ASL runs in-process. */
   GENERATION_STATE_MACHINE_ARN: z.string().optional(),
+  /**
+   * "Deploy to this account" (AWS only): the deployment workflow's state machine, the CodeBuild
+   * project that builds agent images, the role CloudFormation creates agent stacks with, and the
+   * VPC and subnets (comma-separated) ECS Fargate agents go into. Unset locally: not offered.
+   */
+  DEPLOY_STATE_MACHINE_ARN: z.string().optional(),
+  DEPLOY_BUILD_PROJECT: z.string().optional(),
+  DEPLOY_STACK_ROLE_ARN: z.string().optional(),
+  DEPLOY_VPC_ID: z.string().optional(),
+  DEPLOY_SUBNET_IDS: z.string().optional(),
   /** Emulator endpoints (local platform and tests). */
   DYNAMODB_ENDPOINT: z.url().optional(),
   S3_ENDPOINT: z.url().optional(),

@@ -63,6 +63,17 @@ export class ConflictError extends DomainError {
   readonly title = 'Conflict';
 }
 
+/**
+ * The platform cannot do this where it runs, or for this input as it is (deploying from a platform
+ * that is not in an AWS account, an agent that needs secrets the builder must give): 409, and the
+ * detail says what to do instead.
+ */
+export class DeployUnavailableError extends DomainError {
+  readonly type = 'deploy-unavailable';
+  readonly statusCode = 409;
+  readonly title = 'The platform cannot deploy this agent here';
+}
+
 export class UnauthorizedError extends DomainError {
   readonly type = 'unauthorized';
   readonly statusCode = 401;

@@ -26,7 +26,13 @@ export function estimateCost(input: z.input<typeof CostInput>, ctx: CostContext)
   const raw = computeEstimate(parsed, ctx);
   const optimizations = advise(raw, ctx);
   const estimate: CostEstimate = { ...present(raw), optimizations };
-  if (parsed.budget) estimate.budget = budgetCheck(sumBy(raw.items), parsed.budget.monthlyUsd, optimizations);
+  if (parsed.budget) {
+    const check = budgetCheck(sumBy(raw.items), parsed.budget.monthlyUsd, optimizations);
+    estimate.budget = {
+      ...check,
+      waysUnder: check.overBudget ? waysUnder(raw, ctx, parsed.budget.monthlyUsd, optimizations) : [],
+    };
+  }
   return estimate;
 }
 
@@ -223,6 +229,74 @@ function lambdaFargateCrossover(raw: RawEstimate, ctx: CostContext): number | un
   return perRequest > 0 ? Math.round(Number(sumBy(fargate.items, 'compute')) / perRequest) : undefined;
 }
 
+/** The largest n in [lo, hi] for which `fits` holds, `fits` being true up to some point and false after. */
+function largestFitting(lo: number, hi: number, fits: (n: number) => boolean): number | undefined {
+  if (hi < lo || !fits(lo)) return undefined;
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi + 1) / 2);
+    if (fits(mid)) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+type WayUnder = NonNullable<CostEstimate['budget']>['waysUnder'][number];
+
+/**
+ * Over budget: the single changes that bring the whole agent's monthly total under it, each with
+ * the figure that does: the most requests a month, the longest answers (output tokens), or the
+ * cheaper model the advice above found. A change that cannot get under alone is left out.
+ */
+function waysUnder(raw: RawEstimate, ctx: CostContext, monthlyUsd: number, optimizations: Optimization[]) {
+  const budget = BigInt(Math.round(monthlyUsd * 1e6));
+  const total = sumBy(raw.items);
+  const usage = raw.usage;
+  const totalWith = (change: Partial<typeof usage>) =>
+    sumBy(rerun(raw, ctx, (i) => ({ ...i, usage: { ...usage, ...change } })).items);
+  const ways: WayUnder[] = [];
+  const requests = largestFitting(
+    1,
+    usage.requestsPerMonth - 1,
+    (n) => totalWith({ requestsPerMonth: n }) <= budget,
+  );
+  if (requests !== undefined)
+    ways.push({
+      kind: 'fewer-requests',
+      text: `fewer requests: under budget at ≤ ${requests.toLocaleString('en-US')} requests/month (now ${usage.requestsPerMonth.toLocaleString('en-US')})`,
+      value: requests,
+      monthlyUsd: toUsd(totalWith({ requestsPerMonth: requests })),
+    });
+  const tokens = largestFitting(
+    1,
+    usage.avgOutputTokens - 1,
+    (n) => totalWith({ avgOutputTokens: n }) <= budget,
+  );
+  if (tokens !== undefined)
+    ways.push({
+      kind: 'shorter-answers',
+      text: `shorter answers: under budget at ≤ ${tokens.toLocaleString('en-US')} output tokens per answer (now ${usage.avgOutputTokens.toLocaleString('en-US')})`,
+      value: tokens,
+      monthlyUsd: toUsd(totalWith({ avgOutputTokens: tokens })),
+    });
+  const model = optimizations.find(
+    (o) =>
+      (o.id === 'cheaper-model' || o.id === 'smaller-model') &&
+      typeof o.patch?.model === 'string' &&
+      total - BigInt(Math.round(o.savingUsd * 1e6)) <= budget,
+  );
+  if (model && typeof model.patch?.model === 'string') {
+    const after = total - BigInt(Math.round(model.savingUsd * 1e6));
+    const name = ctx.models.get(model.patch.model).name;
+    ways.push({
+      kind: 'cheaper-model',
+      text: `a cheaper model: under budget with ${name} (${formatUsd(after)}/month in total)`,
+      value: model.patch.model,
+      monthlyUsd: toUsd(after),
+    });
+  }
+  return ways;
+}
+
 const CONFLICTS = [
   ['cheaper-model', 'smaller-model', 'batch-inference'],
   ['arm64', 'deployment-target', 'lambda-memory'],
@@ -232,7 +306,7 @@ function budgetCheck(
   total: MicroUsd,
   monthlyUsd: number,
   optimizations: Optimization[],
-): NonNullable<CostEstimate['budget']> {
+): Omit<NonNullable<CostEstimate['budget']>, 'waysUnder'> {
   const budget = BigInt(Math.round(monthlyUsd * 1e6));
   const overBudget = total > budget;
   const chosen: string[] = [];

@@ -83,6 +83,19 @@ export const CostEstimate = z.object({
       overBudget: z.boolean(),
       gapUsd: z.number(),
       toMeetBudget: z.array(z.string()),
+      /**
+       * Over budget: each single change that brings the total under it, named with the figure that
+       * does (at most this many requests a month, answers of at most this many tokens, another model).
+       */
+      waysUnder: z.array(
+        z.object({
+          kind: z.enum(['fewer-requests', 'shorter-answers', 'cheaper-model']),
+          text: z.string(),
+          /** The workload figure, or the model id, that gets it under. */
+          value: z.union([z.number(), z.string()]),
+          monthlyUsd: z.number(),
+        }),
+      ),
     })
     .optional(),
 });

@@ -5,6 +5,7 @@ import { stopLocalRunners } from '../core/adapters/local-runner.ts';
 import { hasAwsCredentials, PlatformConfig, platformConfig } from '../core/config.ts';
 import { logger } from '../core/http.ts';
 import { createHandler as createCost } from '../cost/handler.ts';
+import { createHandler as createDeployments } from '../deployments/handler.ts';
 import { createHandler as createGenerate } from '../generate/handler.ts';
 import { createHandler as createHealth } from '../health/handler.ts';
 import { createHandler as createModels } from '../models/handler.ts';
@@ -99,6 +100,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
     generate: createGenerate(current) as LambdaHandler,
     testing: createTesting(current) as LambdaHandler,
     rollout: createRollout(current) as LambdaHandler,
+    // No deployment workflow here: the API says the platform must run in AWS to deploy.
+    deployments: createDeployments(current) as LambdaHandler,
   };
   const server = createGateway(handlers, {
     staticDir: options.staticDir,

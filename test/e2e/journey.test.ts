@@ -131,13 +131,22 @@ describe('the builder’s journey', () => {
         // The deploy step: it warns that v2 was never test-run, and shows the commands once the builder goes on.
         await page.getByRole('button', { name: 'Continue to Testing' }).click();
         await page.waitForURL(/\/testing$/);
+        // The header asks too before going on with a version that was never tested.
         await page.getByRole('button', { name: 'Continue to Deployment' }).click();
+        await page
+          .getByRole('alertdialog')
+          .getByText('v2 was never built and test-run. Continue to Deployment anyway?')
+          .waitFor();
+        await page.getByRole('button', { name: 'Continue anyway' }).click();
         await page.waitForURL(/\/deploy$/);
         await page.getByRole('alertdialog').getByText('v2 was never built and test-run.').waitFor();
         await page.getByRole('button', { name: 'Go on to the deploy commands' }).click();
         await page.getByText(/^deploy\/[a-z-]+\/deploy\.sh --skip-(build|package)$/).waitFor();
         await page.getByRole('heading', { name: 'What the agent may do (its IAM role)' }).waitFor();
-        await page.getByTestId('deploy-to-account').waitFor();
+        await page
+          .getByTestId('deploy-to-account')
+          .getByText(/needs the platform running in your AWS account/)
+          .waitFor();
         await shot('3-deploy');
         await fits(page, 'deploy');
 

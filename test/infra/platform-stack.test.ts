@@ -46,7 +46,7 @@ describe('PlatformStack', () => {
     const functions = template.findResources('AWS::Lambda::Function', {
       Properties: { Runtime: 'nodejs22.x' },
     });
-    expect(Object.keys(functions).length).toBe(11);
+    expect(Object.keys(functions).length).toBe(13);
     for (const fn of Object.values(functions)) {
       expect((fn as { Properties: { Architectures: string[] } }).Properties.Architectures).toEqual(['arm64']);
       expect((fn as { Properties: { TracingConfig: unknown } }).Properties.TracingConfig).toEqual({

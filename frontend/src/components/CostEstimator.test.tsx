@@ -75,7 +75,13 @@ describe('CostEstimator', () => {
         path: /^\/api\/cost-estimate$/,
         body: {
           ...estimate(5000),
-          budget: { monthlyUsd: 3, overBudget: true, gapUsd: 2, toMeetBudget: ['smaller-model'] },
+          budget: {
+            monthlyUsd: 3,
+            overBudget: true,
+            gapUsd: 2,
+            toMeetBudget: ['smaller-model'],
+            waysUnder: [],
+          },
         },
       },
     ]);

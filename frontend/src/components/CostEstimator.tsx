@@ -91,7 +91,9 @@ export function CostEstimator({ session }: { session: Session }) {
                       ? ` Applying ${estimate.data.budget.toMeetBudget
                           .map((id) => estimate.data?.optimizations.find((o) => o.id === id)?.title ?? id)
                           .join(' and ')} brings it under.`
-                      : ' No optimisation below brings it under: a cheaper model or a smaller volume would.'
+                      : estimate.data.budget.waysUnder.length > 0
+                        ? ` Under it with ${estimate.data.budget.waysUnder.map((w) => w.text).join('; or ')}.`
+                        : ' No single optimisation, volume, answer length or model brings it under.'
                   }`
                 : `Within your ${usd(estimate.data.budget.monthlyUsd)}/month budget.`}
             </p>

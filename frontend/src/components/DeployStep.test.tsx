@@ -55,9 +55,20 @@ const run = (status: string) => ({
   createdAt: '2026-01-01T00:00:00Z',
 });
 
-function api(runs: unknown[]) {
+const LOCAL = {
+  available: false,
+  unavailable: {
+    reason: 'not-in-aws',
+    message:
+      'Deploying from the platform needs the platform running in your AWS account with the deploy-to-account feature on; run the commands below instead.',
+  },
+  deployments: [],
+};
+
+function api(runs: unknown[], deployments: unknown = LOCAL) {
   return fakeApi([
     { path: /\/deploy-plan$/, body: plan },
+    { path: /^\/api\/sessions\/[^/]+\/deployments$/, body: deployments },
     { path: /^\/api\/testing\/history$/, body: { runs } },
     { path: /\/versions$/, body: { versions: [], current: { upToDate: true, changes: [] } } },
   ]);
@@ -94,6 +105,9 @@ describe('DeployStep', () => {
     expect(screen.queryByRole('alertdialog')).not.toBeInTheDocument();
     await userEvent.click(screen.getByRole('button', { name: 'Copy: Deploy' }));
     await waitFor(() => expect(writeText).toHaveBeenCalledWith('deploy/agentcore/deploy.sh --skip-build'));
-    expect(screen.getByTestId('deploy-to-account')).toHaveTextContent('not offered here');
+    expect(await screen.findByTestId('deploy-to-account')).toHaveTextContent(
+      'Deploying from the platform needs the platform running in your AWS account',
+    );
+    expect(screen.queryByRole('button', { name: /to this account/ })).not.toBeInTheDocument();
   });
 });

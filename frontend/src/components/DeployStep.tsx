@@ -1,7 +1,9 @@
 import { useState } from 'react';
-import { useDeployPlanQuery, useHistoryQuery, useListVersionsQuery } from '../api.ts';
+import { useDeployPlanQuery, useListVersionsQuery } from '../api.ts';
 import { usd } from '../hooks/use-session-costs.ts';
+import { useVersionWarning } from '../hooks/use-version-warning.ts';
 import type { Session } from '../types.ts';
+import { DeployToAccount } from './DeployToAccount.tsx';
 import { Loading, ProblemMessage } from './ProblemMessage.tsx';
 
 /** A command to run from the project's root, with a button that copies it. */
@@ -34,21 +36,15 @@ export function DeployStep({ session }: { session: Session }) {
   const latestId = session.generationIds.at(-1);
   const versions = useListVersionsQuery(session.id, { skip: !latestId });
   const plan = useDeployPlanQuery(latestId ?? '', { skip: !latestId });
-  const history = useHistoryQuery({ sessionId: session.id, limit: 100 });
   const [goOn, setGoOn] = useState(false);
+  const name = plan.data?.version ? `v${plan.data.version}` : 'this version';
+  const readiness = useVersionWarning(session, name);
 
   if (!latestId) return <p className="empty">Generate the project first: the deploy step is read from it.</p>;
-  if (plan.isLoading || history.isLoading) return <Loading label="Reading the deploy step" />;
+  if (plan.isLoading || readiness.isLoading) return <Loading label="Reading the deploy step" />;
   if (plan.error || !plan.data) return <ProblemMessage error={plan.error} onRetry={() => plan.refetch()} />;
   const p = plan.data;
-  const name = p.version ? `v${p.version}` : 'this version';
-  const runs = (history.data?.runs ?? []).filter((r) => r.generationId === latestId);
-  const last = runs[0];
-  const warning = !last
-    ? `${name} was never built and test-run.`
-    : last.status !== 'succeeded'
-      ? `The last test run of ${name} did not succeed (${last.status.replace('_', ' ')}).`
-      : undefined;
+  const { warning } = readiness;
   const outdated = versions.data && !versions.data.current.upToDate;
 
   return (
@@ -78,6 +74,13 @@ export function DeployStep({ session }: { session: Session }) {
           </button>
         </div>
       )}
+      <DeployToAccount
+        sessionId={session.id}
+        generationId={latestId}
+        target={p.target}
+        name={name}
+        held={Boolean(warning) && !goOn}
+      />
       <section className="card" aria-labelledby="checklist-heading">
         <h2 id="checklist-heading">Before you deploy</h2>
         <ul className="checklist">
@@ -137,10 +140,6 @@ export function DeployStep({ session }: { session: Session }) {
           </table>
         </div>
       </section>
-      <p className="muted" data-testid="deploy-to-account">
-        Deploy to this account: not offered here. The platform does not deploy agents into an AWS account
-        itself; run the commands above with your own credentials.
-      </p>
     </div>
   );
 }

@@ -11,6 +11,7 @@ import { clearCompare, setModelView, toggleCompare, useAppDispatch, useAppSelect
 import { CAPABILITIES, type Capability, type Model, type Session } from '../types.ts';
 import { LifecycleBadge, ModelList } from './ModelList.tsx';
 import { Loading, ProblemMessage } from './ProblemMessage.tsx';
+import { WaysUnderBudget } from './WaysUnderBudget.tsx';
 
 export interface ModelFilters {
   search: string;
@@ -322,6 +323,13 @@ export function ModelSelector({ session }: { session: Session }) {
                 </tbody>
               </table>
             </div>
+          )}
+          {comparison.data && compare.length >= 2 && budgetUsd !== undefined && (
+            <ul className="ways-under" aria-label="Over budget">
+              {comparison.data.models.map((m) => (
+                <WaysUnderBudget key={m.id} spec={spec} workload={workload} model={m} />
+              ))}
+            </ul>
           )}
         </section>
       )}

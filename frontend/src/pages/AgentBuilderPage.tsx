@@ -1,6 +1,6 @@
-import { type KeyboardEvent, useEffect, useRef } from 'react';
+import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { useAdvanceSessionMutation, useGetSessionQuery } from '../api.ts';
+import { useAdvanceSessionMutation, useGetSessionQuery, useListVersionsQuery } from '../api.ts';
 import { CodePreview } from '../components/CodePreview.tsx';
 import { CostEstimator } from '../components/CostEstimator.tsx';
 import { DeployStep } from '../components/DeployStep.tsx';
@@ -9,6 +9,7 @@ import { Loading, ProblemMessage } from '../components/ProblemMessage.tsx';
 import { Requirements } from '../components/Requirements.tsx';
 import { TestingTab } from '../components/TestingTab.tsx';
 import { ToolSelector } from '../components/ToolSelector.tsx';
+import { useVersionWarning } from '../hooks/use-version-warning.ts';
 import { PHASE_LABELS, phaseIndex, TABS, type TabKey, tabEnabled } from '../phases.ts';
 import { PHASES, type Session } from '../types.ts';
 
@@ -25,6 +26,16 @@ export function AgentBuilderPage() {
   const session = useGetSessionQuery(id);
   const [advance, advancing] = useAdvanceSessionMutation();
   const tabRefs = useRef<Record<string, HTMLButtonElement | null>>({});
+  // Going on from Testing or Deployment with a version that was never tested, or failed, is asked first.
+  const [confirming, setConfirming] = useState(false);
+  const checksVersion =
+    (session.data?.phase === 'TESTING' || session.data?.phase === 'DEPLOYMENT') &&
+    (session.data?.generationIds.length ?? 0) > 0;
+  const versions = useListVersionsQuery(id, { skip: !checksVersion });
+  const latest = versions.data?.versions[0]?.version;
+  const readiness = useVersionWarning(session.data, latest ? `v${latest}` : 'The latest version', {
+    skip: !checksVersion,
+  });
   // On a narrow screen the tab strip scrolls: keep the open tab in sight.
   const loaded = session.data !== undefined;
   useEffect(() => {
@@ -67,6 +78,7 @@ export function AgentBuilderPage() {
   };
 
   const onAdvance = async () => {
+    setConfirming(false);
     const result = await advance({ id: s.id, version: s.version });
     if ('data' in result && result.data) {
       const phase = result.data.session.phase;
@@ -102,7 +114,12 @@ export function AgentBuilderPage() {
         </section>
         {next && s.phase !== 'COMPLETE' && (
           <div className="advance">
-            <button type="button" className="primary" onClick={onAdvance} disabled={advancing.isLoading}>
+            <button
+              type="button"
+              className="primary"
+              onClick={() => (readiness.warning ? setConfirming(true) : onAdvance())}
+              disabled={advancing.isLoading || readiness.isLoading || confirming}
+            >
               {advancing.isLoading
                 ? s.phase === 'IMPLEMENTATION'
                   ? 'Generating the project…'
@@ -111,6 +128,19 @@ export function AgentBuilderPage() {
                   ? 'Generate the project'
                   : `Continue to ${PHASE_LABELS[next]}`}
             </button>
+            {confirming && readiness.warning && next && (
+              <div className="confirm" role="alertdialog" aria-labelledby="continue-warning">
+                <p id="continue-warning">
+                  <strong>{readiness.warning}</strong> Continue to {PHASE_LABELS[next]} anyway?
+                </p>
+                <button type="button" onClick={onAdvance}>
+                  Continue anyway
+                </button>{' '}
+                <button type="button" onClick={() => setConfirming(false)}>
+                  Not yet
+                </button>
+              </div>
+            )}
           </div>
         )}
       </header>
