@@ -187,6 +187,29 @@ describe('deployment artifacts', () => {
     }
   });
 
+  it('run under ADOT on AgentCore (both languages, pinned), and start plainly elsewhere', () => {
+    for (const { target, language, project } of projects) {
+      const dockerfile = project.files.Dockerfile ?? '';
+      const cmd = dockerfile.split('\n').find((line) => line.startsWith('CMD '));
+      if (target === 'lambda') continue; // no image of its own
+      if (target === 'agentcore' && language === 'python') {
+        expect(cmd).toBe('CMD ["opentelemetry-instrument", "python", "-m", "app.main"]');
+        expect(project.files['requirements.txt']).toMatch(/^aws-opentelemetry-distro>=/m);
+      } else if (target === 'agentcore') {
+        expect(dockerfile).toMatch(
+          /npm install .*--no-save @aws\/aws-distro-opentelemetry-node-autoinstrumentation@\d+\.\d+\.\d+$/m,
+        );
+        expect(cmd).toBe(
+          'CMD ["node", "--require", "@aws/aws-distro-opentelemetry-node-autoinstrumentation/register", "dist/index.js"]',
+        );
+        // The agent does not set up a second tracer provider under ADOT.
+        expect(project.files['src/index.ts']).toMatch(/!underAdot\) setupTracer/);
+      } else {
+        expect(dockerfile).not.toMatch(/opentelemetry/);
+      }
+    }
+  });
+
   it('scripts are strict and pass shellcheck', async () => {
     const scripts = projects.flatMap(({ dir, project }) =>
       filesOf(project, /\.sh$/).map(([path]) => join(dir, path)),

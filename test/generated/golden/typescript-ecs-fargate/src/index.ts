@@ -9,8 +9,10 @@ import { closeTools, createTools } from './tools/index.js';
 const config = await loadConfig();
 const logger = createLogger(config.LOG_LEVEL);
 
-// Traces go to an OpenTelemetry collector (the AgentCore runtime's, or ADOT → X-Ray) when configured.
-if (process.env.OTEL_EXPORTER_OTLP_ENDPOINT) setupTracer({ exporters: { otlp: true } });
+// Traces go to an OpenTelemetry collector when configured. Under ADOT (the AgentCore image starts
+// node with its register module) the tracer provider is already set up and Strands' spans use it.
+const underAdot = process.execArgv.some((arg) => arg.includes('aws-distro-opentelemetry-node-autoinstrumentation'));
+if (process.env.OTEL_EXPORTER_OTLP_ENDPOINT && !underAdot) setupTracer({ exporters: { otlp: true } });
 
 // One set of tools for every session: MCP servers start once, on first use, and stop on shutdown.
 const tools = createTools(config);
