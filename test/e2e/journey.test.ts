@@ -6,8 +6,8 @@ import { launchChromium, SHOTS, startWebPlatform } from './browser.ts';
 
 // The builder's journey in Debian's Chromium against the real local platform, on a phone and a desktop:
 // description → settings → generate → change the model → regenerate → the diff of the new version →
-// the deploy step; and one monthly total for the session's workload in recommendations, compare and
-// the cost tab. Screenshots go to test-artifacts/e2e/journey-*.png. (Build and chat: web-app.test.ts.)
+// build → chat → the deploy step; and one monthly total for the session's workload in recommendations,
+// compare and the cost tab. Screenshots go to test-artifacts/e2e/journey-*.png.
 let platform: RunningPlatform;
 let browser: Browser;
 
@@ -128,26 +128,38 @@ describe('the builder’s journey', () => {
         await shot('2-diff');
         await fits(page, 'diff');
 
-        // The deploy step: it warns that v2 was never test-run, and shows the commands once the builder goes on.
+        // Testing: the header asks before going on with a version that was never built and test-run.
         await page.getByRole('button', { name: 'Continue to Testing' }).click();
         await page.waitForURL(/\/testing$/);
-        // The header asks too before going on with a version that was never tested.
         await page.getByRole('button', { name: 'Continue to Deployment' }).click();
         await page
           .getByRole('alertdialog')
           .getByText('v2 was never built and test-run. Continue to Deployment anyway?')
           .waitFor();
-        await page.getByRole('button', { name: 'Continue anyway' }).click();
+        await page.getByRole('button', { name: 'Not yet' }).click();
+
+        // Build v2 and chat with it: a tool call through the warm agent.
+        await page.getByRole('button', { name: 'Build the project' }).click();
+        await page.getByText('Built: ready to run').waitFor({ timeout: 600_000 });
+        await page.getByRole('textbox').fill('Please use the calculator on "120 * 0.25"');
+        await page.getByRole('button', { name: 'Run', exact: true }).click();
+        await page.locator('.run-status').waitFor({ timeout: 180_000 });
+        await expect(page.locator('.run-status').textContent()).resolves.toBe('succeeded');
+        await page.getByRole('list', { name: 'Tool calls' }).getByText('calculator').waitFor();
+        await shot('3-chat');
+        await fits(page, 'chat');
+
+        // The deploy step: v2 was built and its test passed, so the header goes on without asking.
+        await page.getByRole('button', { name: 'Continue to Deployment' }).click();
         await page.waitForURL(/\/deploy$/);
-        await page.getByRole('alertdialog').getByText('v2 was never built and test-run.').waitFor();
-        await page.getByRole('button', { name: 'Go on to the deploy commands' }).click();
+        expect(await page.getByRole('alertdialog').count()).toBe(0);
         await page.getByText(/^deploy\/[a-z-]+\/deploy\.sh --skip-(build|package)$/).waitFor();
         await page.getByRole('heading', { name: 'What the agent may do (its IAM role)' }).waitFor();
         await page
           .getByTestId('deploy-to-account')
           .getByText(/needs the platform running in your AWS account/)
           .waitFor();
-        await shot('3-deploy');
+        await shot('4-deploy');
         await fits(page, 'deploy');
 
         // The sessions list shows the agent's model and its last generation.
@@ -164,6 +176,6 @@ describe('the builder’s journey', () => {
       } finally {
         await context.close();
       }
-    }, 300_000);
+    }, 900_000);
   }
 });

@@ -1,5 +1,6 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import {
+  api,
   useBuildProjectMutation,
   useEndConversationMutation,
   useGetBuildQuery,
@@ -10,6 +11,7 @@ import {
   useStartConversationMutation,
 } from '../api.ts';
 import { type StreamState, useTestStream } from '../hooks/use-test-stream.ts';
+import { useAppDispatch } from '../store.ts';
 import type { Build, RunMetrics, Session, TestRun } from '../types.ts';
 import { Feedback } from './Feedback.tsx';
 import { Loading, ProblemMessage } from './ProblemMessage.tsx';
@@ -226,7 +228,10 @@ export function TestRunner({ session }: { session: Session }) {
   useEffect(() => {
     if (followed.data && followed.data.id === build?.id) setBuild(followed.data);
   }, [followed.data, build?.id]);
-  const { state, run, say, cancel } = useTestStream(() => history.refetch());
+  const dispatch = useAppDispatch();
+  // A finished run changes every view of the history (this list, the header's and the Deployment
+  // tab's check of the version's last test), so all of them are fetched again.
+  const { state, run, say, cancel } = useTestStream(() => dispatch(api.util.invalidateTags(['History'])));
   const [input, setInput] = useState('');
   const [asked, setAsked] = useState('');
   const [conversationId, setConversationId] = useState<string | undefined>();

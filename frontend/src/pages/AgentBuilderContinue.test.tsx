@@ -61,7 +61,10 @@ describe('the header’s Continue', () => {
   it('asks when the last test run of the version failed its build', async () => {
     api([run('build_failed')]);
     at('/sessions/s1/requirements');
-    await userEvent.click(await screen.findByRole('button', { name: 'Continue to Deployment' }));
+    const button = await screen.findByRole('button', { name: 'Continue to Deployment' });
+    // Continue is enabled once the version's test history is in.
+    await waitFor(() => expect(button).toBeEnabled());
+    await userEvent.click(button);
     expect(await screen.findByRole('alertdialog')).toHaveTextContent(
       'The last test run of v2 did not succeed (build failed).',
     );
