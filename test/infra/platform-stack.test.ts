@@ -589,7 +589,7 @@ describe('the rollout dashboard', () => {
 describe('cdk synth', () => {
   it('synthesises offline with no AWS account, bundling every Lambda with esbuild', async () => {
     const { execFile } = await import('node:child_process');
-    const { mkdtempSync, readdirSync } = await import('node:fs');
+    const { mkdtempSync, readdirSync, rmSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
     const out = mkdtempSync(join(tmpdir(), 'cdk-out-'));
@@ -607,6 +607,11 @@ describe('cdk synth', () => {
         (error, _stdout, stderr) => (error ? reject(new Error(stderr)) : resolve()),
       ),
     );
-    expect(readdirSync(out)).toContain('AgentBuilderPlatform.template.json');
+    try {
+      expect(readdirSync(out)).toContain('AgentBuilderPlatform.template.json');
+    } finally {
+      // The cloud assembly holds every bundled Lambda (tens of MB): not left behind in /tmp.
+      rmSync(out, { recursive: true, force: true });
+    }
   }, 300_000);
 });
