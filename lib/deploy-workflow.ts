@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -8,8 +7,10 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { AGENT_PREFIX } from '../lambdas/deployments/plan.ts';
-import { PlatformFunction, ROOT } from './agent-function.ts';
+import { ECR_PUSH_ACTIONS } from '../lambdas/generate/iam.ts';
+import { PlatformFunction } from './agent-function.ts';
 import { DATA_GRANTS, suppress } from './nag.ts';
+import { taskStateMachine } from './task-workflow.ts';
 
 const regex = (pattern: string) => ({ regex: `/${pattern}/g` });
 /** An ARN's partition, Region and account as nag sees them: tokens, or resolved when the stack has an env. */
@@ -107,15 +108,7 @@ export class DeployWorkflow extends Construct {
     this.buildProject.addToRolePolicy(
       new iam.PolicyStatement({
         sid: 'PushAgentImages',
-        actions: [
-          'ecr:BatchCheckLayerAvailability',
-          'ecr:InitiateLayerUpload',
-          'ecr:UploadLayerPart',
-          'ecr:CompleteLayerUpload',
-          'ecr:PutImage',
-          'ecr:BatchGetImage',
-          'ecr:GetDownloadUrlForLayer',
-        ],
+        actions: [...ECR_PUSH_ACTIONS, 'ecr:GetDownloadUrlForLayer'],
         resources: [repositories],
       }),
     );
@@ -278,22 +271,13 @@ export class DeployWorkflow extends Construct {
     // The only role it may hand over is CloudFormation's; the agents' roles are passed by that one.
     this.stackRole.grantPassRole(this.taskFunction.grantPrincipal);
 
-    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
-      definitionBody: sfn.DefinitionBody.fromFile(join(ROOT, 'lib', 'workflows', 'deployment.asl.json')),
-      definitionSubstitutions: { DeployTaskFunctionArn: this.taskFunction.functionArn },
-      stateMachineType: sfn.StateMachineType.STANDARD,
+    this.stateMachine = taskStateMachine(this, {
+      definitionFile: 'deployment.asl.json',
+      substitution: 'DeployTaskFunctionArn',
+      taskFunction: this.taskFunction,
+      type: sfn.StateMachineType.STANDARD,
       timeout: Duration.hours(2),
-      tracingEnabled: true,
-      logs: {
-        destination: new logs.LogGroup(this, 'Logs', {
-          retention: logs.RetentionDays.ONE_MONTH,
-          removalPolicy: RemovalPolicy.DESTROY,
-        }),
-        level: sfn.LogLevel.ALL,
-        includeExecutionData: false,
-      },
     });
-    this.taskFunction.grantInvoke(this.stateMachine);
 
     const agentRepositories = regex(
       `^Resource::arn:${PARTITION}:ecr:${REGION}:${ACCOUNT}:repository\\/agentbuilder\\/\\*$`,

@@ -1,12 +1,11 @@
-import { join } from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { PlatformFunction, ROOT } from './agent-function.ts';
+import { PlatformFunction } from './agent-function.ts';
 import { suppress } from './nag.ts';
+import { taskStateMachine } from './task-workflow.ts';
 
 /**
  * The generation workflow: the Express state machine of lib/workflows/generation.asl.json (the same
@@ -27,22 +26,13 @@ export class GenerationWorkflow extends Construct {
     });
     props.table.grantReadWriteData(this.taskFunction);
     props.bucket.grantReadWrite(this.taskFunction);
-    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
-      definitionBody: sfn.DefinitionBody.fromFile(join(ROOT, 'lib', 'workflows', 'generation.asl.json')),
-      definitionSubstitutions: { GenerateTaskFunctionArn: this.taskFunction.functionArn },
-      stateMachineType: sfn.StateMachineType.EXPRESS,
+    this.stateMachine = taskStateMachine(this, {
+      definitionFile: 'generation.asl.json',
+      substitution: 'GenerateTaskFunctionArn',
+      taskFunction: this.taskFunction,
+      type: sfn.StateMachineType.EXPRESS,
       timeout: Duration.minutes(5),
-      tracingEnabled: true,
-      logs: {
-        destination: new logs.LogGroup(this, 'Logs', {
-          retention: logs.RetentionDays.ONE_MONTH,
-          removalPolicy: RemovalPolicy.DESTROY,
-        }),
-        level: sfn.LogLevel.ALL,
-        includeExecutionData: false,
-      },
     });
-    this.taskFunction.grantInvoke(this.stateMachine);
     suppress(this.stateMachine, [
       {
         id: 'AwsSolutions-IAM5',

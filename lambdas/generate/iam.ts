@@ -200,6 +200,16 @@ export function apiKeyProviderStatements(context: ProjectContext): PolicyStateme
   ];
 }
 
+/** What pushing an image to an ECR repository takes (docker push; BatchGetImage for its cache check). */
+export const ECR_PUSH_ACTIONS = [
+  'ecr:BatchCheckLayerAvailability',
+  'ecr:InitiateLayerUpload',
+  'ecr:UploadLayerPart',
+  'ecr:CompleteLayerUpload',
+  'ecr:PutImage',
+  'ecr:BatchGetImage',
+] as const;
+
 /** The ECR authorization token, which every pull and push needs. */
 export const ECR_TOKEN_STATEMENT: PolicyStatement = {
   sid: 'EcrAuthorizationToken',
@@ -311,14 +321,7 @@ export function imageBuildRoleStatements(): PolicyStatement[] {
     },
     {
       sid: 'PushImage',
-      actions: [
-        'ecr:BatchCheckLayerAvailability',
-        'ecr:InitiateLayerUpload',
-        'ecr:UploadLayerPart',
-        'ecr:CompleteLayerUpload',
-        'ecr:PutImage',
-        'ecr:BatchGetImage',
-      ],
+      actions: [...ECR_PUSH_ACTIONS],
       resources: [slot('repositoryArn')],
     },
     ECR_TOKEN_STATEMENT,

@@ -8,6 +8,15 @@ import { generate, ROOT, run, scratchDir, writeProject } from './workspace.ts';
 // test suites run against the test double in test/generated/python-stubs: platform tests only.
 const PYTHON = '/usr/bin/python3';
 const STUBS = join(ROOT, 'test', 'generated', 'python-stubs');
+
+/** A generated project's own pytest suite (or the given test files) against the test doubles: its output. */
+async function pytest(dir: string, ...files: string[]): Promise<string> {
+  const { stdout } = await run(PYTHON, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', ...files], {
+    cwd: dir,
+    env: { ...process.env, PYTHONPATH: `${STUBS}:${dir}`, PYTHONDONTWRITEBYTECODE: '1' },
+  }).catch((error: { stdout: string }) => ({ stdout: error.stdout }));
+  return stdout;
+}
 const entries = matrix('python');
 const MCP_SPEC_SETTINGS: Record<string, Record<string, string>> = {
   mcp_git: { repository: '/srv/not-a-repository' },
@@ -62,10 +71,7 @@ describe('generated Python projects', () => {
     );
     const dir = join(scratchDir('py-run'), 'agent');
     writeProject(dir, project);
-    const { stdout } = await run(PYTHON, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], {
-      cwd: dir,
-      env: { ...process.env, PYTHONPATH: `${STUBS}:${dir}`, PYTHONDONTWRITEBYTECODE: '1' },
-    }).catch((error: { stdout: string }) => ({ stdout: error.stdout }));
+    const stdout = await pytest(dir);
     expect(stdout).toMatch(/\b\d+ passed\b/);
     expect(stdout).not.toMatch(/failed|error/i);
   }, 120_000);
@@ -75,10 +81,7 @@ describe('generated Python projects', () => {
     if (!hostile) throw new Error('the matrix has no hostile-text entry');
     const dir = join(scratchDir('py-run-hostile'), 'agent');
     writeProject(dir, await generate(hostile.spec));
-    const { stdout } = await run(PYTHON, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], {
-      cwd: dir,
-      env: { ...process.env, PYTHONPATH: `${STUBS}:${dir}`, PYTHONDONTWRITEBYTECODE: '1' },
-    }).catch((error: { stdout: string }) => ({ stdout: error.stdout }));
+    const stdout = await pytest(dir);
     expect(stdout).toMatch(/\b\d+ passed\b/);
     expect(stdout).not.toMatch(/failed|error/i);
   }, 120_000);
@@ -89,14 +92,7 @@ describe('generated Python projects', () => {
     const dir = join(scratchDir('py-run-identity'), 'agent');
     writeProject(dir, project);
     // The tools themselves need their API clients (tavily, exa_py, slack_sdk), which are not here.
-    const { stdout } = await run(
-      PYTHON,
-      ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests/test_credentials.py'],
-      {
-        cwd: dir,
-        env: { ...process.env, PYTHONPATH: `${STUBS}:${dir}`, PYTHONDONTWRITEBYTECODE: '1' },
-      },
-    ).catch((error: { stdout: string }) => ({ stdout: error.stdout }));
+    const stdout = await pytest(dir, 'tests/test_credentials.py');
     expect(stdout).toMatch(/\b4 passed\b/);
     expect(stdout).not.toMatch(/failed|error/i);
   }, 120_000);
@@ -139,10 +135,7 @@ describe('generated Python projects', () => {
       });
       const dir = join(scratchDir('py-run-mcp'), 'agent');
       writeProject(dir, project);
-      const { stdout } = await run(PYTHON, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], {
-        cwd: dir,
-        env: { ...process.env, PYTHONPATH: `${STUBS}:${dir}`, PYTHONDONTWRITEBYTECODE: '1' },
-      }).catch((error: { stdout: string }) => ({ stdout: error.stdout }));
+      const stdout = await pytest(dir);
       expect(stdout).toMatch(/\b\d+ passed\b/);
       expect(stdout).not.toMatch(/failed|error/i);
     },
@@ -190,11 +183,8 @@ describe('generated Python projects', () => {
     expect(stderr).toBe('');
     expect(stdout.trim()).toBe('memory ok');
     // And its own suite passes with the memory tool in it.
-    const suite = await run(PYTHON, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], {
-      cwd: dir,
-      env,
-    }).catch((error: { stdout: string }) => ({ stdout: error.stdout }));
-    expect(suite.stdout).toMatch(/\b\d+ passed\b/);
-    expect(suite.stdout).not.toMatch(/failed|error/i);
+    const suite = await pytest(dir);
+    expect(suite).toMatch(/\b\d+ passed\b/);
+    expect(suite).not.toMatch(/failed|error/i);
   }, 120_000);
 });
