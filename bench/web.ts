@@ -9,6 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { ensureWebApp } from '../bin/cli/start.ts';
 import type { RunningPlatform } from '../lambdas/local/platform.ts';
+import { ModelInfo } from '../lambdas/models/schema.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const DIST = join(ROOT, 'frontend', 'dist');
@@ -39,25 +40,29 @@ export function bundleSizes(): void {
   console.log(`Initial JS: ${kb(initialJs)} gzipped (target ≤ 300 KB).`);
 }
 
+/** Models as the API serves them (checked against the registry schema, so the bench follows it). */
 function syntheticModels(count: number) {
-  return Array.from({ length: count }, (_, i) => ({
-    id: `bench.model-${i}-v1:0`,
-    provider: ['bedrock', 'ollama', 'openai', 'anthropic'][i % 4],
-    vendor: `Vendor ${i % 17}`,
-    family: `family-${i % 31}`,
-    name: `Bench Model ${i}`,
-    description: 'A synthetic model for the render benchmark.',
-    pricing: { inputPerMTok: (i % 50) / 10, outputPerMTok: (i % 50) / 5, basis: 'synthetic' },
-    contextWindow: 8_000 * ((i % 40) + 1),
-    maxOutputTokens: 4_096,
-    capabilities: ['tool-use', 'streaming', ...(i % 3 === 0 ? ['vision'] : [])],
-    strengths: [],
-    tier: 'medium',
-    regions: ['us-east-1'],
-    recommended: i % 2 === 0,
-    source: 'https://example.com',
-    asOf: '2026-01-01',
-  }));
+  return Array.from({ length: count }, (_, i) =>
+    ModelInfo.parse({
+      id: `bench.model-${i}-v1:0`,
+      provider: ['bedrock', 'ollama', 'openai', 'anthropic'][i % 4],
+      vendor: `Vendor ${i % 17}`,
+      family: `family-${i % 31}`,
+      name: `Bench Model ${i}`,
+      description: 'A synthetic model for the render benchmark.',
+      pricing: { inputPerMTok: (i % 50) / 10, outputPerMTok: (i % 50) / 5, basis: 'synthetic' },
+      contextWindow: 8_000 * ((i % 40) + 1),
+      maxOutputTokens: 4_096,
+      capabilities: ['tool-use', 'streaming', ...(i % 3 === 0 ? ['vision'] : [])],
+      strengths: [],
+      tier: 'medium',
+      regions: i % 4 === 0 ? ['us-east-1'] : [],
+      recommended: i % 8 === 0,
+      lifecycle: { status: 'active' },
+      source: 'https://example.com',
+      asOf: '2026-01-01',
+    }),
+  );
 }
 
 export async function modelListRender(platform: RunningPlatform): Promise<void> {
