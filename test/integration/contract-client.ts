@@ -105,3 +105,33 @@ export async function follow(
     await new Promise((resolve) => setTimeout(resolve, options.everyMs ?? 500));
   }
 }
+
+/**
+ * Generates a TypeScript agent with the calculator (the offline model calls the tool an input names)
+ * and builds it through the API: the id of its READY build.
+ */
+export async function buildCalculatorAgent(
+  call: ReturnType<typeof contractClient>,
+  name: string,
+): Promise<string> {
+  const generated = await call('POST', '/api/code-generation/generate', {
+    body: {
+      spec: {
+        name,
+        description: 'Talks and does sums',
+        language: 'typescript',
+        model: 'anthropic.claude-haiku-4-5-20251001-v1:0',
+        systemPrompt: 'You are helpful.',
+        tools: ['calculator'],
+      },
+    },
+  });
+  if (generated.status !== 201)
+    throw new Error(`generation answered ${generated.status}: ${JSON.stringify(generated.body)}`);
+  const build = await call('POST', '/api/testing/build', { body: { generationId: generated.body.id } });
+  if (build.status !== 202) throw new Error(`build answered ${build.status}: ${JSON.stringify(build.body)}`);
+  const ready = await follow(call, `/api/testing/builds/${build.body.id}`);
+  if (ready.body.status !== 'READY')
+    throw new Error(`build ended ${ready.body.status}: ${JSON.stringify(ready.body)}`);
+  return build.body.id as string;
+}

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningPlatform, startPlatform } from '../../lambdas/local/platform.ts';
 import { ROOT } from '../generated/workspace.ts';
-import { contractClient, follow, type Json } from './contract-client.ts';
+import { buildCalculatorAgent, contractClient, follow, type Json } from './contract-client.ts';
 
 // Conversations with warm agents on the embedded platform: a build's agent is started once by a
 // runner and kept up between turns with one runtime session id, so it keeps its conversation (the
@@ -39,23 +39,7 @@ async function say(conversationId: string, input: string): Promise<Json> {
 
 beforeAll(async () => {
   platform = await startPlatform({ port: 0, testModel: 'offline', runnerCacheDir: CACHE });
-  const generated = await call('POST', '/api/code-generation/generate', {
-    body: {
-      spec: {
-        name: 'Chatty agent',
-        description: 'Talks and does sums',
-        language: 'typescript',
-        model: 'anthropic.claude-haiku-4-5-20251001-v1:0',
-        systemPrompt: 'You are helpful.',
-        tools: ['calculator'],
-      },
-    },
-  });
-  expect(generated.status).toBe(201);
-  const build = await call('POST', '/api/testing/build', { body: { generationId: generated.body.id } });
-  expect(build.status).toBe(202);
-  buildId = build.body.id;
-  expect((await follow(call, `/api/testing/builds/${buildId}`)).body.status).toBe('READY');
+  buildId = await buildCalculatorAgent(call, 'Chatty agent');
 }, 600_000);
 afterAll(async () => platform?.close());
 

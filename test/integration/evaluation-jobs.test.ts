@@ -7,7 +7,7 @@ import { startEvaluation } from '../../lambdas/evaluations/service.ts';
 import { type RunningPlatform, startPlatform } from '../../lambdas/local/platform.ts';
 import { ROOT } from '../generated/workspace.ts';
 import { startScriptedOpenAi } from '../scripted-openai.ts';
-import { contractClient, follow, type Json } from './contract-client.ts';
+import { buildCalculatorAgent, contractClient, follow, type Json } from './contract-client.ts';
 
 // Evaluations as runner jobs, for real on this machine: the deployed platform's path (an `evaluate`
 // job in a runner task of its own) run by the local runner backend, a runner process (runner/main.ts,
@@ -38,23 +38,7 @@ const inRunner = (waitMs: number) => ({ ...evaluationDeps(platform.config), inRu
 
 beforeAll(async () => {
   platform = await startPlatform({ port: 0, testModel: 'offline', runnerCacheDir: CACHE });
-  const generated = await call('POST', '/api/code-generation/generate', {
-    body: {
-      spec: {
-        name: 'Evaluated agent',
-        description: 'Talks and does sums',
-        language: 'typescript',
-        model: 'anthropic.claude-haiku-4-5-20251001-v1:0',
-        systemPrompt: 'You are helpful.',
-        tools: ['calculator'],
-      },
-    },
-  });
-  expect(generated.status).toBe(201);
-  const build = await call('POST', '/api/testing/build', { body: { generationId: generated.body.id } });
-  expect(build.status).toBe(202);
-  buildId = build.body.id;
-  expect((await follow(call, `/api/testing/builds/${buildId}`)).body.status).toBe('READY');
+  buildId = await buildCalculatorAgent(call, 'Evaluated agent');
 }, 600_000);
 afterAll(async () => platform?.close());
 
