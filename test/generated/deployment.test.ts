@@ -197,7 +197,7 @@ describe('deployment artifacts', () => {
         expect(project.files['requirements.txt']).toMatch(/^aws-opentelemetry-distro>=/m);
       } else if (target === 'agentcore') {
         expect(dockerfile).toMatch(
-          /npm install .*--no-save @aws\/aws-distro-opentelemetry-node-autoinstrumentation@\d+\.\d+\.\d+$/m,
+          /npm install --omit=dev .*--no-save @aws\/aws-distro-opentelemetry-node-autoinstrumentation@\d+\.\d+\.\d+$/m,
         );
         expect(cmd).toBe(
           'CMD ["node", "--require", "@aws/aws-distro-opentelemetry-node-autoinstrumentation/register", "dist/index.js"]',
